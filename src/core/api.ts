@@ -1,0 +1,72 @@
+// The HTTP API's request and response shapes: the server fills them, the CLI and the dashboard read them.
+//
+// Endpoints (all under the server's base URL; every /api route except /api/health needs
+// `Authorization: Bearer <token>`; errors are `ErrorBody` from errors.ts with the status from httpStatusOf):
+//   GET    /api/health                          → HealthResponse (no auth)
+//   POST   /api/apps               CreateAppRequest → 201 AppSummary
+//   GET    /api/apps                            → { apps: AppSummary[] }
+//   GET    /api/apps/:app                       → AppStatus (types.ts)
+//   PATCH  /api/apps/:app          UpdateAppRequest → AppSummary
+//   DELETE /api/apps/:app                       → 204 (service and route removed; history kept)
+//   POST   /api/apps/:app/deploy   body: gzipped tar of the source (Content-Type application/gzip) → 202 RunResponse
+//   POST   /api/apps/:app/rollback RollbackRequest → 202 RunResponse
+//   GET    /api/apps/:app/runs                  → { runs: Run[] } newest first
+//   GET    /api/apps/:app/releases              → { releases: Release[] } newest first
+//   GET    /api/apps/:app/logs?follow=1&tail=N  → text/plain, the running app's stdout/stderr, streamed when follow=1
+//   GET    /api/runs/:id                        → RunResponse
+//   GET    /api/runs/:id/logs?follow=1          → text/plain build/deploy log; with follow=1 it streams until the run ends
+//   GET    /api/events?limit=N                  → { events: AuditEvent[] }
+//   git smart HTTP at /git/:app.git (Basic auth, any user name, the token as password)
+
+import type { AppStatus, Release, Run } from './types.js';
+
+export interface HealthResponse {
+  ok: true;
+  version: string;
+}
+
+export interface CreateAppRequest {
+  name: string;
+  domain: string;
+  port?: number;     // default 3000
+  replicas?: number; // default 1
+  branch?: string;   // default main
+}
+
+export interface UpdateAppRequest {
+  domain?: string;
+  port?: number;
+  replicas?: number;
+  branch?: string;
+}
+
+export interface AppSummary {
+  name: string;
+  domain: string;
+  port: number;
+  replicas: number;
+  branch: string;
+  url: string;
+  gitUrl: string;
+  liveRelease: number | null;
+  createdAt: string;
+}
+
+export interface RollbackRequest {
+  /** Release number to put back; default: the release before the live one. */
+  release?: number;
+}
+
+export interface RunResponse {
+  run: Run;
+}
+
+export interface RunsResponse {
+  runs: Run[];
+}
+
+export interface ReleasesResponse {
+  releases: Release[];
+}
+
+export type { AppStatus };

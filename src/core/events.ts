@@ -1,0 +1,40 @@
+// The in-process event bus: every stage publishes typed events; logs, audit and notifications subscribe.
+
+import { EventEmitter } from 'node:events';
+import type { RunError, RunStatus } from './types.js';
+
+export interface SlipwayEvents {
+  'run.queued': { runId: number; app: string };
+  'run.started': { runId: number; app: string };
+  /** A chunk of a run's log (already masked), in order. */
+  'run.log': { runId: number; app: string; text: string };
+  'run.finished': { runId: number; app: string; status: RunStatus; error: RunError | null; url?: string };
+  'release.deploying': { app: string; release: number; image: string };
+  'release.deployed': { app: string; release: number; image: string };
+  'rollout.failed': { app: string; release: number; reason: string };
+  'release.rolled_back': { app: string; from: number | null; to: number; reason: string };
+  'app.created': { app: string; domain: string };
+  'app.deleted': { app: string };
+  'edge.applied': { routes: number };
+}
+
+export type EventName = keyof SlipwayEvents;
+
+export class EventBus {
+  readonly #emitter = new EventEmitter();
+
+  constructor() {
+    // Live log streams subscribe per HTTP client; many followers are normal.
+    this.#emitter.setMaxListeners(0);
+  }
+
+  emit<E extends EventName>(name: E, payload: SlipwayEvents[E]): void {
+    this.#emitter.emit(name, payload);
+  }
+
+  /** Subscribes; returns the function that unsubscribes. */
+  on<E extends EventName>(name: E, listener: (payload: SlipwayEvents[E]) => void): () => void {
+    this.#emitter.on(name, listener);
+    return () => this.#emitter.off(name, listener);
+  }
+}

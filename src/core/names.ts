@@ -1,0 +1,60 @@
+// Validation of user-chosen names: app names become Docker service names, domains become Caddy hosts.
+
+import { SlipwayError } from './errors.js';
+
+const APP_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+const DOMAIN_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const BRANCH = /^[A-Za-z0-9._/-]{1,100}$/;
+
+export function parseAppName(value: unknown): string {
+  if (typeof value !== 'string' || !APP_NAME.test(value)) {
+    throw new SlipwayError('invalid_input', `invalid app name ${JSON.stringify(value)}`, {
+      field: 'name',
+      hint: 'use 2–32 characters: lowercase letters, digits and "-", starting with a letter and not ending with "-" (e.g. "hello-api")',
+    });
+  }
+  return value;
+}
+
+export function parseDomain(value: unknown): string {
+  const hint = 'give a fully qualified host name such as "app.example.com" (lowercase letters, digits, "-" and dots; no scheme, port or path)';
+  if (typeof value !== 'string' || value.length > 253) {
+    throw new SlipwayError('invalid_input', `invalid domain ${JSON.stringify(value)}`, { field: 'domain', hint });
+  }
+  const labels = value.split('.');
+  if (labels.length < 2 || !labels.every((l) => DOMAIN_LABEL.test(l)) || /^[0-9]+$/.test(labels[labels.length - 1] ?? '')) {
+    throw new SlipwayError('invalid_input', `invalid domain ${JSON.stringify(value)}`, { field: 'domain', hint });
+  }
+  return value;
+}
+
+export function parseBranch(value: unknown): string {
+  if (typeof value !== 'string' || !BRANCH.test(value) || value.includes('..') || value.startsWith('/') || value.startsWith('-')) {
+    throw new SlipwayError('invalid_input', `invalid branch ${JSON.stringify(value)}`, {
+      field: 'branch',
+      hint: 'use a plain git branch name such as "main"',
+    });
+  }
+  return value;
+}
+
+export function parsePort(value: unknown, field = 'port'): number {
+  const n = typeof value === 'string' && /^[0-9]+$/.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 65535) {
+    throw new SlipwayError('invalid_input', `invalid ${field} ${JSON.stringify(value)}`, {
+      field,
+      hint: 'give the TCP port your app listens on inside its container, 1–65535',
+    });
+  }
+  return n;
+}
+
+export function parseReplicas(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 100) {
+    throw new SlipwayError('invalid_input', `invalid replicas ${JSON.stringify(value)}`, {
+      field: 'replicas',
+      hint: 'give a whole number from 1 to 100',
+    });
+  }
+  return value;
+}
