@@ -6,8 +6,8 @@ import type { RunError, RunStatus } from './types.js';
 export interface SlipwayEvents {
   'run.queued': { runId: number; app: string };
   'run.started': { runId: number; app: string };
-  /** A chunk of a run's log (already masked), in order. */
-  'run.log': { runId: number; app: string; text: string };
+  /** A chunk of a run's log (already masked), in order; offset = length of the log before this chunk. */
+  'run.log': { runId: number; app: string; text: string; offset: number };
   'run.finished': { runId: number; app: string; status: RunStatus; error: RunError | null; url?: string };
   'release.deploying': { app: string; release: number; image: string };
   'release.deployed': { app: string; release: number; image: string };

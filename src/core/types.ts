@@ -101,5 +101,6 @@ export interface TaskState {
   readonly message: string;
   readonly error: string | null;
   readonly node: string | null;
+  readonly createdAt: string;
   readonly updatedAt: string;
 }

@@ -1,0 +1,163 @@
+// The Docker adapter of the engine port: builds, pushes and Swarm services through the Engine API (dockerode).
+
+import type Dockerode from 'dockerode';
+import { Readable } from 'node:stream';
+import { SlipwayError } from '../../core/errors.js';
+import type { BuildRequest, EnginePort, LogOptions, ServiceDefinition, ServiceState } from '../../core/ports/engine.js';
+import type { RegistryCredentials } from '../../core/ports/registry.js';
+import type { TaskState } from '../../core/types.js';
+import { parseBuildMessage, pushDigestOf, specMatches, toServiceSpec, toServiceState, toTaskState } from './convert.js';
+import { demuxLogLines } from './log-stream.js';
+
+export class DockerEngine implements EnginePort {
+  constructor(private readonly docker: Dockerode) {}
+
+  async build(request: BuildRequest): Promise<void> {
+    const stream = await this.docker
+      .buildImage(request.context as unknown as NodeJS.ReadableStream, {
+        t: request.tag,
+        labels: request.labels,
+        rm: true,
+        forcerm: true,
+        abortSignal: request.signal,
+      })
+      .catch((err: unknown) => {
+        throw new SlipwayError('build_failed', `the engine refused the build: ${messageOf(err)}`, { cause: err });
+      });
+    const error = await followJson(this.docker, stream, (msg) => {
+      const { text } = parseBuildMessage(msg);
+      if (text) request.onLog(text);
+    }, (msg) => parseBuildMessage(msg).error);
+    if (error !== null) {
+      throw new SlipwayError('build_failed', `the image did not build: ${error.trim()}`, {
+        field: 'Dockerfile',
+        hint: 'fix the step shown in the build log above, then push again; the running version keeps serving',
+      });
+    }
+  }
+
+  async push(tag: string, credentials: RegistryCredentials, onLog: (line: string) => void): Promise<string> {
+    const stream = (await this.docker.getImage(tag).push({ authconfig: authOf(credentials) } as never)) as unknown;
+    let digest: string | null = null;
+    const error = await followJson(this.docker, stream as NodeJS.ReadableStream, (msg) => {
+      digest = pushDigestOf(msg) ?? digest;
+      const { text } = parseBuildMessage(msg);
+      if (text && !/^[0-9a-f]{12}: (Preparing|Waiting|Pushing)/.test(text)) onLog(text);
+    }, (msg) => parseBuildMessage(msg).error);
+    if (error !== null || digest === null) {
+      throw new SlipwayError('dependency', `pushing ${tag} to the registry failed: ${error ?? 'no digest reported'}`, {
+        hint: 'check that the registry is running (`slipway status`) and has disk space',
+      });
+    }
+    return digest;
+  }
+
+  async deployService(def: ServiceDefinition, credentials: RegistryCredentials): Promise<boolean> {
+    const spec = toServiceSpec(def);
+    const auth = authOf(credentials);
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.#inspectRaw(def.serviceName);
+      if (current === null) {
+        await this.docker.createService(auth, spec as never);
+        return true;
+      }
+      const raw = current as { ID: string; Version: { Index: number }; Spec: unknown };
+      if (specMatches(raw.Spec, def) && !isPaused(current)) return false;
+      try {
+        await this.docker.getService(raw.ID).update(auth, { _query: { version: raw.Version.Index }, _body: spec } as never);
+        return true;
+      } catch (err) {
+        // Someone changed the service between our read and write: read again (PITFALLS: update out of sequence).
+        if (attempt < 3 && /out of sequence/i.test(messageOf(err))) continue;
+        throw new SlipwayError('dependency', `updating service ${def.serviceName} failed: ${messageOf(err)}`, { cause: err });
+      }
+    }
+  }
+
+  async inspectService(serviceName: string): Promise<ServiceState | null> {
+    const raw = await this.#inspectRaw(serviceName);
+    return raw === null ? null : toServiceState(raw);
+  }
+
+  async listTasks(serviceName: string): Promise<TaskState[]> {
+    const service = await this.#inspectRaw(serviceName);
+    if (service === null) return [];
+    const id = (service as { ID: string }).ID;
+    const tasks = (await this.docker.listTasks({ filters: { service: [id] } })) as unknown[];
+    return tasks
+      .filter((t) => (t as { ServiceID?: string }).ServiceID === id)
+      .sort((a, b) => String((b as { CreatedAt?: string }).CreatedAt).localeCompare(String((a as { CreatedAt?: string }).CreatedAt)))
+      .map(toTaskState);
+  }
+
+  async removeService(serviceName: string): Promise<void> {
+    try {
+      await this.docker.getService(serviceName).remove();
+    } catch (err) {
+      if (statusOf(err) !== 404) throw err;
+    }
+  }
+
+  async *serviceLogs(serviceName: string, options: LogOptions): AsyncIterable<string> {
+    const service = this.docker.getService(serviceName);
+    const out = (await service.logs({
+      stdout: true,
+      stderr: true,
+      follow: options.follow,
+      tail: options.tail,
+      abortSignal: options.signal,
+    } as never)) as unknown;
+    const stream = Buffer.isBuffer(out) ? Readable.from([out]) : (out as Readable);
+    options.signal?.addEventListener('abort', () => stream.destroy(), { once: true });
+    yield* demuxLogLines(stream);
+  }
+
+  async #inspectRaw(serviceName: string): Promise<unknown> {
+    try {
+      return await this.docker.getService(serviceName).inspect();
+    } catch (err) {
+      if (statusOf(err) === 404) return null;
+      throw err;
+    }
+  }
+}
+
+function isPaused(raw: unknown): boolean {
+  const state = toServiceState(raw).updateState;
+  return state === 'paused' || state === 'rollback_paused';
+}
+
+function authOf(c: RegistryCredentials): Record<string, string> {
+  return { username: c.username, password: c.password.reveal(), serveraddress: c.serveraddress };
+}
+
+/** Follows a JSON-lines progress stream; resolves with the first error message seen, or null. */
+function followJson(
+  docker: Dockerode,
+  stream: NodeJS.ReadableStream,
+  onMessage: (msg: unknown) => void,
+  errorOf: (msg: unknown) => string | null,
+): Promise<string | null> {
+  return new Promise((resolve) => {
+    let firstError: string | null = null;
+    docker.modem.followProgress(
+      stream,
+      (err: Error | null) => resolve(firstError ?? (err ? err.message : null)),
+      (msg: unknown) => {
+        firstError ??= errorOf(msg);
+        onMessage(msg);
+      },
+    );
+  });
+}
+
+function statusOf(err: unknown): number | undefined {
+  const code = (err as { statusCode?: unknown } | null)?.statusCode;
+  return typeof code === 'number' ? code : undefined;
+}
+
+export function messageOf(err: unknown): string {
+  const json = (err as { json?: { message?: unknown } } | null)?.json;
+  if (json && typeof json.message === 'string') return json.message;
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,163 @@
+// Store conformance: runs, the queue's claim, and run logs.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Run } from '../../core/types.js';
+import { newRelease, newRun, slipwayError, tickingClock, withStore, type OpenStore } from './conformance-kit.js';
+
+export function runConformance(open: OpenStore): void {
+  describe('runs', () => {
+    it('creates queued runs and reads them back', async () => {
+      const clock = tickingClock();
+      await withStore(open, async (store) => {
+        const run = await store.createRun(newRun('web'));
+        assert.deepEqual(run, {
+          id: run.id, app: 'web', source: 'git', ref: 'refs/heads/main', commit: 'a'.repeat(40),
+          status: 'queued', phase: 'queued', targetRelease: null, releaseId: null, error: null,
+          createdAt: clock.at(0), startedAt: null, finishedAt: null,
+        });
+        const rollback = await store.createRun({ app: 'web', source: 'rollback', ref: null, commit: 'x', targetRelease: 3 });
+        assert.equal(rollback.targetRelease, 3);
+        assert.ok(rollback.id > run.id);
+        assert.deepEqual(await store.getRun(run.id), run);
+        assert.equal(await store.getRun(9999), null);
+      }, { now: clock.now });
+    });
+
+    it('lists an app\'s runs newest first, up to the limit', async () => {
+      await withStore(open, async (store) => {
+        const ids: number[] = [];
+        for (let i = 0; i < 4; i++) ids.push((await store.createRun(newRun('web'))).id);
+        await store.createRun(newRun('api'));
+        assert.deepEqual((await store.listRuns('web', 10)).map((r) => r.id), ids.slice().reverse());
+        assert.deepEqual((await store.listRuns('web', 2)).map((r) => r.id), [ids[3], ids[2]]);
+        assert.deepEqual(await store.listRuns('nope', 10), []);
+        await assert.rejects(store.listRuns('web', -1), slipwayError('invalid_input', 'limit'));
+      });
+    });
+
+    it('updates the fields a patch names; null clears', async () => {
+      await withStore(open, async (store) => {
+        const run = await store.createRun(newRun('web'));
+        const release = await store.createRelease(newRelease('web', run.id));
+        const error = { kind: 'build_failed', message: 'step 3 failed', hint: 'see the log' };
+        const failed = await store.updateRun(run.id, {
+          status: 'failed', phase: 'done', releaseId: release.id, error, startedAt: 's', finishedAt: 'f',
+        });
+        assert.deepEqual(failed, { ...run, status: 'failed', phase: 'done', releaseId: release.id, error, startedAt: 's', finishedAt: 'f' });
+        assert.deepEqual(await store.getRun(run.id), failed);
+        const noHint = await store.updateRun(run.id, { error: { kind: 'internal', message: 'm' } });
+        assert.deepEqual(noHint.error, { kind: 'internal', message: 'm' });
+        const cleared = await store.updateRun(run.id, { error: null, releaseId: null, phase: undefined });
+        assert.deepEqual(cleared, { ...failed, error: null, releaseId: null });
+        assert.deepEqual(await store.updateRun(run.id, {}), cleared);
+      });
+    });
+
+    it('refuses to update a missing run or point one at a missing release', async () => {
+      await withStore(open, async (store) => {
+        await assert.rejects(store.updateRun(9999, { status: 'failed' }), slipwayError('not_found'));
+        await assert.rejects(store.updateRun(9999, {}), slipwayError('not_found'));
+        const run = await store.createRun(newRun('web'));
+        await assert.rejects(store.updateRun(run.id, { releaseId: 9999 }), slipwayError('not_found', 'releaseId'));
+        assert.deepEqual(await store.getRun(run.id), run);
+      });
+    });
+
+    it('lists runs of a status oldest first', async () => {
+      await withStore(open, async (store) => {
+        const a = await store.createRun(newRun('web'));
+        const b = await store.createRun(newRun('api'));
+        const c = await store.createRun(newRun('web'));
+        await store.updateRun(b.id, { status: 'running' });
+        assert.deepEqual((await store.runsWithStatus('queued')).map((r) => r.id), [a.id, c.id]);
+        assert.deepEqual((await store.runsWithStatus('running')).map((r) => r.id), [b.id]);
+        assert.deepEqual(await store.runsWithStatus('cancelled'), []);
+      });
+    });
+  });
+
+  describe('claimNextRuns', () => {
+    it('claims each idle app\'s oldest queued run and marks it running', async () => {
+      await withStore(open, async (store) => {
+        assert.deepEqual(await store.claimNextRuns('t0'), []);
+        const web1 = await store.createRun(newRun('web'));
+        const web2 = await store.createRun(newRun('web'));
+        const api1 = await store.createRun(newRun('api'));
+        const busy = await store.createRun(newRun('busy'));
+        await store.updateRun(busy.id, { status: 'running' });
+        const busyQueued = await store.createRun(newRun('busy'));
+
+        const claimed = await store.claimNextRuns('t1');
+        assert.deepEqual(claimed, [
+          { ...web1, status: 'running', startedAt: 't1' },
+          { ...api1, status: 'running', startedAt: 't1' },
+        ]);
+        assert.deepEqual(await store.getRun(web1.id), claimed[0]);
+        assert.equal((await store.getRun(busyQueued.id))?.status, 'queued');
+        assert.deepEqual(await store.claimNextRuns('t2'), []);
+
+        await store.updateRun(web1.id, { status: 'succeeded' });
+        assert.deepEqual((await store.claimNextRuns('t3')).map((r) => r.id), [web2.id]);
+        await store.updateRun(busy.id, { status: 'failed' });
+        assert.deepEqual((await store.claimNextRuns('t4')).map((r) => [r.id, r.startedAt]), [[busyQueued.id, 't4']]);
+      });
+    });
+
+    it('never gives out a run twice or two runs of one app, under concurrent claims', async () => {
+      await withStore(open, async (store) => {
+        const apps = ['a', 'b', 'c', 'd'];
+        for (let i = 0; i < 5; i++) for (const app of apps) await store.createRun(newRun(app));
+        const claimed: Run[] = [];
+        // Keep claiming in parallel waves, finishing what was claimed, until the queue is empty.
+        for (let wave = 0; wave < 10; wave++) {
+          const batches = await Promise.all(Array.from({ length: 6 }, (_, i) => store.claimNextRuns(`w${wave}.${i}`)));
+          const got = batches.flat();
+          const running = await store.runsWithStatus('running');
+          assert.equal(new Set(running.map((r) => r.app)).size, running.length, 'two running runs of one app');
+          assert.equal(new Set(got.map((r) => r.app)).size, got.length, 'one wave claimed two runs of one app');
+          claimed.push(...got);
+          for (const r of got) await store.updateRun(r.id, { status: 'succeeded' });
+        }
+        assert.equal(claimed.length, 20);
+        assert.equal(new Set(claimed.map((r) => r.id)).size, 20);
+        for (const app of apps) {
+          const order = claimed.filter((r) => r.app === app).map((r) => r.id);
+          assert.deepEqual(order, order.slice().sort((x, y) => x - y), `runs of ${app} claimed out of order`);
+        }
+      });
+    });
+  });
+
+  describe('run logs', () => {
+    it('stores chunks in order and reads them concatenated', async () => {
+      await withStore(open, async (store) => {
+        const run = await store.createRun(newRun('web'));
+        const other = await store.createRun(newRun('web'));
+        assert.equal(await store.readRunLog(run.id), '');
+        await store.appendRunLog(run.id, 'step 1\n');
+        await store.appendRunLog(other.id, 'other\n');
+        await store.appendRunLog(run.id, 'step 2 ünïcode ✓\n');
+        await store.appendRunLog(run.id, '');
+        assert.equal(await store.readRunLog(run.id), 'step 1\nstep 2 ünïcode ✓\n');
+        assert.equal(await store.readRunLog(other.id), 'other\n');
+        assert.equal(await store.readRunLog(9999), '');
+      });
+    });
+
+    it('keeps the call order of appends issued without waiting', async () => {
+      await withStore(open, async (store) => {
+        const run = await store.createRun(newRun('web'));
+        const chunks = Array.from({ length: 50 }, (_, i) => `${i},`);
+        await Promise.all(chunks.map((c) => store.appendRunLog(run.id, c)));
+        assert.equal(await store.readRunLog(run.id), chunks.join(''));
+      });
+    });
+
+    it('refuses a log for a run that does not exist', async () => {
+      await withStore(open, async (store) => {
+        await assert.rejects(store.appendRunLog(9999, 'x'), slipwayError('not_found', 'runId'));
+      });
+    });
+  });
+}

@@ -1,0 +1,223 @@
+// An in-memory Store with the SQLite store's semantics, for fast unit tests of the stages that use it.
+
+import type { App, Release, Run, RunError } from '../../core/types.js';
+import type { AuditEvent, RunPatch, Store, TokenRecord } from '../../core/ports/store.js';
+import { appExists, checkLimit, notFound, tokenExists, toJsonText } from './checks.js';
+import type { StoreOptions } from './sqlite.js';
+
+/** What SQLite would hand back after storing `value` as JSON text. */
+function viaJson<T>(value: T, what: string): T {
+  return JSON.parse(toJsonText(value, what)) as T;
+}
+
+// Every method body is synchronous after its first line, so each call is atomic like a SQLite transaction;
+// values are copied in and out so callers cannot change stored state by mutating what they hold.
+export function createMemoryStore(options: StoreOptions = {}): Store {
+  const clock = options.now ?? (() => new Date());
+  const now = (): string => clock().toISOString();
+  const apps = new Map<string, App>();
+  const tokens: TokenRecord[] = [];
+  const runs: Run[] = [];
+  const logs = new Map<number, string[]>();
+  const releases: Release[] = [];
+  const settings = new Map<string, string>();
+  const events: AuditEvent[] = [];
+  const copy = <T>(value: T): T => structuredClone(value);
+
+  const findRun = (id: number): { i: number; run: Run } => {
+    const i = runs.findIndex((r) => r.id === id);
+    const run = runs[i];
+    if (run === undefined) throw notFound(`run ${id}`, 'runId');
+    return { i, run };
+  };
+
+  return {
+    async createApp(app) {
+      if (apps.has(app.name)) throw appExists(app.name);
+      const created: App = { name: app.name, domain: app.domain, port: app.port, replicas: app.replicas, branch: app.branch, createdAt: now() };
+      apps.set(app.name, created);
+      return copy(created);
+    },
+    async getApp(name) {
+      const app = apps.get(name);
+      return app === undefined ? null : copy(app);
+    },
+    async listApps() {
+      return [...apps.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map(copy);
+    },
+    async updateApp(name, patch) {
+      const app = apps.get(name);
+      if (app === undefined) throw notFound(`app ${JSON.stringify(name)}`, 'name');
+      const updated: App = {
+        ...app,
+        domain: patch.domain ?? app.domain,
+        port: patch.port ?? app.port,
+        replicas: patch.replicas ?? app.replicas,
+        branch: patch.branch ?? app.branch,
+      };
+      apps.set(name, updated);
+      return copy(updated);
+    },
+    async deleteApp(name) {
+      apps.delete(name);
+    },
+
+    async createToken(name, hash) {
+      if (tokens.some((t) => t.hash === hash)) throw tokenExists();
+      const token: TokenRecord = { id: tokens.length + 1, name, hash, createdAt: now(), lastUsedAt: null };
+      tokens.push(token);
+      return copy(token);
+    },
+    async findTokenByHash(hash) {
+      const token = tokens.find((t) => t.hash === hash);
+      return token === undefined ? null : copy(token);
+    },
+    async countTokens() {
+      return tokens.length;
+    },
+    async touchToken(id) {
+      const i = tokens.findIndex((t) => t.id === id);
+      const token = tokens[i];
+      if (token !== undefined) tokens[i] = { ...token, lastUsedAt: now() };
+    },
+
+    async createRun(run) {
+      const created: Run = {
+        id: runs.length + 1,
+        app: run.app,
+        source: run.source,
+        ref: run.ref,
+        commit: run.commit,
+        status: 'queued',
+        phase: 'queued',
+        targetRelease: run.targetRelease ?? null,
+        releaseId: null,
+        error: null,
+        createdAt: now(),
+        startedAt: null,
+        finishedAt: null,
+      };
+      runs.push(created);
+      return copy(created);
+    },
+    async getRun(id) {
+      const run = runs.find((r) => r.id === id);
+      return run === undefined ? null : copy(run);
+    },
+    async listRuns(app, limit) {
+      return runs.filter((r) => r.app === app).reverse().slice(0, checkLimit(limit)).map(copy);
+    },
+    async updateRun(id, patch) {
+      const { i, run } = findRun(id);
+      if (patch.releaseId != null && !releases.some((r) => r.id === patch.releaseId)) {
+        throw notFound(`release id ${patch.releaseId}`, 'releaseId');
+      }
+      const updated = applyRunPatch(run, patch);
+      runs[i] = updated;
+      return copy(updated);
+    },
+    async runsWithStatus(status) {
+      return runs.filter((r) => r.status === status).map(copy);
+    },
+    async claimNextRuns(startedAt) {
+      const busy = new Set(runs.filter((r) => r.status === 'running').map((r) => r.app));
+      const claimed: Run[] = [];
+      // runs is in id order, so the first queued run seen for an app is its oldest.
+      runs.forEach((run, i) => {
+        if (run.status !== 'queued' || busy.has(run.app)) return;
+        busy.add(run.app);
+        const started: Run = { ...run, status: 'running', startedAt };
+        runs[i] = started;
+        claimed.push(copy(started));
+      });
+      return claimed;
+    },
+    async appendRunLog(runId, text) {
+      findRun(runId);
+      const chunks = logs.get(runId) ?? [];
+      chunks.push(text);
+      logs.set(runId, chunks);
+    },
+    async readRunLog(runId) {
+      return (logs.get(runId) ?? []).join('');
+    },
+
+    async createRelease(release) {
+      if (release.runId !== null && !runs.some((r) => r.id === release.runId)) throw notFound(`run ${release.runId}`, 'runId');
+      const number = Math.max(0, ...releases.filter((r) => r.app === release.app).map((r) => r.number)) + 1;
+      const { app, image, port, replicas, env } = release.spec;
+      const created: Release = {
+        id: releases.length + 1,
+        app: release.app,
+        number,
+        image: release.image,
+        commit: release.commit,
+        runId: release.runId,
+        spec: { ...viaJson({ app, image, port, replicas, env }, 'spec'), releaseNumber: number },
+        status: 'deploying',
+        rollbackOf: release.rollbackOf,
+        createdAt: now(),
+        deployedAt: null,
+      };
+      releases.push(created);
+      return copy(created);
+    },
+    async getRelease(app, number) {
+      const release = releases.find((r) => r.app === app && r.number === number);
+      return release === undefined ? null : copy(release);
+    },
+    async getReleaseById(id) {
+      const release = releases.find((r) => r.id === id);
+      return release === undefined ? null : copy(release);
+    },
+    async listReleases(app) {
+      return releases.filter((r) => r.app === app).sort((a, b) => b.number - a.number).map(copy);
+    },
+    async liveRelease(app) {
+      const release = releases.find((r) => r.app === app && r.status === 'live');
+      return release === undefined ? null : copy(release);
+    },
+    async setReleaseStatus(id, status, deployedAt) {
+      const i = releases.findIndex((r) => r.id === id);
+      const release = releases[i];
+      if (release === undefined) throw notFound(`release id ${id}`, 'releaseId');
+      if (status === 'live') {
+        releases.forEach((r, j) => {
+          if (r.app === release.app && r.status === 'live' && r.id !== id) releases[j] = { ...r, status: 'superseded' };
+        });
+      }
+      const updated: Release = { ...release, status, deployedAt: deployedAt ?? release.deployedAt };
+      releases[i] = updated;
+      return copy(updated);
+    },
+
+    async getSetting(key) {
+      return settings.get(key) ?? null;
+    },
+    async setSetting(key, value) {
+      settings.set(key, value);
+    },
+
+    async recordEvent(type, app, data) {
+      events.push({ id: events.length + 1, type, app, data: viaJson(data, 'event data'), at: now() });
+    },
+    async listEvents(limit) {
+      return events.slice().reverse().slice(0, checkLimit(limit)).map(copy);
+    },
+
+    async close() {},
+  };
+}
+
+function applyRunPatch(run: Run, patch: RunPatch): Run {
+  const error: RunError | null | undefined = patch.error == null ? patch.error : viaJson(patch.error, 'error');
+  return {
+    ...run,
+    ...(patch.status !== undefined && { status: patch.status }),
+    ...(patch.phase !== undefined && { phase: patch.phase }),
+    ...(patch.releaseId !== undefined && { releaseId: patch.releaseId }),
+    ...(error !== undefined && { error }),
+    ...(patch.startedAt !== undefined && { startedAt: patch.startedAt }),
+    ...(patch.finishedAt !== undefined && { finishedAt: patch.finishedAt }),
+  };
+}

@@ -1,0 +1,130 @@
+// The schema's history: an append-only list of named migrations, applied in order by Kysely's Migrator.
+
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { SlipwayError } from '../../core/errors.js';
+
+interface NamedMigration {
+  /** Zero-padded so that Kysely's alphabetical order is the list order. */
+  readonly name: string;
+  up(db: Kysely<unknown>): Promise<void>;
+}
+
+// Append new migrations at the end; never edit or reorder one that has shipped.
+const MIGRATIONS: readonly NamedMigration[] = [
+  {
+    name: '0001_initial',
+    async up(db) {
+      await db.schema
+        .createTable('apps')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('domain', 'text', (c) => c.notNull())
+        .addColumn('port', 'integer', (c) => c.notNull())
+        .addColumn('replicas', 'integer', (c) => c.notNull())
+        .addColumn('branch', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('tokens')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull().unique())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('last_used_at', 'text')
+        .execute();
+
+      // runs and releases carry the app name, not a foreign key: deleteApp keeps their history.
+      await db.schema
+        .createTable('runs')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('app', 'text', (c) => c.notNull())
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('ref', 'text')
+        .addColumn('commit_sha', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('phase', 'text', (c) => c.notNull())
+        .addColumn('target_release', 'integer')
+        .addColumn('release_id', 'integer', (c) => c.references('releases.id'))
+        .addColumn('error', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text')
+        .addColumn('finished_at', 'text')
+        .execute();
+      await db.schema.createIndex('runs_app_id').on('runs').columns(['app', 'id']).execute();
+      await db.schema.createIndex('runs_status_id').on('runs').columns(['status', 'id']).execute();
+
+      await db.schema
+        .createTable('run_logs')
+        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('run_id', 'integer', (c) => c.notNull().references('runs.id'))
+        .addColumn('text', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('run_logs_run_seq').on('run_logs').columns(['run_id', 'seq']).execute();
+
+      await db.schema
+        .createTable('releases')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('app', 'text', (c) => c.notNull())
+        .addColumn('number', 'integer', (c) => c.notNull())
+        .addColumn('image', 'text', (c) => c.notNull())
+        .addColumn('commit_sha', 'text', (c) => c.notNull())
+        .addColumn('run_id', 'integer', (c) => c.references('runs.id'))
+        .addColumn('spec', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('rollback_of', 'integer')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('deployed_at', 'text')
+        .addUniqueConstraint('releases_app_number', ['app', 'number'])
+        .execute();
+      // The database itself refuses a second live release of one app.
+      await db.schema
+        .createIndex('releases_one_live')
+        .on('releases')
+        .column('app')
+        .unique()
+        .where(sql.ref('status'), '=', 'live')
+        .execute();
+
+      await db.schema
+        .createTable('settings')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('events')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('app', 'text')
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
+];
+
+const provider: MigrationProvider = {
+  async getMigrations() {
+    const record: Record<string, Migration> = {};
+    let previous = '';
+    for (const m of MIGRATIONS) {
+      if (m.name <= previous) throw new SlipwayError('internal', `migration ${m.name} is out of order after ${previous}`);
+      record[m.name] = { up: (db) => m.up(db) };
+      previous = m.name;
+    }
+    return record;
+  },
+};
+
+/** Applies every migration not yet applied; a no-op on an up-to-date database. */
+export async function migrateToLatest<DB>(db: Kysely<DB>, file: string): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new SlipwayError('internal', `database migration ${failed} failed on ${file}`, {
+      field: file,
+      hint: 'the database may be from a newer Slipway or damaged; restore a backup or upgrade Slipway',
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,91 @@
+// SQLite store, apps and API tokens.
+
+import type { App } from '../../core/types.js';
+import type { AppPatch, Store } from '../../core/ports/store.js';
+import { appExists, notFound, tokenExists } from './checks.js';
+import { toApp, toToken } from './rows.js';
+import type { SqliteContext } from './sqlite-context.js';
+
+type AppsAndTokens = Pick<
+  Store,
+  'createApp' | 'getApp' | 'listApps' | 'updateApp' | 'deleteApp' | 'createToken' | 'findTokenByHash' | 'countTokens' | 'touchToken'
+>;
+
+export function sqliteApps({ db, now }: SqliteContext): AppsAndTokens {
+  async function getApp(name: string): Promise<App | null> {
+    const row = await db.selectFrom('apps').selectAll().where('name', '=', name).executeTakeFirst();
+    return row === undefined ? null : toApp(row);
+  }
+
+  return {
+    async createApp(app) {
+      // ON CONFLICT DO NOTHING + RETURNING: one statement decides, so two creators cannot both win.
+      const row = await db
+        .insertInto('apps')
+        .values({ name: app.name, domain: app.domain, port: app.port, replicas: app.replicas, branch: app.branch, created_at: now() })
+        .onConflict((oc) => oc.column('name').doNothing())
+        .returningAll()
+        .executeTakeFirst();
+      if (row === undefined) throw appExists(app.name);
+      return toApp(row);
+    },
+
+    getApp,
+
+    async listApps() {
+      const rows = await db.selectFrom('apps').selectAll().orderBy('name').execute();
+      return rows.map(toApp);
+    },
+
+    async updateApp(name, patch) {
+      const set = appChanges(patch);
+      if (Object.keys(set).length === 0) {
+        const app = await getApp(name);
+        if (app === null) throw notFound(`app ${JSON.stringify(name)}`, 'name');
+        return app;
+      }
+      const row = await db.updateTable('apps').set(set).where('name', '=', name).returningAll().executeTakeFirst();
+      if (row === undefined) throw notFound(`app ${JSON.stringify(name)}`, 'name');
+      return toApp(row);
+    },
+
+    async deleteApp(name) {
+      await db.deleteFrom('apps').where('name', '=', name).execute();
+    },
+
+    async createToken(name, hash) {
+      const row = await db
+        .insertInto('tokens')
+        .values({ name, hash, created_at: now(), last_used_at: null })
+        .onConflict((oc) => oc.column('hash').doNothing())
+        .returningAll()
+        .executeTakeFirst();
+      if (row === undefined) throw tokenExists();
+      return toToken(row);
+    },
+
+    async findTokenByHash(hash) {
+      const row = await db.selectFrom('tokens').selectAll().where('hash', '=', hash).executeTakeFirst();
+      return row === undefined ? null : toToken(row);
+    },
+
+    async countTokens() {
+      const row = await db.selectFrom('tokens').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    async touchToken(id) {
+      await db.updateTable('tokens').set({ last_used_at: now() }).where('id', '=', id).execute();
+    },
+  };
+}
+
+/** Only the fields the patch names: `{ port: undefined }` changes nothing. */
+function appChanges(patch: AppPatch): Partial<Pick<App, 'domain' | 'port' | 'replicas' | 'branch'>> {
+  return {
+    ...(patch.domain !== undefined && { domain: patch.domain }),
+    ...(patch.port !== undefined && { port: patch.port }),
+    ...(patch.replicas !== undefined && { replicas: patch.replicas }),
+    ...(patch.branch !== undefined && { branch: patch.branch }),
+  };
+}

@@ -1,0 +1,34 @@
+// SQLite store, settings (key/value) and the audit trail of events.
+
+import type { Store } from '../../core/ports/store.js';
+import { checkLimit, toJsonText } from './checks.js';
+import { toEvent } from './rows.js';
+import type { SqliteContext } from './sqlite-context.js';
+
+type Records = Pick<Store, 'getSetting' | 'setSetting' | 'recordEvent' | 'listEvents'>;
+
+export function sqliteRecords({ db, now }: SqliteContext): Records {
+  return {
+    async getSetting(key) {
+      const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+      return row?.value ?? null;
+    },
+
+    async setSetting(key, value) {
+      await db
+        .insertInto('settings')
+        .values({ key, value })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+        .execute();
+    },
+
+    async recordEvent(type, app, data) {
+      await db.insertInto('events').values({ type, app, data: toJsonText(data, 'event data'), at: now() }).execute();
+    },
+
+    async listEvents(limit) {
+      const rows = await db.selectFrom('events').selectAll().orderBy('id', 'desc').limit(checkLimit(limit)).execute();
+      return rows.map(toEvent);
+    },
+  };
+}

@@ -1,0 +1,116 @@
+// SQLite store, runs and their logs, including the queue's claim.
+
+import type { Updateable } from 'kysely';
+import type { RunPatch, Store } from '../../core/ports/store.js';
+import { checkLimit, notFound, toJsonText } from './checks.js';
+import { toRun } from './rows.js';
+import { isForeignKeyViolation, type SqliteContext } from './sqlite-context.js';
+import type { RunsTable } from './tables.js';
+
+type Runs = Pick<
+  Store,
+  'createRun' | 'getRun' | 'listRuns' | 'updateRun' | 'runsWithStatus' | 'claimNextRuns' | 'appendRunLog' | 'readRunLog'
+>;
+
+export function sqliteRuns({ db, now }: SqliteContext): Runs {
+  return {
+    async createRun(run) {
+      const row = await db
+        .insertInto('runs')
+        .values({
+          app: run.app,
+          source: run.source,
+          ref: run.ref,
+          commit_sha: run.commit,
+          status: 'queued',
+          phase: 'queued',
+          target_release: run.targetRelease ?? null,
+          release_id: null,
+          error: null,
+          created_at: now(),
+          started_at: null,
+          finished_at: null,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toRun(row);
+    },
+
+    async getRun(id) {
+      const row = await db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
+      return row === undefined ? null : toRun(row);
+    },
+
+    async listRuns(app, limit) {
+      const rows = await db.selectFrom('runs').selectAll().where('app', '=', app).orderBy('id', 'desc').limit(checkLimit(limit)).execute();
+      return rows.map(toRun);
+    },
+
+    async updateRun(id, patch) {
+      const set = runChanges(patch);
+      const query =
+        Object.keys(set).length === 0
+          ? db.selectFrom('runs').selectAll().where('id', '=', id)
+          : db.updateTable('runs').set(set).where('id', '=', id).returningAll();
+      let row;
+      try {
+        row = await query.executeTakeFirst();
+      } catch (err) {
+        if (isForeignKeyViolation(err)) throw notFound(`release id ${String(patch.releaseId)}`, 'releaseId');
+        throw err;
+      }
+      if (row === undefined) throw notFound(`run ${id}`, 'runId');
+      return toRun(row);
+    },
+
+    async runsWithStatus(status) {
+      const rows = await db.selectFrom('runs').selectAll().where('status', '=', status).orderBy('id', 'asc').execute();
+      return rows.map(toRun);
+    },
+
+    async claimNextRuns(startedAt) {
+      // One UPDATE statement: SQLite takes the write lock before it reads, so the choice of runs and the
+      // marking are one atomic step even against another process using the same file.
+      const rows = await db
+        .updateTable('runs')
+        .set({ status: 'running', started_at: startedAt })
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('runs')
+            .select((e) => e.fn.min('id').as('id'))
+            .where('status', '=', 'queued')
+            .where('app', 'not in', eb.selectFrom('runs').select('app').where('status', '=', 'running'))
+            .groupBy('app'),
+        )
+        .returningAll()
+        .execute();
+      return rows.map(toRun).sort((a, b) => a.id - b.id);
+    },
+
+    async appendRunLog(runId, text) {
+      try {
+        await db.insertInto('run_logs').values({ run_id: runId, text }).execute();
+      } catch (err) {
+        if (isForeignKeyViolation(err)) throw notFound(`run ${runId}`, 'runId');
+        throw err;
+      }
+    },
+
+    async readRunLog(runId) {
+      const rows = await db.selectFrom('run_logs').select('text').where('run_id', '=', runId).orderBy('seq').execute();
+      return rows.map((r) => r.text).join('');
+    },
+  };
+}
+
+/** Only the fields the patch names; `null` is a value (clears), `undefined` means "leave it". */
+function runChanges(patch: RunPatch): Updateable<RunsTable> {
+  return {
+    ...(patch.status !== undefined && { status: patch.status }),
+    ...(patch.phase !== undefined && { phase: patch.phase }),
+    ...(patch.releaseId !== undefined && { release_id: patch.releaseId }),
+    ...(patch.error !== undefined && { error: patch.error === null ? null : toJsonText(patch.error, 'error') }),
+    ...(patch.startedAt !== undefined && { started_at: patch.startedAt }),
+    ...(patch.finishedAt !== undefined && { finished_at: patch.finishedAt }),
+  };
+}

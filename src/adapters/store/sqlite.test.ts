@@ -1,0 +1,122 @@
+// Runs the Store conformance suite against real SQLite files, plus what only a file can show: reopen, migrations, corruption.
+
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import BetterSqlite3 from 'better-sqlite3';
+import { newApp, newRelease, newRun, slipwayError } from './conformance-kit.js';
+import { openSqliteStore } from './sqlite.js';
+import { storeConformance } from './store.conformance.js';
+
+describe('sqlite store', () => {
+  let root = '';
+  let count = 0;
+  const freshFile = () => join(root, `t${++count}`, 'slipway.db');
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'slipway-store-'));
+  });
+  after(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  storeConformance(async (options) => {
+    const file = freshFile();
+    const store = await openSqliteStore(file, options);
+    return {
+      store,
+      dispose: async () => {
+        await store.close();
+        await rm(join(file, '..'), { recursive: true, force: true });
+      },
+    };
+  });
+
+  /** Runs fn on a raw connection to the file, as an outside tool (or a disk fault) would change it. */
+  function raw<T>(file: string, fn: (db: BetterSqlite3.Database) => T): T {
+    const db = new BetterSqlite3(file);
+    try {
+      return fn(db);
+    } finally {
+      db.close();
+    }
+  }
+
+  it('keeps everything across close and reopen, and numbers on from where it was', async () => {
+    const file = freshFile();
+    const first = await openSqliteStore(file);
+    const app = await first.createApp(newApp('web'));
+    const token = await first.createToken('admin', 'h');
+    const run = await first.createRun(newRun('web'));
+    await first.appendRunLog(run.id, 'built\n');
+    const release = await first.setReleaseStatus((await first.createRelease(newRelease('web', run.id))).id, 'live', 'd');
+    const ran = await first.updateRun(run.id, { status: 'succeeded', releaseId: release.id, error: { kind: 'k', message: 'm' } });
+    await first.setSetting('k', 'v');
+    await first.recordEvent('release.deployed', 'web', { release: 1 });
+    const events = await first.listEvents(5);
+    await first.close();
+    await first.close(); // closing twice is harmless
+
+    const second = await openSqliteStore(file);
+    try {
+      assert.deepEqual(await second.getApp('web'), app);
+      assert.deepEqual(await second.findTokenByHash('h'), token);
+      assert.deepEqual(await second.getRun(run.id), ran);
+      assert.equal(await second.readRunLog(run.id), 'built\n');
+      assert.deepEqual(await second.liveRelease('web'), release);
+      assert.equal(await second.getSetting('k'), 'v');
+      assert.deepEqual(await second.listEvents(5), events);
+      assert.equal((await second.createRelease(newRelease('web'))).number, 2);
+      assert.ok((await second.createRun(newRun('web'))).id > run.id);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('applies migrations once: reopening changes nothing and runs none again', async () => {
+    const file = freshFile();
+    await (await openSqliteStore(file)).close();
+    const schema = () => raw(file, (db) => db.prepare("SELECT type, name, sql FROM sqlite_master ORDER BY name").all());
+    const before = schema();
+    const applied = raw(file, (db) => db.prepare('SELECT name FROM kysely_migration ORDER BY name').all());
+    for (let i = 0; i < 2; i++) await (await openSqliteStore(file)).close();
+    assert.deepEqual(schema(), before);
+    assert.deepEqual(raw(file, (db) => db.prepare('SELECT name FROM kysely_migration ORDER BY name').all()), applied);
+    assert.deepEqual(applied, [{ name: '0001_initial' }]);
+    assert.equal(raw(file, (db) => db.pragma('journal_mode', { simple: true })), 'wal');
+  });
+
+  it('reports corrupted JSON and unknown values in a row as a SlipwayError naming the column', async () => {
+    const file = freshFile();
+    const store = await openSqliteStore(file);
+    try {
+      const run = await store.createRun(newRun('web'));
+      const release = await store.createRelease(newRelease('web', run.id));
+      await store.recordEvent('x', null, { ok: true });
+      const cases: [string, () => Promise<unknown>, string][] = [
+        ["UPDATE releases SET status = 'bogus'", () => store.getRelease('web', 1), 'releases.status'],
+        ["UPDATE releases SET status = 'live', spec = '{not json'", () => store.getReleaseById(release.id), 'releases.spec'],
+        ['UPDATE releases SET spec = \'{"app":"web"}\'', () => store.liveRelease('web'), 'releases.spec'],
+        ["UPDATE runs SET error = 'oops'", () => store.getRun(run.id), 'runs.error'],
+        ['UPDATE runs SET error = \'{"kind":1}\'', () => store.listRuns('web', 5), 'runs.error'],
+        ["UPDATE runs SET error = NULL, status = 'paused'", () => store.runsWithStatus('paused' as 'queued'), 'runs.status'],
+        ["UPDATE events SET data = '[1,'", () => store.listEvents(5), 'events.data'],
+      ];
+      for (const [update, read, field] of cases) {
+        raw(file, (db) => db.exec(update));
+        await assert.rejects(read(), slipwayError('internal', field), update);
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses a file that is not a SQLite database with a clear error', async () => {
+    const file = freshFile();
+    await (await openSqliteStore(file)).close(); // creates the directory
+    const junk = join(file, '..', 'junk.db');
+    await writeFile(junk, 'this is not a database, just some text that is long enough to have a header'.repeat(20));
+    await assert.rejects(openSqliteStore(junk), slipwayError('internal', junk));
+  });
+});

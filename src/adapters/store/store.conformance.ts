@@ -1,0 +1,15 @@
+// The one Store conformance suite: every implementation (fake and SQLite) must pass all of it.
+
+import { appConformance } from './conformance-apps.js';
+import type { OpenStore } from './conformance-kit.js';
+import { releaseConformance } from './conformance-releases.js';
+import { runConformance } from './conformance-runs.js';
+
+export type { OpenedStore, OpenStore } from './conformance-kit.js';
+
+/** Registers the suite's node:test tests; `open` makes a fresh, empty store for each test. */
+export function storeConformance(open: OpenStore): void {
+  appConformance(open);
+  runConformance(open);
+  releaseConformance(open);
+}

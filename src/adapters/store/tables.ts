@@ -1,0 +1,83 @@
+// The SQLite tables as Kysely sees them: snake_case columns, JSON kept as TEXT, timestamps as ISO strings.
+
+import type { Generated } from 'kysely';
+
+export interface AppsTable {
+  name: string;
+  domain: string;
+  port: number;
+  replicas: number;
+  branch: string;
+  created_at: string;
+}
+
+export interface TokensTable {
+  id: Generated<number>;
+  name: string;
+  hash: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface RunsTable {
+  id: Generated<number>;
+  app: string;
+  source: string;
+  ref: string | null;
+  commit_sha: string;
+  status: string;
+  phase: string;
+  target_release: number | null;
+  release_id: number | null;
+  /** JSON of RunError, or NULL. */
+  error: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface RunLogsTable {
+  /** Global insertion order; a run's log is its chunks in seq order. */
+  seq: Generated<number>;
+  run_id: number;
+  text: string;
+}
+
+export interface ReleasesTable {
+  id: Generated<number>;
+  app: string;
+  number: number;
+  image: string;
+  commit_sha: string;
+  run_id: number | null;
+  /** JSON of the spec without releaseNumber (that is the number column). */
+  spec: string;
+  status: string;
+  rollback_of: number | null;
+  created_at: string;
+  deployed_at: string | null;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface EventsTable {
+  id: Generated<number>;
+  type: string;
+  app: string | null;
+  /** JSON of the event data. */
+  data: string;
+  at: string;
+}
+
+export interface Database {
+  apps: AppsTable;
+  tokens: TokensTable;
+  runs: RunsTable;
+  run_logs: RunLogsTable;
+  releases: ReleasesTable;
+  settings: SettingsTable;
+  events: EventsTable;
+}

@@ -1,0 +1,68 @@
+// Slipway's settings: from the environment (SLIPWAY_*), overridable by `slipway up` flags. Validated once here.
+
+import { resolve } from 'node:path';
+import { SlipwayError } from '../core/errors.js';
+import { parsePort } from '../core/names.js';
+
+export interface SlipwayConfig {
+  readonly dataDir: string;
+  /** Prefix of every Docker object Slipway creates; lets tests run beside a real instance. */
+  readonly instance: string;
+  readonly host: string;
+  readonly port: number;
+  /** Base URL users reach the API and git remote at. */
+  readonly publicUrl: string;
+  readonly registryPort: number;
+  readonly httpPort: number;
+  readonly httpsPort: number;
+  readonly acme: {
+    /** ACME directory URL; Let's Encrypt production by default. */
+    readonly ca: string | null;
+    readonly email: string | null;
+    /** PEM the edge must trust to talk to the ACME server (only for private CAs such as Pebble). */
+    readonly caRootFile: string | null;
+    /** Start Pebble, the ACME test CA, on this machine and use it (demo and tests without a public domain). */
+    readonly local: boolean;
+  };
+  readonly rolloutTimeoutMs: number;
+  readonly dockerSocket: string;
+  readonly swarmAdvertiseAddr: string;
+}
+
+const LETS_ENCRYPT = 'https://acme-v02.api.letsencrypt.org/directory';
+
+export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<Record<string, string>> = {}): SlipwayConfig {
+  const get = (key: string): string | undefined => overrides[key] ?? env[key];
+  const port = parsePort(get('SLIPWAY_PORT') ?? '7070', 'SLIPWAY_PORT');
+  const instance = get('SLIPWAY_INSTANCE') ?? 'slipway';
+  if (!/^[a-z][a-z0-9-]{0,20}$/.test(instance)) {
+    throw new SlipwayError('invalid_input', `invalid SLIPWAY_INSTANCE ${JSON.stringify(instance)}`, {
+      field: 'SLIPWAY_INSTANCE',
+      hint: 'use up to 21 lowercase letters, digits and "-", starting with a letter',
+    });
+  }
+  const local = ['1', 'true', 'yes'].includes((get('SLIPWAY_LOCAL_ACME') ?? '').toLowerCase());
+  const timeout = Number(get('SLIPWAY_ROLLOUT_TIMEOUT') ?? '180');
+  if (!Number.isFinite(timeout) || timeout < 5) {
+    throw new SlipwayError('invalid_input', 'SLIPWAY_ROLLOUT_TIMEOUT must be a number of seconds ≥ 5', { field: 'SLIPWAY_ROLLOUT_TIMEOUT' });
+  }
+  return {
+    dataDir: resolve(get('SLIPWAY_DATA') ?? '/var/lib/slipway'),
+    instance,
+    host: get('SLIPWAY_HOST') ?? '0.0.0.0',
+    port,
+    publicUrl: get('SLIPWAY_PUBLIC_URL') ?? `http://127.0.0.1:${port}`,
+    registryPort: parsePort(get('SLIPWAY_REGISTRY_PORT') ?? '5000', 'SLIPWAY_REGISTRY_PORT'),
+    httpPort: parsePort(get('SLIPWAY_HTTP_PORT') ?? '80', 'SLIPWAY_HTTP_PORT'),
+    httpsPort: parsePort(get('SLIPWAY_HTTPS_PORT') ?? '443', 'SLIPWAY_HTTPS_PORT'),
+    acme: {
+      ca: get('SLIPWAY_ACME_CA') ?? (local ? null : LETS_ENCRYPT),
+      email: get('SLIPWAY_ACME_EMAIL') ?? null,
+      caRootFile: get('SLIPWAY_ACME_CA_ROOT') ?? null,
+      local,
+    },
+    rolloutTimeoutMs: timeout * 1000,
+    dockerSocket: get('SLIPWAY_DOCKER_SOCKET') ?? '/var/run/docker.sock',
+    swarmAdvertiseAddr: get('SLIPWAY_SWARM_ADDR') ?? '127.0.0.1',
+  };
+}

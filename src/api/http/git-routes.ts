@@ -1,0 +1,94 @@
+// The built-in git remote (/git/<app>.git) and the endpoint its post-receive hook reports to.
+
+import { Hono } from 'hono';
+import { SlipwayError } from '../../core/errors.js';
+import type { EventBus } from '../../core/events.js';
+import type { Store } from '../../core/ports/store.js';
+import type { Run } from '../../core/types.js';
+import { asRecord } from '../../adapters/docker/convert.js';
+import type { GitRepos } from '../../trigger/git-repos.js';
+import { serveGit } from '../../trigger/git-http.js';
+import type { Apps } from '../apps.js';
+import { authenticate, sameSecret, tokenFromHeader } from '../auth.js';
+import { followRunLog } from '../log-follow.js';
+
+export interface GitDeps {
+  readonly apps: Apps;
+  readonly store: Store;
+  readonly bus: EventBus;
+  readonly repos: GitRepos;
+  /** Where the hook reaches this server, and the per-process secret it must present. */
+  readonly hookUrl: string;
+  readonly hookToken: string;
+}
+
+const ZERO = /^0+$/;
+
+export function gitRoutes(d: GitDeps): Hono {
+  const r = new Hono();
+  r.all('/git/:repo{[a-z0-9-]+\\.git}/*', async (c) => {
+    const token = await authenticate(d.store, c.req.header('authorization'));
+    const repo = c.req.param('repo');
+    const app = await d.apps.get(repo.replace(/\.git$/, ''));
+    await d.repos.ensure(app.name);
+    const rest = c.req.path.slice(`/git/${repo}`.length);
+    return serveGit({
+      request: c.req.raw,
+      projectRoot: d.repos.root,
+      app: app.name,
+      rest,
+      remoteUser: token.name,
+      hookEnv: { SLIPWAY_HOOK_URL: d.hookUrl, SLIPWAY_HOOK_TOKEN: d.hookToken, SLIPWAY_APP: app.name },
+    });
+  });
+
+  r.post('/internal/git/received', async (c) => {
+    const presented = tokenFromHeader(c.req.header('authorization'));
+    if (!presented || !sameSecret(presented, d.hookToken)) throw new SlipwayError('unauthorized', 'invalid hook token');
+    const body = asRecord(await c.req.json());
+    const app = await d.apps.get(String(body.app));
+    const updates = Array.isArray(body.updates) ? body.updates.map(asRecord) : [];
+    const notes: string[] = [];
+    let run: Run | null = null;
+    for (const u of updates) {
+      const ref = String(u.ref ?? '');
+      const commit = String(u.newSha ?? '');
+      if (ref !== `refs/heads/${app.branch}`) {
+        notes.push(`slipway: ${ref} stored; only pushes to ${app.branch} deploy\n`);
+      } else if (ZERO.test(commit)) {
+        notes.push(`slipway: ${ref} deleted; the running release is unchanged\n`);
+      } else {
+        run = await d.apps.deployCommit(app, ref, commit);
+        notes.push(`slipway: run ${run.id} queued for ${app.name} at ${commit.slice(0, 12)}\n`);
+      }
+    }
+    const prefix = new TextEncoder().encode(notes.join(''));
+    if (!run) return new Response(prefix, { headers: { 'content-type': 'text/plain; charset=utf-8' } });
+    const log = followRunLog(d.store, d.bus, run.id, { follow: true, footer: (r) => resultLine(r, app.name) });
+    return new Response(prepend(prefix, log), { headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  });
+  return r;
+}
+
+function resultLine(run: Run, app: string): string {
+  if (run.status === 'succeeded') return `slipway: deployed ${app} (run ${run.id})\n`;
+  const hint = run.error?.hint ? `\nslipway: hint: ${run.error.hint}` : '';
+  return `slipway: DEPLOY FAILED for ${app} (run ${run.id}): ${run.error?.message ?? run.status}${hint}\n`;
+}
+
+function prepend(first: Uint8Array, rest: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  const reader = rest.getReader();
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(first);
+    },
+    async pull(controller) {
+      const { value, done } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+}

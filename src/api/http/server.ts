@@ -1,0 +1,26 @@
+// The HTTP surface: API (token auth), git remote, hook endpoint and the dashboard, with one error mapping.
+
+import { Hono } from 'hono';
+import { SlipwayError } from '../../core/errors.js';
+import type { HealthResponse } from '../../core/api.js';
+import type { Store } from '../../core/ports/store.js';
+import { webRoutes } from '../../web/routes.js';
+import { authenticate } from '../auth.js';
+import { appRoutes, type RouteDeps } from './app-routes.js';
+import { errorResponse } from './errors.js';
+import { gitRoutes, type GitDeps } from './git-routes.js';
+
+export function httpApp(d: RouteDeps & GitDeps & { readonly store: Store; readonly version: string }): Hono {
+  const app = new Hono();
+  app.onError((err, c) => errorResponse(err, c));
+  app.notFound((c) => errorResponse(new SlipwayError('not_found', `no route ${c.req.method} ${c.req.path}`), c));
+  app.get('/api/health', (c) => c.json({ ok: true, version: d.version } satisfies HealthResponse));
+  app.use('/api/*', async (c, next) => {
+    await authenticate(d.store, c.req.header('authorization'));
+    await next();
+  });
+  app.route('/api', appRoutes(d));
+  app.route('/', gitRoutes(d));
+  app.route('/', webRoutes());
+  return app;
+}

@@ -1,0 +1,152 @@
+// The composition root: brings up Docker, Swarm, the registry and the edge, picks the adapters for every port,
+// repairs what a previous run left half-done, and serves the HTTP API.
+
+import { serve, type ServerType } from '@hono/node-server';
+import Dockerode from 'dockerode';
+import { randomBytes } from 'node:crypto';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DockerEngine } from '../adapters/docker/docker-engine.js';
+import { CaddyEdge } from '../adapters/caddy/caddy-edge.js';
+import { defaultEdgeSettings } from '../adapters/caddy/convert.js';
+import { edgeContainerPath } from '../adapters/caddy/service-spec.js';
+import { openSqliteStore } from '../adapters/store/sqlite.js';
+import { EventBus } from '../core/events.js';
+import { edgeServiceName, networkName, registryContainerName } from '../core/naming.js';
+import type { Store } from '../core/ports/store.js';
+import { RouteSync } from '../edge/route-sync.js';
+import { ensureDockerDaemon } from '../infra/docker-daemon.js';
+import { ensureEdgeService } from '../infra/edge-service.js';
+import { dockerHostGateway, startPebble, type Pebble } from '../infra/pebble.js';
+import { ensureRegistry } from '../infra/registry-service.js';
+import { ensureOverlayNetwork, ensureSwarm } from '../infra/swarm.js';
+import { RunQueue } from '../run/queue.js';
+import { subscribeAudit } from '../tell/audit.js';
+import { GitRepos } from '../trigger/git-repos.js';
+import { RunSources } from '../trigger/sources.js';
+import { Apps } from './apps.js';
+import { bootstrapAdminToken } from './auth.js';
+import type { SlipwayConfig } from './config.js';
+import { httpApp } from './http/server.js';
+
+export const VERSION = '0.1.0';
+
+export interface RunningSlipway {
+  readonly url: string;
+  /** The admin token, only on the very first start (it is never stored in clear). */
+  readonly firstToken: string | null;
+  /** PEM users trust to verify app certificates when the local ACME CA is used. */
+  readonly localCaFile: string | null;
+  readonly store: Store;
+  readonly apps: Apps;
+  readonly bus: EventBus;
+  readonly docker: Dockerode;
+  /** Stops serving; `wait` lets running deploys finish first (default), otherwise a restart repairs them. */
+  stop(wait?: boolean): Promise<void>;
+}
+
+export async function startSlipway(config: SlipwayConfig, say: (line: string) => void = () => undefined): Promise<RunningSlipway> {
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const docker = new Dockerode({ socketPath: config.dockerSocket });
+  await ensureDockerDaemon(docker, { logFile: join(config.dataDir, 'dockerd.log'), say });
+  await ensureSwarm(docker, config.swarmAdvertiseAddr);
+  const network = networkName(config.instance);
+  await ensureOverlayNetwork(docker, network);
+  say(`starting the registry on 127.0.0.1:${config.registryPort}`);
+  const registry = await ensureRegistry(docker, {
+    containerName: registryContainerName(config.instance),
+    hostPort: config.registryPort,
+    dir: join(config.dataDir, 'registry'),
+  });
+
+  const edgeDir = join(config.dataDir, 'edge');
+  await mkdir(edgeDir, { recursive: true });
+  const { acme, pebble, localCaFile } = await acmeSettings(config, docker, edgeDir, say);
+  say(`starting the edge (Caddy) on ports ${config.httpPort}/${config.httpsPort}`);
+  const edgeService = await ensureEdgeService(docker, {
+    serviceName: edgeServiceName(config.instance),
+    network,
+    hostDir: edgeDir,
+    dataDir: join(config.dataDir, 'edge-data'),
+    httpPort: config.httpPort,
+    httpsPort: config.httpsPort,
+  });
+  const edge = new CaddyEdge({ adminSocketPath: edgeService.adminSocketPath, configFile: edgeService.configFile, settings: defaultEdgeSettings(acme) });
+
+  const store = await openSqliteStore(join(config.dataDir, 'slipway.db'));
+  const firstToken = await bootstrapAdminToken(store);
+  const bus = new EventBus();
+  const unsubscribeAudit = subscribeAudit(bus, store, (line) => say(line));
+  const engine = new DockerEngine(docker);
+  const repos = new GitRepos(join(config.dataDir, 'git'));
+  const sources = new RunSources(repos, join(config.dataDir, 'uploads'));
+  const routes = new RouteSync(store, edge, bus, config.instance);
+  const queue = new RunQueue({
+    store, bus, engine, registry, sources,
+    instance: config.instance,
+    rolloutTimeoutMs: config.rolloutTimeoutMs,
+    httpsPort: config.httpsPort,
+    syncRoutes: routes.sync,
+  });
+  const apps = new Apps({ store, bus, engine, repos, sources, queue, routes, instance: config.instance, httpsPort: config.httpsPort, publicUrl: config.publicUrl });
+
+  // Repair: the edge gets the routes of every app, and runs cut off by a stop are resumed or rolled back.
+  await routes.sync();
+  for (const app of await store.listApps()) await repos.ensure(app.name);
+  await queue.start();
+
+  // The hook token lives only in this process: a hook from an older process cannot start runs.
+  const hookToken = randomBytes(32).toString('base64url');
+  const http = httpApp({
+    apps, store, bus, engine, repos, instance: config.instance, version: VERSION,
+    hookUrl: `http://127.0.0.1:${config.port}/internal/git/received`,
+    hookToken,
+  });
+  const server = await listen(http.fetch, config.host, config.port);
+  const url = config.publicUrl;
+  return {
+    url, firstToken, localCaFile, store, apps, bus, docker,
+    async stop(wait = true) {
+      await queue.stop(wait);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      unsubscribeAudit();
+      await pebble?.stop();
+      await store.close();
+    },
+  };
+}
+
+async function acmeSettings(config: SlipwayConfig, docker: Dockerode, edgeDir: string, say: (line: string) => void) {
+  if (!config.acme.local) {
+    const trusted: string[] = [];
+    if (config.acme.caRootFile) {
+      await copyFile(config.acme.caRootFile, join(edgeDir, 'acme-ca.pem'));
+      trusted.push(edgeContainerPath('acme-ca.pem'));
+    }
+    const acme = {
+      ...(config.acme.ca ? { ca: config.acme.ca } : {}),
+      ...(config.acme.email ? { email: config.acme.email } : {}),
+      ...(trusted.length ? { trustedRootsPemFiles: trusted } : {}),
+    };
+    return { acme, pebble: null as Pebble | null, localCaFile: null };
+  }
+  const dir = join(config.dataDir, 'pebble');
+  await mkdir(dir, { recursive: true });
+  say('starting Pebble, the local ACME test CA (certificates are trusted only with its root)');
+  const pebble = await startPebble({ dir, containerHostAddress: await dockerHostGateway(docker) });
+  await copyFile(pebble.listenerCertPem, join(edgeDir, 'acme-ca.pem'));
+  const localCaFile = join(config.dataDir, 'local-ca.pem');
+  await writeFile(localCaFile, await pebble.fetchIssuingRoot());
+  return {
+    acme: { ca: pebble.directoryUrl, trustedRootsPemFiles: [edgeContainerPath('acme-ca.pem')], ...(config.acme.email ? { email: config.acme.email } : {}) },
+    pebble: pebble as Pebble | null,
+    localCaFile,
+  };
+}
+
+function listen(fetch: (req: Request) => Response | Promise<Response>, hostname: string, port: number): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, hostname, port }, () => resolve(server));
+    server.once('error', reject);
+  });
+}

@@ -1,0 +1,49 @@
+// `slipway apps create <name> --domain D`: POST /api/apps, then how to push to it.
+
+import type { AppSummary, CreateAppRequest } from '../../../core/api.js';
+import { parsePort, parseReplicas } from '../../../core/names.js';
+import { connect } from '../../client.js';
+import type { Command } from '../../command.js';
+import { noMorePositionals, parseFlags, positional, requiredFlag, wholeNumber } from '../../flags.js';
+import { fields } from '../../format.js';
+
+const NAME = 'apps create';
+
+export const appsCreateCommand: Command = {
+  name: 'create',
+  summary: 'create an app and print its git remote',
+  usage: `usage: slipway apps create <name> --domain <host> [--port <n>] [--replicas <n>] [--branch <b>]
+
+Creates an app served at https://<host>.
+
+options:
+  --domain <host>   public host name, e.g. hello.example.com (required)
+  --port <n>        port the app listens on inside its container (default 3000)
+  --replicas <n>    number of copies to run (default 1)
+  --branch <b>      pushes to this branch deploy (default main)
+`,
+  async run(args, io) {
+    const { values, positionals } = parseFlags(NAME, args, {
+      domain: { type: 'string' },
+      port: { type: 'string' },
+      replicas: { type: 'string' },
+      branch: { type: 'string' },
+    });
+    noMorePositionals(NAME, positionals, 1);
+    const request: CreateAppRequest = {
+      name: positional(NAME, positionals, 0, 'name'),
+      domain: requiredFlag(NAME, values.domain, 'domain'),
+      ...(values.port === undefined ? {} : { port: parsePort(values.port) }),
+      ...(values.replicas === undefined ? {} : { replicas: parseReplicas(wholeNumber(values.replicas, 'replicas')) }),
+      ...(values.branch === undefined ? {} : { branch: values.branch }),
+    };
+    const client = await connect(io);
+    const app = await client.post<AppSummary>('/api/apps', request);
+    io.stdout.write(`created app ${app.name}\n\n`);
+    io.stdout.write(fields([['url', app.url], ['port', String(app.port)], ['replicas', String(app.replicas)], ['branch', app.branch]]));
+    io.stdout.write(`\nto deploy with git, add the remote and push ${app.branch}:\n`);
+    io.stdout.write(`  git remote add slipway ${app.gitUrl}\n  git push slipway ${app.branch}\n`);
+    io.stdout.write(`or upload this directory: slipway deploy --app ${app.name}\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,24 @@
+// Every top-level `slipway` command, in the order `slipway help` lists them.
+
+import type { Command } from '../command.js';
+import { appsCommand } from './apps/index.js';
+import { deployCommand } from './deploy.js';
+import { loginCommand } from './login.js';
+import { logsCommand } from './logs.js';
+import { releasesCommand } from './releases.js';
+import { rollbackCommand } from './rollback.js';
+import { runsCommand } from './runs.js';
+import { statusCommand } from './status.js';
+import { upCommand } from './up.js';
+
+export const commands: readonly Command[] = [
+  upCommand,
+  loginCommand,
+  appsCommand,
+  deployCommand,
+  statusCommand,
+  logsCommand,
+  runsCommand,
+  releasesCommand,
+  rollbackCommand,
+];

@@ -1,0 +1,100 @@
+// Puts a release live like a runbook: start the new version, wait for health with a deadline, and on failure
+// put the previous release back; Swarm's quirks stay in the Docker adapter.
+
+import { SlipwayError } from '../core/errors.js';
+import type { EventBus } from '../core/events.js';
+import { appServiceName, networkName } from '../core/naming.js';
+import type { EnginePort, ServiceDefinition } from '../core/ports/engine.js';
+import type { RegistryPort } from '../core/ports/registry.js';
+import type { Store } from '../core/ports/store.js';
+import type { Release } from '../core/types.js';
+import { waitUntilLive } from './health-gate.js';
+
+export interface RolloutContext {
+  readonly store: Store;
+  readonly bus: EventBus;
+  readonly engine: EnginePort;
+  readonly registry: RegistryPort;
+  readonly instance: string;
+  readonly rolloutTimeoutMs: number;
+  readonly log: (text: string) => void;
+}
+
+export async function rollOut(release: Release, ctx: RolloutContext): Promise<void> {
+  const previous = await ctx.store.liveRelease(release.app);
+  let since = new Date();
+  ctx.log(`--> deploying release v${release.number} (${release.image})\n`);
+  ctx.bus.emit('release.deploying', { app: release.app, release: release.number, image: release.image });
+  const changed = await ctx.engine.deployService(definitionOf(release, ctx.instance), ctx.registry.credentials());
+  // Unchanged spec (e.g. resuming after a restart): the tasks to judge are the ones already there.
+  if (!changed) since = new Date(0);
+
+  const gate = await waitUntilLive(ctx.engine, gateOptions(release, ctx, since));
+  if (gate.ok) {
+    await ctx.store.setReleaseStatus(release.id, 'live', new Date().toISOString());
+    if (previous && previous.id !== release.id) {
+      await ctx.store.setReleaseStatus(previous.id, release.rollbackOf === null ? 'superseded' : 'rolled_back');
+    }
+    ctx.log(`--> release v${release.number} is live on ${release.spec.replicas} healthy task(s)\n`);
+    ctx.bus.emit('release.deployed', { app: release.app, release: release.number, image: release.image });
+    return;
+  }
+
+  ctx.log(`--> release v${release.number} failed: ${gate.reason}\n`);
+  ctx.bus.emit('rollout.failed', { app: release.app, release: release.number, reason: gate.reason });
+  await putBack(previous && previous.id !== release.id ? previous : null, release, ctx, gate.reason);
+  await ctx.store.setReleaseStatus(release.id, 'failed');
+  throw new SlipwayError(gate.kind, `release v${release.number} did not become healthy: ${gate.reason}`, {
+    hint: previous
+      ? `release v${previous.number} was put back and keeps serving; see \`slipway logs ${release.app}\` for why the new version failed`
+      : `nothing was live before; see \`slipway logs ${release.app}\` for why the app failed, fix it and deploy again`,
+  });
+}
+
+async function putBack(previous: Release | null, failed: Release, ctx: RolloutContext, reason: string): Promise<void> {
+  const serviceName = appServiceName(ctx.instance, failed.app);
+  if (previous === null) {
+    // A first deploy that never went live: remove it rather than leave it crash-looping.
+    ctx.log(`--> removing the failed first deployment\n`);
+    await ctx.engine.removeService(serviceName);
+    return;
+  }
+  ctx.log(`--> rolling back to release v${previous.number}\n`);
+  const before = new Date();
+  const changed = await ctx.engine.deployService(definitionOf(previous, ctx.instance), ctx.registry.credentials());
+  const since = changed ? before : new Date(0);
+  const back = await waitUntilLive(ctx.engine, gateOptions(previous, ctx, since));
+  if (!back.ok) {
+    throw new SlipwayError('health_gate_failed', `rollback to release v${previous.number} also failed: ${back.reason}`, {
+      hint: `check the cluster with \`slipway status ${failed.app}\`; the release history is intact`,
+    });
+  }
+  ctx.log(`--> release v${previous.number} is serving again\n`);
+  ctx.bus.emit('release.rolled_back', { app: failed.app, from: failed.number, to: previous.number, reason });
+}
+
+export function definitionOf(release: Release, instance: string): ServiceDefinition {
+  return {
+    serviceName: appServiceName(instance, release.app),
+    image: release.image,
+    replicas: release.spec.replicas,
+    env: { PORT: String(release.spec.port), ...release.spec.env },
+    network: networkName(instance),
+    labels: {
+      'io.slipway.instance': instance,
+      'io.slipway.app': release.app,
+      'io.slipway.release': String(release.number),
+    },
+  };
+}
+
+function gateOptions(release: Release, ctx: RolloutContext, since: Date) {
+  return {
+    serviceName: appServiceName(ctx.instance, release.app),
+    image: release.image,
+    replicas: release.spec.replicas,
+    since,
+    deadlineMs: ctx.rolloutTimeoutMs,
+    onProgress: ctx.log,
+  };
+}

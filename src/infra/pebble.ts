@@ -1,0 +1,168 @@
+// Starts Pebble, the ACME test CA, on the host: real automatic HTTPS for demos and tests without a public domain.
+
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { request } from 'node:https';
+import { isIP } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { SlipwayError } from '../core/errors.js';
+
+const run = promisify(execFile);
+
+export interface PebbleOptions {
+  /** Folder for Pebble's listener certificate, key and config (must exist). */
+  readonly dir: string;
+  /** ACME directory port; default 14000. */
+  readonly port?: number;
+  /** Management port (issuing roots); default 15000. */
+  readonly managementPort?: number;
+  /** Address at which containers reach this host, e.g. the docker_gwbridge gateway; put in the listener cert. */
+  readonly containerHostAddress: string;
+  /** Until /dir answers; default 15 s. */
+  readonly readyTimeoutMs?: number;
+}
+
+export interface Pebble {
+  /** ACME directory as a container sees it: https://<containerHostAddress>:<port>/dir. */
+  readonly directoryUrl: string;
+  /** Self-signed cert of Pebble's own listener: what Caddy trusts via trusted_roots_pem_files. */
+  readonly listenerCertPem: string;
+  /** PEM of the root that signs issued certificates (new on every start): what a client trusts to verify sites. */
+  fetchIssuingRoot(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startPebble(opts: PebbleOptions): Promise<Pebble> {
+  if (isIP(opts.containerHostAddress) === 0) {
+    throw new SlipwayError('invalid_input', `containerHostAddress must be an IP address, got ${JSON.stringify(opts.containerHostAddress)}`, {
+      field: 'containerHostAddress',
+    });
+  }
+  const port = opts.port ?? 14000;
+  const managementPort = opts.managementPort ?? 15000;
+  const certFile = join(opts.dir, 'pebble-listener.pem');
+  const keyFile = join(opts.dir, 'pebble-listener.key');
+  const configFile = join(opts.dir, 'pebble-config.json');
+  await run('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+    '-keyout', keyFile, '-out', certFile, '-days', '30', '-subj', '/CN=Pebble listener',
+    '-addext', `subjectAltName=IP:127.0.0.1,IP:${opts.containerHostAddress},DNS:localhost`,
+  ]);
+  const config = {
+    pebble: {
+      listenAddress: `0.0.0.0:${port}`, // containers reach it through a bridge gateway, not 127.0.0.1
+      managementListenAddress: `0.0.0.0:${managementPort}`,
+      certificate: certFile,
+      privateKey: keyFile,
+      httpPort: 80,
+      tlsPort: 443,
+      ocspResponderURL: '',
+      externalAccountBindingRequired: false,
+    },
+  };
+  await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`);
+
+  const child = spawn('pebble', ['-config', configFile], {
+    // Validation always succeeds (no public DNS here), without Pebble's random sleeps and nonce rejections.
+    env: { ...process.env, PEBBLE_VA_ALWAYS_VALID: '1', PEBBLE_VA_NOSLEEP: '1', PEBBLE_WFE_NONCEREJECT: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = captureOutput(child);
+  const ca = await readFile(certFile, 'utf8');
+  await waitUntilAnswering(child, output, `https://127.0.0.1:${port}/dir`, ca, opts.readyTimeoutMs ?? 15_000);
+
+  return {
+    directoryUrl: `https://${hostForUrl(opts.containerHostAddress)}:${port}/dir`,
+    listenerCertPem: certFile,
+    fetchIssuingRoot: () => httpsGet(`https://127.0.0.1:${managementPort}/roots/0`, ca),
+    stop: () => stopChild(child),
+  };
+}
+
+async function waitUntilAnswering(child: ChildProcess, output: () => string, url: string, ca: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) {
+      throw new SlipwayError('dependency', `pebble exited (${child.exitCode ?? child.signalCode}): ${output()}`, {
+        hint: 'is it installed (apt-get install pebble) and are its ports free?',
+      });
+    }
+    try {
+      await httpsGet(url, ca);
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) {
+        await stopChild(child);
+        throw new SlipwayError('dependency', `pebble did not answer ${url} within ${timeoutMs} ms: ${output()}`, { cause: err });
+      }
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function httpsGet(url: string, ca: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { ca, timeout: 5_000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        if (res.statusCode === 200) resolve(body);
+        else reject(new SlipwayError('dependency', `GET ${url}: HTTP ${res.statusCode ?? '?'}: ${body.slice(0, 500)}`));
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`GET ${url} timed out`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Keeps the last few KB of Pebble's output for error messages. */
+function captureOutput(child: ChildProcess): () => string {
+  let text = '';
+  const keep = (c: Buffer): void => {
+    text = (text + c.toString('utf8')).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  // A missing binary is reported as an 'error' event (pid stays undefined), never as an exit.
+  child.on('error', (err) => keep(Buffer.from(`${err.message}\n`)));
+  return () => text.trim();
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+function hostForUrl(ip: string): string {
+  return isIP(ip) === 6 ? `[${ip}]` : ip;
+}
+
+/** Gateway of docker_gwbridge: where a container on an overlay network reaches a process listening on the host. */
+export async function dockerHostGateway(docker: { getNetwork(id: string): { inspect(): Promise<unknown> } }): Promise<string> {
+  let info: unknown;
+  try {
+    info = await docker.getNetwork('docker_gwbridge').inspect();
+  } catch (err) {
+    throw new SlipwayError('dependency', `cannot inspect network docker_gwbridge: ${err instanceof Error ? err.message : String(err)}`, {
+      hint: 'docker_gwbridge exists once the engine is in a swarm: run `docker swarm init`',
+      cause: err,
+    });
+  }
+  const configs = (info as { IPAM?: { Config?: unknown } } | null)?.IPAM?.Config;
+  const gateway = Array.isArray(configs)
+    ? configs.map((c: unknown) => (c as { Gateway?: unknown } | null)?.Gateway).find((g): g is string => typeof g === 'string' && isIP(g) === 4)
+    : undefined;
+  if (gateway === undefined) throw new SlipwayError('dependency', 'network docker_gwbridge has no IPv4 gateway');
+  return gateway;
+}

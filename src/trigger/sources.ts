@@ -1,0 +1,100 @@
+// Where a run's source comes from: a commit in the app's git repository or an uploaded tarball kept on disk.
+
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import * as tar from 'tar';
+import { SlipwayError } from '../core/errors.js';
+import type { Run } from '../core/types.js';
+import type { GitRepos } from './git-repos.js';
+
+const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
+
+export class RunSources {
+  constructor(
+    private readonly repos: GitRepos,
+    private readonly uploadsDir: string,
+  ) {}
+
+  /** Stores an upload (gzipped tar) under its sha256 and checks it can be built. Returns the sha256 hex. */
+  async saveUpload(body: Readable): Promise<string> {
+    await mkdir(this.uploadsDir, { recursive: true });
+    const tmp = join(this.uploadsDir, `.incoming-${randomBytes(8).toString('hex')}`);
+    const hash = createHash('sha256');
+    let size = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        size += chunk.length;
+        if (size > MAX_UPLOAD_BYTES) return done(new SlipwayError('invalid_input', 'upload is larger than 512 MiB', {
+          hint: 'leave build outputs and dependencies out of the directory (e.g. node_modules); add a .dockerignore',
+        }));
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(body, meter, createWriteStream(tmp, { mode: 0o600 }));
+      const digest = hash.digest('hex');
+      await assertDockerfileInTar(tmp);
+      await rename(tmp, this.uploadPath(digest));
+      return digest;
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+  }
+
+  /** Checks the Dockerfile exists before anything is built, to give a clear error. */
+  async assertBuildable(run: Run): Promise<void> {
+    if (run.source === 'git' && !(await this.repos.hasFile(run.app, run.commit, 'Dockerfile'))) {
+      throw noDockerfile(`commit ${run.commit.slice(0, 12)}`);
+    }
+  }
+
+  /** The build context as a tar stream. */
+  open(run: Run): Readable {
+    if (run.source === 'upload') return createReadStream(this.uploadPath(run.commit));
+    const child = spawn('git', ['-C', this.repos.dirOf(run.app), 'archive', '--format=tar', run.commit], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    return child.stdout;
+  }
+
+  private uploadPath(digest: string): string {
+    if (!/^[0-9a-f]{64}$/.test(digest)) throw new SlipwayError('invalid_input', 'malformed upload id');
+    return join(this.uploadsDir, `${digest}.tar.gz`);
+  }
+}
+
+async function assertDockerfileInTar(file: string): Promise<void> {
+  let found = false;
+  try {
+    await tar.t({
+      file,
+      onReadEntry: (entry) => {
+        if (entry.path === 'Dockerfile' || entry.path === './Dockerfile') found = true;
+      },
+    });
+  } catch (err) {
+    throw new SlipwayError('invalid_input', `the upload is not a gzipped tar archive: ${(err as Error).message}`, {
+      hint: 'send the directory with `slipway deploy <dir> --app <name>`, or a .tar.gz made with `tar -czf`',
+      cause: err,
+    });
+  }
+  if (!found) throw noDockerfile('the uploaded directory');
+}
+
+function noDockerfile(where: string): SlipwayError {
+  return new SlipwayError('invalid_input', `no Dockerfile at the top of ${where}`, {
+    field: 'Dockerfile',
+    hint: 'add a Dockerfile to the root of the repository (or directory) that builds your app, then deploy again',
+  });
+}
+
+export function readableFromWeb(body: ReadableStream<Uint8Array> | null): Readable {
+  return body ? Readable.fromWeb(body as import('node:stream/web').ReadableStream) : Readable.from([]);
+}
