@@ -23,6 +23,8 @@ export interface SlipwayConfig {
     readonly caRootFile: string | null;
     /** Start Pebble, the ACME test CA, on this machine and use it (demo and tests without a public domain). */
     readonly local: boolean;
+    /** Pebble's ACME port (its management port is this + 1000). */
+    readonly localPort: number;
   };
   readonly rolloutTimeoutMs: number;
   readonly dockerSocket: string;
@@ -60,6 +62,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<Record<
       email: get('SLIPWAY_ACME_EMAIL') ?? null,
       caRootFile: get('SLIPWAY_ACME_CA_ROOT') ?? null,
       local,
+      localPort: parsePort(get('SLIPWAY_LOCAL_ACME_PORT') ?? '14000', 'SLIPWAY_LOCAL_ACME_PORT'),
     },
     rolloutTimeoutMs: timeout * 1000,
     dockerSocket: get('SLIPWAY_DOCKER_SOCKET') ?? '/var/run/docker.sock',

@@ -133,7 +133,12 @@ async function acmeSettings(config: SlipwayConfig, docker: Dockerode, edgeDir: s
   const dir = join(config.dataDir, 'pebble');
   await mkdir(dir, { recursive: true });
   say('starting Pebble, the local ACME test CA (certificates are trusted only with its root)');
-  const pebble = await startPebble({ dir, containerHostAddress: await dockerHostGateway(docker) });
+  const pebble = await startPebble({
+    dir,
+    port: config.acme.localPort,
+    managementPort: config.acme.localPort + 1000,
+    containerHostAddress: await dockerHostGateway(docker),
+  });
   await copyFile(pebble.listenerCertPem, join(edgeDir, 'acme-ca.pem'));
   const localCaFile = join(config.dataDir, 'local-ca.pem');
   await writeFile(localCaFile, await pebble.fetchIssuingRoot());

@@ -42,7 +42,8 @@ export async function waitUntilLive(engine: EnginePort, opts: GateOptions): Prom
       return { ok: false, kind: 'health_gate_failed', reason: `Swarm paused the update: ${service.updateMessage ?? 'no reason given'}` };
     }
     const running = fresh.filter(isRunning).length;
-    const oldRunning = tasks.filter((t) => t.image !== opts.image && isRunning(t)).length;
+    // Old tasks count until their containers are gone, so "live" means only the new version answers.
+    const oldRunning = tasks.filter((t) => t.image !== opts.image && t.state === 'running').length;
     if (running >= opts.replicas && oldRunning === 0) return { ok: true };
 
     if (Date.now() >= deadline) {

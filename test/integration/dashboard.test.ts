@@ -76,7 +76,7 @@ function fakeApi(base: () => string) {
     run(41, 'hello', { status: 'failed', phase: 'build', error: { kind: 'build_failed', message: 'step 4/6 RUN npm ci exited with 1', hint: 'run `docker build .` locally to see the full error' } }),
     run(40, 'hello', { releaseId: 2 }),
   ];
-  const rollbackRun = run(43, 'hello', { source: 'rollback', ref: null, status: 'running', phase: 'deploy', targetRelease: 2 });
+  const rollbackRun = run(43, 'hello', { source: 'rollback', ref: null, status: 'running', phase: 'deploy', targetRelease: 2, createdAt: at(0), startedAt: at(0), finishedAt: null });
 
   const api = new Hono();
   api.use('*', async (c, next) => {
@@ -126,7 +126,7 @@ function fakeApi(base: () => string) {
   });
   api.get('/runs/:id', (c) => {
     const id = Number(c.req.param('id'));
-    const found = id === 43 ? { ...rollbackRun, status: 'succeeded' as const, phase: 'done' as const } : runs.find((r) => r.id === id);
+    const found = runs.find((r) => r.id === id);
     return found ? c.json({ run: found } satisfies RunResponse) : c.json({ error: { kind: 'not_found', message: `no run ${id}` } } satisfies ErrorBody, 404);
   });
   api.get('/runs/:id/logs', (c) => {
@@ -142,6 +142,7 @@ function fakeApi(base: () => string) {
       }
       await out.sleep(150);
       await out.write('Step 4/4: release #4 is live\n');
+      runs[0] = { ...rollbackRun, status: 'succeeded', phase: 'done', finishedAt: at(0) };
     });
   });
   return { api, calls, control };
@@ -323,6 +324,10 @@ describe('dashboard', () => {
     assert.match(await page.locator('#create-result pre').innerText(), new RegExp(`^git remote add slipway ${baseUrl}/git/shop-api\\.git\\ngit push slipway main$`));
     assert.deepEqual(apiCalls('POST', '/api/apps').at(-1)?.body, { name: 'shop-api', domain: 'shop.example.com', replicas: 3 });
     assert.equal(await page.isHidden('#create-error'), true);
+    // The page then reloads the list and opens the new app; let that finish before the next test revokes the token.
+    await page.locator('#status-card dl').filter({ hasText: '0/3 running' }).waitFor();
+    await page.waitForFunction(() => [...document.querySelectorAll('#app-list li')].length === 3
+      && ![...document.querySelectorAll('#app-list .replicas')].some((e) => e.textContent === 'checking…'));
   });
 
   it('returns to the sign-in form with a message when the API answers 401', async () => {

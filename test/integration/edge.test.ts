@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent, request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,8 +74,10 @@ describe('edge: Caddy service + Pebble + app on an overlay network', { timeout: 
     const started = Date.now();
     await removeEdgeService(docker, edgeService).catch((err: unknown) => console.error('# cleanup edge:', err));
     await docker.getService(appService).remove().catch((err: unknown) => console.error('# cleanup app:', err));
-    await until(30_000, async () => (await docker.listContainers({ all: true, filters: { label: [`com.docker.swarm.service.name=${appService}`] } })).length === 0);
-    await until(30_000, async () => docker.getNetwork(network).remove().then(() => true, () => false));
+    // Fails while the app's task is still attached; retried until Swarm has let go of it.
+    await until(60_000, async () => docker.getNetwork(network).remove().then(() => true, () => false));
+    // The node-local copy of a removed overlay network lingers a few seconds.
+    await until(30_000, async () => docker.getNetwork(network).inspect().then(() => false, () => true));
     await pebble?.stop();
     if (dir !== '') await rm(dir, { recursive: true, force: true });
     console.log(`cleanup took ${Date.now() - started} ms`);
@@ -101,8 +103,19 @@ describe('edge: Caddy service + Pebble + app on an overlay network', { timeout: 
     assert.deepEqual(await edge.currentRoutes(), routes);
     const file: unknown = JSON.parse(await readFile(join(edgeOpts.hostDir, 'caddy.json'), 'utf8'));
     assert.deepEqual(routesFromCaddyConfig(file), routes);
-    await edge.applyRoutes(routes); // same routes again: accepted, no change
-    assert.equal((await httpsGet(edgeOpts.httpsPort, DOMAIN, issuingRoot)).body, BODY);
+  });
+
+  it('treats the same routes as a no-op: no reload, open connections stay open', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      assert.equal((await httpsGet(edgeOpts.httpsPort, DOMAIN, issuingRoot, agent)).body, BODY);
+      await edge.applyRoutes([...routes].reverse());
+      const again = await httpsGet(edgeOpts.httpsPort, DOMAIN, issuingRoot, agent);
+      assert.equal(again.body, BODY);
+      assert.equal(again.reusedSocket, true, 'a reload would have closed the idle keep-alive connection');
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('reports a config Caddy rejects as a dependency error and keeps serving the old routes', async () => {
@@ -137,6 +150,16 @@ describe('edge: Caddy service + Pebble + app on an overlay network', { timeout: 
     assert.equal(res.body, BODY);
   });
 
+  it('replaces the task on a spec change (new host port) and comes back with its routes', async () => {
+    const [httpsPort] = await freePorts(1);
+    edgeOpts = { ...edgeOpts, httpsPort: httpsPort ?? 0 };
+    const started = Date.now();
+    await ensureEdgeService(docker, edgeOpts);
+    console.log(`edge updated and answering after ${Date.now() - started} ms`);
+    assert.deepEqual(await edge.currentRoutes(), routes);
+    assert.equal((await until(30_000, () => httpsGet(edgeOpts.httpsPort, DOMAIN, issuingRoot))).body, BODY);
+  });
+
   async function edgeContainerId(): Promise<string | undefined> {
     const list = await docker.listContainers({ filters: { label: [`com.docker.swarm.service.name=${edgeService}`], status: ['running'] } });
     return list[0]?.Id;
@@ -147,11 +170,12 @@ interface Answer {
   readonly status: number;
   readonly body: string;
   readonly location: string | undefined;
+  readonly reusedSocket: boolean;
 }
 
 /** TLS to 127.0.0.1 with SNI and Host set to the domain, verifying the chain against the CA's issuing root. */
-function httpsGet(port: number, domain: string, ca: string): Promise<Answer> {
-  return answer(httpsRequest({ host: '127.0.0.1', port, servername: domain, headers: { Host: domain }, ca, agent: false, timeout: 5_000 }));
+function httpsGet(port: number, domain: string, ca: string, agent: Agent | false = false): Promise<Answer> {
+  return answer(httpsRequest({ host: '127.0.0.1', port, servername: domain, headers: { Host: domain }, ca, agent, timeout: 5_000 }));
 }
 
 function httpGet(port: number, domain: string): Promise<Answer> {
@@ -164,7 +188,12 @@ function answer(req: ReturnType<typeof httpRequest>): Promise<Answer> {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', reject);
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), location: res.headers.location }));
+      res.on('end', () => resolve({
+        status: res.statusCode ?? 0,
+        body: Buffer.concat(chunks).toString('utf8'),
+        location: res.headers.location,
+        reusedSocket: req.reusedSocket,
+      }));
     });
     req.on('timeout', () => req.destroy(new Error('request timed out')));
     req.on('error', reject);

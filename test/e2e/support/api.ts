@@ -1,0 +1,24 @@
+// A tiny API client for tests (the CLI is tested through its own main() where a test is about the CLI).
+
+import type { TestSlipway } from './slipway-process.js';
+
+export async function api<T = unknown>(s: TestSlipway, method: string, path: string, body?: unknown, token = s.token): Promise<{ status: number; json: T }> {
+  const res = await fetch(`${s.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, json: (text ? JSON.parse(text) : null) as T };
+}
+
+/** Polls a run until it has finished. */
+export async function waitForRunEnd(s: TestSlipway, runId: number, timeoutMs = 300_000): Promise<{ status: string; error: { kind: string; message: string } | null; phase: string }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { json } = await api<{ run: { status: string; error: { kind: string; message: string } | null; phase: string } }>(s, 'GET', `/api/runs/${runId}`);
+    if (['succeeded', 'failed', 'cancelled'].includes(json.run.status)) return json.run;
+    if (Date.now() > deadline) throw new Error(`run ${runId} still ${json.run.status} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
