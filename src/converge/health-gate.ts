@@ -41,7 +41,9 @@ export async function waitUntilLive(engine: EnginePort, opts: GateOptions): Prom
     if (service?.updateState === 'paused' || service?.updateState === 'rollback_paused') {
       return { ok: false, kind: 'health_gate_failed', reason: `Swarm paused the update: ${service.updateMessage ?? 'no reason given'}` };
     }
-    const running = fresh.filter(isRunning).length;
+    // Any running task of the wanted image counts, however old: rolling back to a spec whose tasks never stopped
+    // (start-first kept them) creates no new task at all.
+    const running = tasks.filter((t) => t.image === opts.image && isRunning(t)).length;
     // Old tasks count until their containers are gone, so "live" means only the new version answers.
     const oldRunning = tasks.filter((t) => t.image !== opts.image && t.state === 'running').length;
     if (running >= opts.replicas && oldRunning === 0) return { ok: true };

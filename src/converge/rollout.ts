@@ -42,8 +42,9 @@ export async function rollOut(release: Release, ctx: RolloutContext): Promise<vo
 
   ctx.log(`--> release v${release.number} failed: ${gate.reason}\n`);
   ctx.bus.emit('rollout.failed', { app: release.app, release: release.number, reason: gate.reason });
-  await putBack(previous && previous.id !== release.id ? previous : null, release, ctx, gate.reason);
+  // Recorded before putting the previous release back, so even a failed rollback leaves no release "deploying".
   await ctx.store.setReleaseStatus(release.id, 'failed');
+  await putBack(previous && previous.id !== release.id ? previous : null, release, ctx, gate.reason);
   throw new SlipwayError(gate.kind, `release v${release.number} did not become healthy: ${gate.reason}`, {
     hint: previous
       ? `release v${previous.number} was put back and keeps serving; see \`slipway logs ${release.app}\` for why the new version failed`

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -73,6 +73,7 @@ export class RunSources {
 async function assertDockerfileInTar(file: string): Promise<void> {
   let found = false;
   try {
+    await assertArchiveMagic(file);
     await tar.t({
       file,
       onReadEntry: (entry) => {
@@ -86,6 +87,20 @@ async function assertDockerfileInTar(file: string): Promise<void> {
     });
   }
   if (!found) throw noDockerfile('the uploaded directory');
+}
+
+/** gzip (1f 8b) or a plain tar ("ustar" at 257); tar.t alone reads anything else as an empty archive. */
+async function assertArchiveMagic(file: string): Promise<void> {
+  const handle = await open(file, 'r');
+  try {
+    const head = Buffer.alloc(262);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    const gzip = bytesRead >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+    const plainTar = bytesRead >= 262 && head.subarray(257, 262).toString('latin1') === 'ustar';
+    if (!gzip && !plainTar) throw new Error('unrecognised archive format');
+  } finally {
+    await handle.close();
+  }
 }
 
 function noDockerfile(where: string): SlipwayError {

@@ -3,13 +3,14 @@
 import { SlipwayError } from '../../core/errors.js';
 import type { Route } from '../../core/types.js';
 import type { AcmeSettings, CaddyAcmeIssuer, CaddyAdmin, CaddyConfig, CaddyRoute, EdgeSettings } from './config-types.js';
+import { EDGE_ADMIN_LISTEN } from './service-spec.js';
 
 /** The one server Slipway manages; routes found elsewhere in a live config are not ours. */
 export const SERVER_NAME = 'slipway';
 
 export function defaultEdgeSettings(acme: AcmeSettings = {}): EdgeSettings {
   return {
-    adminListen: 'unix//run/edge/admin.sock',
+    adminListen: EDGE_ADMIN_LISTEN,
     storageRoot: '/data/caddy',
     acme,
     upstreamTryDuration: '5s',

@@ -22,3 +22,22 @@ export async function waitForRunEnd(s: TestSlipway, runId: number, timeoutMs = 3
     await new Promise((r) => setTimeout(r, 500));
   }
 }
+
+/** Uploads a directory as `slipway deploy` does; returns the queued run's id. */
+export async function uploadDeploy(s: TestSlipway, app: string, dir: string): Promise<number> {
+  const { packDirectory } = await import('../../../src/cli/tarball.js');
+  const body = await packDirectory(dir);
+  const res = await fetch(`${s.url}/api/apps/${app}/deploy`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/gzip' },
+    body,
+  });
+  const json = (await res.json()) as { run?: { id: number }; error?: { message: string } };
+  if (!json.run) throw new Error(`deploy refused (${res.status}): ${json.error?.message}`);
+  return json.run.id;
+}
+
+export async function runLog(s: TestSlipway, runId: number): Promise<string> {
+  const res = await fetch(`${s.url}/api/runs/${runId}/logs`, { headers: { authorization: `Bearer ${s.token}` } });
+  return res.text();
+}

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const SAMPLE = resolve(import.meta.dirname, '../../../examples/hello');
 
-export type Defect = 'none' | 'no-dockerfile' | 'build-fails' | 'crashes' | 'never-healthy';
+export type Defect = 'none' | 'no-dockerfile' | 'build-fails' | 'crashes' | 'never-healthy' | 'hangs-starting';
 
 /** Copies the sample app into a new folder, with APP_VERSION baked in and an optional defect. */
 export async function sampleSource(version: string, defect: Defect = 'none'): Promise<string> {
@@ -19,6 +19,8 @@ export async function sampleSource(version: string, defect: Defect = 'none'): Pr
   let text = (await readFile(dockerfile, 'utf8')).replace('ENV PORT=3000', `ENV PORT=3000 APP_VERSION=${version}`);
   if (defect === 'build-fails') text = text.replace('WORKDIR /app', 'WORKDIR /app\nRUN echo "compiling..." && exit 3');
   if (defect === 'crashes') text = text.replace('CMD ["node", "server.js"]', 'CMD ["node", "-e", "console.error(\'boom: missing DATABASE_URL\'); process.exit(1)"]');
+  // A health check that never reports: the task stays "starting", and only Slipway's own deadline ends it.
+  if (defect === 'hangs-starting') text = text.replace('--interval=2s --timeout=2s --start-period=1s', '--interval=600s --timeout=2s --start-period=600s');
   if (defect === 'never-healthy') text = text.replace('CMD ["node", "/app/healthcheck.js"]', 'CMD ["node", "-e", "process.exit(1)"]');
   await writeFile(dockerfile, text);
   if (defect === 'no-dockerfile') await rm(dockerfile);
