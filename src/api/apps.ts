@@ -85,6 +85,9 @@ export class Apps {
       throw new SlipwayError('conflict', `app ${app.name} has run ${active.id} ${active.status}`, { hint: 'wait for it to finish, then delete' });
     }
     await this.d.engine.removeService(appServiceName(this.d.instance, app.name));
+    // History stays (audit), but nothing of a deleted app may count as live for a new app of the same name.
+    const live = await this.d.store.liveRelease(app.name);
+    if (live) await this.d.store.setReleaseStatus(live.id, 'superseded');
     await this.d.store.deleteApp(app.name);
     await this.d.routes.sync();
     await this.d.store.recordEvent('app.deleted', app.name, {});

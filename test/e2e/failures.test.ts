@@ -94,12 +94,13 @@ test('a Dockerfile that fails to build is reported with the builder output; the 
 });
 
 for (const [defect, kind] of [['crashes', 'health_gate_failed'], ['never-healthy', 'health_gate_failed'], ['hangs-starting', 'rollout_timeout']] as const) {
-  test(`an image that ${defect} is rolled back automatically, reported, with zero failed requests`, async () => {
+  test(`an image that ${defect} is rolled back automatically, reported, with zero failed requests`, async (t) => {
     const before = await releases();
     const load = client.load(4);
     const run = await uploadDeploy(slipway, 'shop', await sampleSource(`bad-${defect}`, defect));
     const end = await waitForRunEnd(slipway, run);
     const traffic = await load.stop();
+    t.diagnostic(`requests during the failed rollout and rollback: ${traffic.ok} ok, ${traffic.failed} failed`);
     assert.equal(end.status, 'failed');
     assert.equal(end.error?.kind, kind);
     const log = await runLog(slipway, run);

@@ -11,6 +11,7 @@ import { commitAll, gitInit, gitPush, remoteUrl, sampleSource } from './support/
 import { startTestSlipway, type TestSlipway } from './support/slipway-process.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { chromium } from 'playwright-core';
 import { get as httpGet, type IncomingMessage } from 'node:http';
 
 let slipway: TestSlipway;
@@ -56,6 +57,9 @@ test('git push deploys: the push output streams build and deploy and ends with t
   assert.match(push.output, /remote: Step 1\/\d+ : FROM node:20-slim/);
   assert.match(push.output, /remote: --> deploying release v1 \(127\.0\.0\.1:\d+\/apps\/hello@sha256:[0-9a-f]{64}\)/);
   assert.match(push.output, new RegExp(`remote: --> live at https://${domain.replace(/\./g, '\\.')}:${slipway.httpsPort}/`));
+  // The last line the pusher sees is the result with the app's HTTPS URL.
+  const lastRemote = push.output.split('\n').filter((l) => l.startsWith('remote:')).pop() ?? '';
+  assert.match(lastRemote, new RegExp(`deployed hello \\(run \\d+\\): https://${domain.replace(/\./g, '\\.')}:${slipway.httpsPort}/`));
   client = await appClient(slipway, domain);
   const body = await waitForBody(client, /version v1/);
   assert.match(body, /Hello from Slipway!/);
@@ -75,7 +79,7 @@ test('plain HTTP redirects to HTTPS', async () => {
   assert.match(res.headers.location ?? '', new RegExp(`^https://${domain.replace(/\./g, '\\.')}/`));
 });
 
-test('a second push replaces the running version with zero failed requests', async () => {
+test('a second push replaces the running version with zero failed requests', async (t) => {
   await writeFile(join(source, 'Dockerfile'), (await readFile(join(source, 'Dockerfile'), 'utf8')).replace('APP_VERSION=v1', 'APP_VERSION=v2'));
   await commitAll(source, 'v2');
   const load = client.load(8);
@@ -83,6 +87,7 @@ test('a second push replaces the running version with zero failed requests', asy
   const push = await gitPush(source, remoteUrl(slipway.url, 'hello', slipway.token));
   await new Promise((r) => setTimeout(r, 3000));
   const result = await load.stop();
+  t.diagnostic(`requests during the rollout: ${result.ok} ok, ${result.failed} failed`);
   assert.equal(push.code, 0, push.output);
   assert.match(push.output, /release v2 is live/);
   assert.equal(result.failed, 0, `failed requests: ${result.errors.join('; ')}`);
@@ -128,12 +133,13 @@ test('logs, status and releases show what is running and what ran', async () => 
   assert.match(logs, /listening on 3000/);
 });
 
-test('rollback puts an earlier release back with zero failed requests', async () => {
+test('rollback puts an earlier release back with zero failed requests', async (t) => {
   const load = client.load(8);
   await new Promise((r) => setTimeout(r, 1000));
   const res = await cli(['rollback', 'hello', '1']);
   await new Promise((r) => setTimeout(r, 3000));
   const result = await load.stop();
+  t.diagnostic(`requests during the rollout: ${result.ok} ok, ${result.failed} failed`);
   assert.equal(res.code, 0, res.err + res.out);
   assert.equal(result.failed, 0, `failed requests: ${result.errors.join('; ')}`);
   assert.match((await client.get()).body, /version v1/);
@@ -141,6 +147,27 @@ test('rollback puts an earlier release back with zero failed requests', async ()
   assert.deepEqual(json.releases.map((r) => [r.number, r.status, r.rollbackOf]), [
     [4, 'live', 1], [3, 'rolled_back', null], [2, 'superseded', null], [1, 'superseded', null],
   ]);
+});
+
+test('the dashboard, served by the real server, signs in and shows the app and its releases in Chromium', async () => {
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${slipway.url}/`);
+    await page.fill('#token', slipway.token);
+    await page.click('#sign-in-form button[type=submit]');
+    await page.locator('#app-list li', { hasText: domain }).locator('.replicas', { hasText: '1/1 running' }).waitFor({ timeout: 15_000 });
+    await page.locator('#app-list a.app-name', { hasText: /^hello$/ }).click();
+    const rows = page.locator('#releases-card tbody tr');
+    await rows.first().waitFor({ timeout: 15_000 });
+    assert.equal(await rows.count(), 4);
+    assert.match(await page.locator('#releases-card').innerText(), /live/);
+  } finally {
+    await browser.close();
+  }
 });
 
 test('state survives a restart of Slipway', async () => {

@@ -63,15 +63,16 @@ export function gitRoutes(d: GitDeps): Hono {
       }
     }
     const prefix = new TextEncoder().encode(notes.join(''));
+    const summary = await d.apps.summary(app);
     if (!run) return new Response(prefix, { headers: { 'content-type': 'text/plain; charset=utf-8' } });
-    const log = followRunLog(d.store, d.bus, run.id, { follow: true, footer: (r) => resultLine(r, app.name) });
+    const log = followRunLog(d.store, d.bus, run.id, { follow: true, footer: (r) => resultLine(r, app.name, summary.url) });
     return new Response(prepend(prefix, log), { headers: { 'content-type': 'text/plain; charset=utf-8' } });
   });
   return r;
 }
 
-function resultLine(run: Run, app: string): string {
-  if (run.status === 'succeeded') return `slipway: deployed ${app} (run ${run.id})\n`;
+function resultLine(run: Run, app: string, url: string): string {
+  if (run.status === 'succeeded') return `slipway: deployed ${app} (run ${run.id}): ${url}\n`;
   const hint = run.error?.hint ? `\nslipway: hint: ${run.error.hint}` : '';
   return `slipway: DEPLOY FAILED for ${app} (run ${run.id}): ${run.error?.message ?? run.status}${hint}\n`;
 }
