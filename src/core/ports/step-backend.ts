@@ -1,0 +1,63 @@
+// The step backend port: runs the containers of one pipeline (services, steps) around a shared workspace.
+//
+// Protocol (per pipeline of a run):
+//   setup → (startService …) → (startStep → wait) … → teardown, teardown always called, also after errors.
+// - setup creates the workspace (a volume holding the source at plan.workspace) and an isolated network;
+//   with `reuseWorkspace` it attaches to the workspace kept from an earlier run instead (restart from a
+//   failed step) and does not extract the source again.
+// - startService starts a sidecar reachable from steps by its name; services are stopped by teardown.
+// - startStep starts one container; stdout/stderr reach onOutput as raw chunks, in order, as they come.
+//   Steps of one pipeline may run concurrently (independent branches of depends_on).
+// - wait resolves with the exit code when the container ends; aborting the signal kills the container
+//   (timeout, cancel) and resolves with { exitCode: 137, killed: true }.
+// - teardown removes containers and the network; the workspace volume is removed unless keepWorkspace
+//   (a failed run keeps it so it can be restarted from the failed step). Idempotent.
+
+import type { Readable } from 'node:stream';
+import type { CacheMount, PipelinePlan, ServicePlan, StepPlan } from '../plan.js';
+
+export interface WorkspaceRef {
+  /** Opaque to callers; e.g. the volume and network names. */
+  readonly id: string;
+  readonly volume: string;
+  readonly network: string;
+}
+
+export interface SetupRequest {
+  readonly app: string;
+  readonly runId: number;
+  readonly pipeline: PipelinePlan;
+  /** Tar stream of the source; not read when reuseWorkspace is set. */
+  readonly source: () => Readable;
+  readonly reuseWorkspace: string | null;
+}
+
+export interface StartRequest {
+  readonly workspace: WorkspaceRef;
+  readonly pipeline: PipelinePlan;
+  /** Complete environment, secrets resolved (the caller masks their values in logs). */
+  readonly environment: Readonly<Record<string, string>>;
+  /** Named per-app volumes mounted at their paths (kept between runs). */
+  readonly caches: readonly CacheMount[];
+  readonly app: string;
+  readonly onOutput: (chunk: string) => void;
+}
+
+export interface StepHandle {
+  readonly id: string;
+}
+
+export interface StepExit {
+  readonly exitCode: number;
+  readonly killed: boolean;
+}
+
+export interface StepBackend {
+  setup(request: SetupRequest): Promise<WorkspaceRef>;
+  startService(service: ServicePlan, request: StartRequest): Promise<StepHandle>;
+  startStep(step: StepPlan, request: StartRequest): Promise<StepHandle>;
+  wait(handle: StepHandle, signal: AbortSignal): Promise<StepExit>;
+  teardown(workspace: WorkspaceRef, options: { keepWorkspace: boolean }): Promise<void>;
+  /** Removes a workspace kept by an earlier teardown (retention). */
+  removeWorkspace(volume: string): Promise<void>;
+}
