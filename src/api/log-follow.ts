@@ -19,14 +19,18 @@ export function followRunLog(store: Store, bus: EventBus, runId: number, opts: F
       const send = (text: string) => {
         if (!closed && text) controller.enqueue(encoder.encode(text));
       };
-      const end = async () => {
-        if (closed) return;
-        const run = await store.getRun(runId);
-        if (run && opts.footer) send(opts.footer(run));
-        closed = true;
-        unsubscribe.forEach((off) => off());
-        controller.close();
-      };
+      // end() may be reached twice (run.finished racing the status check); only the first one closes.
+      let ending: Promise<void> | null = null;
+      const end = () =>
+        (ending ??= (async () => {
+          if (closed) return;
+          const run = await store.getRun(runId);
+          if (closed) return;
+          if (run && opts.footer) send(opts.footer(run));
+          closed = true;
+          unsubscribe.forEach((off) => off());
+          controller.close();
+        })());
       // Subscribe before reading the stored log, then use offsets to skip what the stored part already had.
       let stored: number | null = null;
       const early: Array<{ text: string; offset: number }> = [];

@@ -42,7 +42,7 @@ export async function waitUntilLive(engine: EnginePort, opts: GateOptions): Prom
       return { ok: false, kind: 'health_gate_failed', reason: `Swarm paused the update: ${service.updateMessage ?? 'no reason given'}` };
     }
     // Any running task of the wanted image counts, however old: rolling back to a spec whose tasks never stopped
-    // (start-first kept them) creates no new task at all.
+    // (start-first kept them) usually creates no new task.
     const running = tasks.filter((t) => t.image === opts.image && isRunning(t)).length;
     // Old tasks count until their containers are gone, so "live" means only the new version answers.
     const oldRunning = tasks.filter((t) => t.image !== opts.image && t.state === 'running').length;

@@ -1,14 +1,14 @@
 // Puts a release live like a runbook: start the new version, wait for health with a deadline, and on failure
 // put the previous release back; Swarm's quirks stay in the Docker adapter.
 
-import { SlipwayError } from '../core/errors.js';
+import { SlipwayError, asSlipwayError } from '../core/errors.js';
 import type { EventBus } from '../core/events.js';
 import { appServiceName, networkName } from '../core/naming.js';
 import type { EnginePort, ServiceDefinition } from '../core/ports/engine.js';
 import type { RegistryPort } from '../core/ports/registry.js';
 import type { Store } from '../core/ports/store.js';
 import type { Release } from '../core/types.js';
-import { waitUntilLive } from './health-gate.js';
+import { waitUntilLive, type GateResult } from './health-gate.js';
 
 export interface RolloutContext {
   readonly store: Store;
@@ -25,11 +25,16 @@ export async function rollOut(release: Release, ctx: RolloutContext): Promise<vo
   let since = new Date();
   ctx.log(`--> deploying release v${release.number} (${release.image})\n`);
   ctx.bus.emit('release.deploying', { app: release.app, release: release.number, image: release.image });
-  const changed = await ctx.engine.deployService(definitionOf(release, ctx.instance), ctx.registry.credentials());
-  // Unchanged spec (e.g. resuming after a restart): the tasks to judge are the ones already there.
-  if (!changed) since = new Date(0);
-
-  const gate = await waitUntilLive(ctx.engine, gateOptions(release, ctx, since));
+  let gate: GateResult;
+  try {
+    const changed = await ctx.engine.deployService(definitionOf(release, ctx.instance), ctx.registry.credentials());
+    // Unchanged spec (e.g. resuming after a restart): the tasks to judge are the ones already there.
+    if (!changed) since = new Date(0);
+    gate = await waitUntilLive(ctx.engine, gateOptions(release, ctx, since));
+  } catch (err) {
+    // The engine itself failed mid-rollout: treat it like a failed gate so the previous release is put back.
+    gate = { ok: false, kind: 'health_gate_failed', reason: `the engine failed during the rollout: ${asSlipwayError(err).message}` };
+  }
   if (gate.ok) {
     await ctx.store.setReleaseStatus(release.id, 'live', new Date().toISOString());
     if (previous && previous.id !== release.id) {
@@ -62,9 +67,13 @@ async function putBack(previous: Release | null, failed: Release, ctx: RolloutCo
   }
   ctx.log(`--> rolling back to release v${previous.number}\n`);
   const before = new Date();
-  const changed = await ctx.engine.deployService(definitionOf(previous, ctx.instance), ctx.registry.credentials());
-  const since = changed ? before : new Date(0);
-  const back = await waitUntilLive(ctx.engine, gateOptions(previous, ctx, since));
+  let back: GateResult;
+  try {
+    const changed = await ctx.engine.deployService(definitionOf(previous, ctx.instance), ctx.registry.credentials());
+    back = await waitUntilLive(ctx.engine, gateOptions(previous, ctx, changed ? before : new Date(0)));
+  } catch (err) {
+    back = { ok: false, kind: 'health_gate_failed', reason: asSlipwayError(err).message };
+  }
   if (!back.ok) {
     throw new SlipwayError('health_gate_failed', `rollback to release v${previous.number} also failed: ${back.reason}`, {
       hint: `check the cluster with \`slipway status ${failed.app}\`; the release history is intact`,

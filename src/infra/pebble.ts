@@ -63,12 +63,16 @@ export async function startPebble(opts: PebbleOptions): Promise<Pebble> {
   };
   await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`);
 
+  // A Slipway that was killed (not stopped) leaves its Pebble running on these ports: end it first.
+  const pidFile = join(opts.dir, 'pebble.pid');
+  await stopStalePebble(pidFile);
   const child = spawn('pebble', ['-config', configFile], {
     // Validation always succeeds (no public DNS here), without Pebble's random sleeps and nonce rejections.
     env: { ...process.env, PEBBLE_VA_ALWAYS_VALID: '1', PEBBLE_VA_NOSLEEP: '1', PEBBLE_WFE_NONCEREJECT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = captureOutput(child);
+  if (child.pid !== undefined) await writeFile(pidFile, `${child.pid}\n`);
   const ca = await readFile(certFile, 'utf8');
   await waitUntilAnswering(child, output, `https://127.0.0.1:${port}/dir`, ca, opts.readyTimeoutMs ?? 15_000);
 
@@ -78,6 +82,18 @@ export async function startPebble(opts: PebbleOptions): Promise<Pebble> {
     fetchIssuingRoot: () => httpsGet(`https://127.0.0.1:${managementPort}/roots/0`, ca),
     stop: () => stopChild(child),
   };
+}
+
+async function stopStalePebble(pidFile: string): Promise<void> {
+  const pid = Number.parseInt(await readFile(pidFile, 'utf8').catch(() => ''), 10);
+  if (!Number.isInteger(pid) || pid <= 1) return;
+  // Only a process that is really a pebble: pids are reused.
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  if (!cmdline.split('\0')[0]?.endsWith('pebble')) return;
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 50 && (await readFile(`/proc/${pid}/cmdline`, 'utf8').then(() => true, () => false)); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 async function waitUntilAnswering(child: ChildProcess, output: () => string, url: string, ca: string, timeoutMs: number): Promise<void> {

@@ -11,6 +11,7 @@ import * as tar from 'tar';
 import { SlipwayError } from '../core/errors.js';
 import type { Run } from '../core/types.js';
 import type { GitRepos } from './git-repos.js';
+import { pipelineFilesFromGit, pipelineFilesFromTar, type SourceFile } from './pipeline-files.js';
 
 const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
 
@@ -62,6 +63,13 @@ export class RunSources {
       stdio: ['ignore', 'pipe', 'ignore'],
     });
     return child.stdout;
+  }
+
+  /** The run's pipeline files (empty when it has none: the default build → push → deploy applies). */
+  async pipelineFiles(run: Run): Promise<SourceFile[]> {
+    if (run.source === 'upload') return pipelineFilesFromTar(this.uploadPath(run.commit));
+    if (run.source === 'git') return pipelineFilesFromGit(this.repos.dirOf(run.app), run.commit);
+    return [];
   }
 
   private uploadPath(digest: string): string {

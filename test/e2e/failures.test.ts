@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import Dockerode from 'dockerode';
 import { api, runLog, uploadDeploy, waitForRunEnd } from './support/api.js';
 import { appClient, waitForBody, type AppClient } from './support/https-client.js';
-import { commitAll, gitInit, gitPush, remoteUrl, sampleSource } from './support/app-source.js';
+import { commitAll, gitInit, gitPush, remoteUrl, removeSources, sampleSource } from './support/app-source.js';
 import { startTestSlipway, type TestSlipway } from './support/slipway-process.js';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -28,6 +28,7 @@ before(async () => {
 after(async () => {
   client?.close();
   await slipway?.destroy();
+  await removeSources();
 });
 
 async function releases(): Promise<Release[]> {

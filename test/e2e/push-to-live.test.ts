@@ -7,7 +7,7 @@ import { main } from '../../src/cli/main.js';
 import type { CliIO } from '../../src/cli/command.js';
 import { api, waitForRunEnd } from './support/api.js';
 import { appClient, waitForBody, type AppClient } from './support/https-client.js';
-import { commitAll, gitInit, gitPush, remoteUrl, sampleSource } from './support/app-source.js';
+import { commitAll, gitInit, gitPush, remoteUrl, removeSources, sampleSource } from './support/app-source.js';
 import { startTestSlipway, type TestSlipway } from './support/slipway-process.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -25,6 +25,7 @@ before(async () => {
 after(async () => {
   client?.close();
   await slipway?.destroy();
+  await removeSources();
 });
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {

@@ -15,8 +15,12 @@ export class DockerEngine implements EnginePort {
   async build(request: BuildRequest): Promise<void> {
     const stream = await this.docker
       .buildImage(request.context as unknown as NodeJS.ReadableStream, {
-        t: request.tag,
+        // The Engine API takes `t` more than once for several tags; dockerode's types know only one.
+        t: [request.tag, ...(request.extraTags ?? [])] as unknown as string,
         labels: request.labels,
+        ...(request.dockerfile ? { dockerfile: request.dockerfile } : {}),
+        ...(request.target ? { target: request.target } : {}),
+        ...(request.buildArgs ? { buildargs: request.buildArgs } : {}),
         rm: true,
         forcerm: true,
         abortSignal: request.signal,
@@ -62,7 +66,9 @@ export class DockerEngine implements EnginePort {
         return true;
       }
       const raw = current as { ID: string; Version: { Index: number }; Spec: unknown };
-      if (specMatches(raw.Spec, def) && !isPaused(current)) return false;
+      // Swarm stores the network's ID where we wrote its name: compare like with like.
+      const networkId = await this.#networkId(def.network);
+      if (specMatches(raw.Spec, { ...def, network: networkId }) && !isPaused(current)) return false;
       try {
         await this.docker.getService(raw.ID).update(auth, { _query: { version: raw.Version.Index }, _body: spec } as never);
         return true;
@@ -109,7 +115,17 @@ export class DockerEngine implements EnginePort {
     } as never)) as unknown;
     const stream = Buffer.isBuffer(out) ? Readable.from([out]) : (out as Readable);
     options.signal?.addEventListener('abort', () => stream.destroy(), { once: true });
-    yield* demuxLogLines(stream);
+    try {
+      yield* demuxLogLines(stream);
+    } catch (err) {
+      // The caller stopped following (client went away): that ends the stream, it is not an error.
+      if (!options.signal?.aborted) throw err;
+    }
+  }
+
+  async #networkId(name: string): Promise<string> {
+    const info = (await this.docker.getNetwork(name).inspect().catch(() => null)) as { Id?: string } | null;
+    return info?.Id ?? name;
   }
 
   async #inspectRaw(serviceName: string): Promise<unknown> {

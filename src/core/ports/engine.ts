@@ -18,6 +18,12 @@ export interface BuildRequest {
   /** A tar (optionally gzipped) whose root holds the Dockerfile. */
   readonly context: Readable;
   readonly tag: string;
+  /** More tags for the same image (e.g. the `git describe` tag). */
+  readonly extraTags?: readonly string[];
+  /** Path of the Dockerfile inside the context; default "Dockerfile". */
+  readonly dockerfile?: string;
+  readonly target?: string | null;
+  readonly buildArgs?: Readonly<Record<string, string>>;
   readonly labels: Readonly<Record<string, string>>;
   readonly onLog: (line: string) => void;
   readonly signal?: AbortSignal;

@@ -12,8 +12,16 @@ const SAMPLE = resolve(import.meta.dirname, '../../../examples/hello');
 export type Defect = 'none' | 'no-dockerfile' | 'build-fails' | 'crashes' | 'never-healthy' | 'hangs-starting';
 
 /** Copies the sample app into a new folder, with APP_VERSION baked in and an optional defect. */
+const created: string[] = [];
+
+/** Removes every folder sampleSource made in this process (call from after()). */
+export async function removeSources(): Promise<void> {
+  await Promise.all(created.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+}
+
 export async function sampleSource(version: string, defect: Defect = 'none'): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'slipway-src-'));
+  created.push(dir);
   await cp(SAMPLE, dir, { recursive: true });
   const dockerfile = join(dir, 'Dockerfile');
   let text = (await readFile(dockerfile, 'utf8')).replace('ENV PORT=3000', `ENV PORT=3000 APP_VERSION=${version}`);

@@ -89,14 +89,14 @@ export async function startTestSlipway(opts: { rolloutTimeoutSeconds?: number } 
     restart: launch,
     async destroy() {
       await stopChild('SIGTERM');
-      await removeInstance(instance);
+      await removeInstance(instance, registryPort);
       await rm(root, { recursive: true, force: true });
     },
   };
 }
 
 /** Removes everything labelled or named for this instance: services, containers, network, images. */
-export async function removeInstance(instance: string): Promise<void> {
+export async function removeInstance(instance: string, registryPort: number): Promise<void> {
   const docker = new Dockerode();
   const services = (await docker.listServices()) as Array<{ ID: string; Spec?: { Name?: string } }>;
   for (const s of services.filter((x) => x.Spec?.Name?.startsWith(`${instance}-`))) {
@@ -116,7 +116,9 @@ export async function removeInstance(instance: string): Promise<void> {
   }
   await docker.getNetwork(instance).remove().catch(() => undefined);
   const images = (await docker.listImages()) as Array<{ Id: string; RepoTags?: string[] | null; Labels?: Record<string, string> | null }>;
-  for (const img of images.filter((i) => (i.RepoTags ?? []).some((t) => t.includes('/apps/')) && i.Labels?.['io.slipway.app'])) {
+  // Only this instance's images: other instances (a real one on :5000) keep theirs.
+  const ours = `127.0.0.1:${registryPort}/apps/`;
+  for (const img of images.filter((i) => (i.RepoTags ?? []).some((t) => t.startsWith(ours)))) {
     await docker.getImage(img.Id).remove({ force: true }).catch(() => undefined);
   }
 }

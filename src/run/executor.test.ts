@@ -1,0 +1,220 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, describe, it } from 'node:test';
+import { FakeEngine } from '../adapters/docker/fake-engine.js';
+import { createMemoryStore } from '../adapters/store/memory.js';
+import { SlipwayError } from '../core/errors.js';
+import { EventBus, type SlipwayEvents } from '../core/events.js';
+import { appServiceName } from '../core/naming.js';
+import type { RegistryPort } from '../core/ports/registry.js';
+import type { Store } from '../core/ports/store.js';
+import { Secret } from '../core/secret.js';
+import type { Run } from '../core/types.js';
+import { definitionOf } from '../converge/rollout.js';
+import { GitRepos } from '../trigger/git-repos.js';
+import { RunSources } from '../trigger/sources.js';
+import { executeRun, type RunContext } from './executor.js';
+
+const exec = promisify(execFile);
+const REGISTRY = '127.0.0.1:5000';
+const SERVICE = appServiceName('slipway', 'web');
+
+/** A registry that knows what the fake engine pushed, as the real one knows what dockerd pushed. */
+function fakeRegistry(engine: FakeEngine): RegistryPort {
+  return {
+    address: REGISTRY,
+    credentials: () => ({ serveraddress: REGISTRY, username: 'slipway', password: new Secret('pw') }),
+    resolveDigest: async (repository, tag) => {
+      const digest = engine.pushedDigest(`${REGISTRY}/${repository}:${tag}`);
+      if (!digest) throw new SlipwayError('not_found', `${repository}:${tag} is not in the registry`);
+      return digest;
+    },
+  };
+}
+
+describe('run executor', () => {
+  let dir = '';
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'slipway-executor-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  let worlds = 0;
+  /** A store with app web, its bare repository, a working copy to commit from, and a fake engine. */
+  async function world() {
+    const root = join(dir, `w${++worlds}`);
+    const repos = new GitRepos(join(root, 'git'));
+    await repos.ensure('web');
+    const work = join(root, 'work');
+    await mkdir(work, { recursive: true });
+    await git(work, 'init', '-q', '-b', 'main');
+    const store = createMemoryStore();
+    await store.createApp({ name: 'web', domain: 'web.example.com', port: 3000, replicas: 1, branch: 'main' });
+    const engine = new FakeEngine({ pollsToRun: 0, requirePinnedImages: true });
+    const bus = new EventBus();
+    const finished: Array<SlipwayEvents['run.finished']> = [];
+    bus.on('run.finished', (e) => finished.push(e));
+    let routeSyncs = 0;
+    const ctx: RunContext = {
+      store, bus, engine, registry: fakeRegistry(engine), sources: new RunSources(repos, join(root, 'uploads')),
+      instance: 'slipway', rolloutTimeoutMs: 2_000, httpsPort: 8443,
+      syncRoutes: async () => void routeSyncs++,
+    };
+    return {
+      store, engine, ctx, finished,
+      routeSyncs: () => routeSyncs,
+      /** Commits these files (null removes one) and pushes to the app's repository; returns the commit. */
+      async commit(files: Record<string, string | null>): Promise<string> {
+        for (const [name, text] of Object.entries(files)) {
+          if (text === null) await rm(join(work, name), { force: true });
+          else await writeFile(join(work, name), text);
+        }
+        await git(work, 'add', '-A');
+        await git(work, '-c', 'user.email=t@slipway.test', '-c', 'user.name=t', 'commit', '-q', '--allow-empty', '-m', 'change');
+        await git(work, 'push', '-q', repos.dirOf('web'), 'HEAD:refs/heads/main');
+        return (await git(work, 'rev-parse', 'HEAD')).trim();
+      },
+      async run(commit: string, source: Run['source'] = 'git', targetRelease: number | null = null): Promise<Run> {
+        const created = await store.createRun({ app: 'web', source, ref: 'refs/heads/main', commit, targetRelease });
+        const [claimed] = await store.claimNextRuns(new Date().toISOString());
+        assert.equal(claimed?.id, created.id);
+        await executeRun(claimed, ctx);
+        const done = await store.getRun(created.id);
+        assert.ok(done);
+        return done;
+      },
+      tagOf: (commit: string) => `${REGISTRY}/apps/web:${commit.slice(0, 12)}`,
+    };
+  }
+  const DOCKERFILE = { Dockerfile: 'FROM node:20-slim\nCOPY server.js .\nCMD ["node", "server.js"]\n', 'server.js': 'console.log(1)\n' };
+
+  it('builds the commit, pushes it, pins the digest, puts the release live, syncs routes and reports the URL', async () => {
+    const w = await world();
+    const commit = await w.commit(DOCKERFILE);
+    const run = await w.run(commit);
+    assert.equal(run.status, 'succeeded', JSON.stringify(run.error));
+    assert.equal(run.phase, 'done');
+    assert.equal(run.error, null);
+    assert.ok(run.finishedAt);
+
+    const [build] = w.engine.callsTo('build');
+    assert.equal(build?.tag, w.tagOf(commit));
+    assert.deepEqual(build?.labels, { 'io.slipway.app': 'web', 'io.slipway.commit': commit });
+    assert.ok(build && build.contextBytes > 0 && build.contextBytes % 512 === 0, 'the build got the commit as a tar');
+    const digest = w.engine.pushedDigest(w.tagOf(commit));
+    const release = await w.store.liveRelease('web');
+    assert.equal(release?.image, `${REGISTRY}/apps/web@${digest}`);
+    assert.equal(release?.runId, run.id);
+    assert.equal(release?.commit, commit);
+    assert.equal(run.releaseId, release?.id);
+    assert.equal(w.engine.definitionOf(SERVICE)?.image, release?.image);
+    assert.equal(w.routeSyncs(), 1);
+
+    const log = await w.store.readRunLog(run.id);
+    assert.match(log, new RegExp(`--> building web at commit ${commit.slice(0, 12)}\n`));
+    assert.match(log, /Successfully tagged/);
+    assert.match(log, /--> pushing 127\.0\.0\.1:5000\/apps\/web:/);
+    assert.match(log, /--> live at https:\/\/web\.example\.com:8443\/\n$/);
+    assert.deepEqual(w.finished, [{ runId: run.id, app: 'web', status: 'succeeded', error: null, url: 'https://web.example.com:8443/' }]);
+    assert.equal((await w.store.listEvents(1))[0]?.type, 'run.succeeded');
+  });
+
+  it('a failing build fails the run with build_failed and its hint; nothing is pushed or deployed', async () => {
+    const w = await world();
+    const commit = await w.commit(DOCKERFILE);
+    w.engine.script(w.tagOf(commit), 'build-fails');
+    const run = await w.run(commit);
+    assert.equal(run.status, 'failed');
+    assert.equal(run.error?.kind, 'build_failed');
+    assert.match(run.error?.hint ?? '', /fix the step shown in the build log/);
+    assert.deepEqual(w.engine.callsTo('push'), []);
+    assert.deepEqual(w.engine.callsTo('deployService'), []);
+    assert.deepEqual(await w.store.listReleases('web'), []);
+    assert.equal(w.routeSyncs(), 0);
+    const log = await w.store.readRunLog(run.id);
+    assert.match(log, /Step 2\/3 : RUN \.\/build\n.*--> failed: the image did not build: .*\n    hint: /s);
+    assert.equal(w.finished[0]?.status, 'failed');
+  });
+
+  it('a commit without a Dockerfile fails before anything is built', async () => {
+    const w = await world();
+    const commit = await w.commit({ 'README.md': 'no Dockerfile here\n' });
+    const run = await w.run(commit);
+    assert.equal(run.error?.kind, 'invalid_input');
+    assert.match(run.error?.message ?? '', /no Dockerfile at the top of commit/);
+    assert.deepEqual(w.engine.callsTo('build'), []);
+  });
+
+  it('a release that crashes fails the run; the previous release keeps serving', async () => {
+    const w = await world();
+    assert.equal((await w.run(await w.commit(DOCKERFILE))).status, 'succeeded');
+    const second = await w.commit({ 'server.js': 'process.exit(1)\n' });
+    w.engine.script(w.tagOf(second), 'crash');
+    const run = await w.run(second);
+    assert.equal(run.error?.kind, 'health_gate_failed');
+    assert.deepEqual((await w.store.listReleases('web')).map((r) => `v${r.number}:${r.status}`), ['v2:failed', 'v1:live']);
+    assert.equal(w.engine.definitionOf(SERVICE)?.image, (await w.store.liveRelease('web'))?.image);
+    assert.equal(w.routeSyncs(), 1, 'only the successful run synced routes');
+  });
+
+  it('a rollback run redeploys the earlier release as a new one, without building', async () => {
+    const w = await world();
+    await w.run(await w.commit(DOCKERFILE));
+    await w.run(await w.commit({ 'server.js': 'console.log(2)\n' }));
+    const builds = w.engine.callsTo('build').length;
+    const [v2, v1] = await w.store.listReleases('web');
+    const run = await w.run(v1?.commit ?? '', 'rollback');
+    assert.equal(run.status, 'succeeded', JSON.stringify(run.error));
+    assert.equal(w.engine.callsTo('build').length, builds);
+    const releases = await w.store.listReleases('web');
+    assert.deepEqual(releases.map((r) => `v${r.number}:${r.status}`), ['v3:live', 'v2:rolled_back', 'v1:superseded']);
+    assert.equal(releases[0]?.image, v1?.image);
+    assert.equal(releases[0]?.rollbackOf, 1);
+    assert.notEqual(v2?.image, v1?.image);
+    assert.match(await w.store.readRunLog(run.id), /--> rolling back web to release v1 /);
+  });
+
+  it('a run interrupted during its deploy resumes that release without building again', async () => {
+    const w = await world();
+    const commit = await w.commit(DOCKERFILE);
+    // What the interrupted run had done: built, pushed, recorded the release and sent the deploy.
+    const run = await w.store.createRun({ app: 'web', source: 'git', ref: 'refs/heads/main', commit });
+    await w.store.claimNextRuns(new Date().toISOString());
+    const image = `${REGISTRY}/apps/web@sha256:${'e'.repeat(64)}`;
+    const release = await w.store.createRelease({
+      app: 'web', image, commit, runId: run.id, rollbackOf: null, spec: { app: 'web', image, port: 3000, replicas: 1, env: {} },
+    });
+    await w.store.updateRun(run.id, { phase: 'deploy', releaseId: release.id });
+    await w.engine.deployService(definitionOf(release, 'slipway'), w.ctx.registry.credentials());
+
+    const resumed = await w.store.getRun(run.id);
+    assert.ok(resumed);
+    await executeRun(resumed, w.ctx);
+    const done = await w.store.getRun(run.id);
+    assert.equal(done?.status, 'succeeded', JSON.stringify(done?.error));
+    assert.deepEqual(w.engine.callsTo('build'), []);
+    assert.deepEqual(w.engine.callsTo('deployService').map((c) => c.changed), [true, false], 'the deploy was not sent again');
+    assert.equal((await w.store.liveRelease('web'))?.id, release.id);
+    assert.match(await w.store.readRunLog(run.id), /resuming release v1/);
+  });
+
+  it('a run of an app deleted meanwhile fails with not_found', async () => {
+    const w = await world();
+    const commit = await w.commit(DOCKERFILE);
+    await w.store.deleteApp('web');
+    const run = await w.run(commit);
+    assert.equal(run.status, 'failed');
+    assert.equal(run.error?.kind, 'not_found');
+    assert.deepEqual(w.engine.calls, []);
+  });
+});
+
+async function git(cwd: string, ...args: string[]): Promise<string> {
+  return (await exec('git', ['-C', cwd, ...args])).stdout;
+}

@@ -1,0 +1,178 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { FakeEngine } from '../adapters/docker/fake-engine.js';
+import { createMemoryStore } from '../adapters/store/memory.js';
+import { EventBus } from '../core/events.js';
+import type { Store } from '../core/ports/store.js';
+import { Secret } from '../core/secret.js';
+import type { Run } from '../core/types.js';
+import { GitRepos } from '../trigger/git-repos.js';
+import { RunSources } from '../trigger/sources.js';
+import type { RunContext } from './executor.js';
+import { RunQueue } from './queue.js';
+
+/** An executor whose runs finish when the test says so, recording what ran and what overlapped. */
+class ScriptedExecutor {
+  readonly started: string[] = [];
+  readonly #running = new Map<number, { run: Run; finish: () => void }>();
+  maxParallelPerApp = 0;
+
+  constructor(private readonly store: Store) {}
+
+  execute = (run: Run): Promise<void> => {
+    this.started.push(`${run.app}#${run.id}`);
+    const sameApp = [...this.#running.values()].filter((r) => r.run.app === run.app).length + 1;
+    this.maxParallelPerApp = Math.max(this.maxParallelPerApp, sameApp);
+    return new Promise<void>((resolve) => {
+      this.#running.set(run.id, {
+        run,
+        finish: () => {
+          this.#running.delete(run.id);
+          // As executeRun does: the run's final status is stored before it returns.
+          void this.store.updateRun(run.id, { status: 'succeeded', phase: 'done' }).then(() => resolve());
+        },
+      });
+    });
+  };
+
+  running(): string[] {
+    return [...this.#running.values()].map(({ run }) => `${run.app}#${run.id}`).sort();
+  }
+
+  finish(id: number): void {
+    const entry = this.#running.get(id);
+    assert.ok(entry, `run ${id} is not running`);
+    entry.finish();
+  }
+}
+
+async function until(what: string, condition: () => boolean | Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 1000; i++) {
+    if (await condition()) return;
+    await new Promise((r) => setImmediate(r));
+  }
+  assert.fail(`gave up waiting for ${what}`);
+}
+
+describe('run queue', () => {
+  let dir = '';
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'slipway-queue-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  function setup() {
+    const store = createMemoryStore();
+    const ctx: RunContext = {
+      store,
+      bus: new EventBus(),
+      engine: new FakeEngine(),
+      registry: {
+        address: 'registry.test',
+        credentials: () => ({ serveraddress: 'registry.test', username: 'u', password: new Secret('p') }),
+        resolveDigest: async () => assert.fail('not used'),
+      },
+      sources: new RunSources(new GitRepos(join(dir, 'git')), join(dir, 'uploads')),
+      instance: 'slipway',
+      rolloutTimeoutMs: 1_000,
+      httpsPort: 443,
+      syncRoutes: async () => {},
+    };
+    const executor = new ScriptedExecutor(store);
+    return { store, executor, queue: new RunQueue(ctx, executor.execute) };
+  }
+  const newRun = (store: Store, app: string) => store.createRun({ app, source: 'git', ref: 'refs/heads/main', commit: 'a'.repeat(40) });
+
+  it('runs one run per app at a time, in order, and different apps in parallel', async () => {
+    const { store, executor, queue } = setup();
+    const web1 = await newRun(store, 'web');
+    const web2 = await newRun(store, 'web');
+    const api1 = await newRun(store, 'api');
+    await queue.start();
+    await until('web#1 and api#3 to start', () => executor.running().length === 2);
+    assert.deepEqual(executor.running(), [`api#${api1.id}`, `web#${web1.id}`]);
+    assert.equal((await store.getRun(web2.id))?.status, 'queued');
+
+    executor.finish(web1.id);
+    await until('web#2 to start', () => executor.running().includes(`web#${web2.id}`));
+    assert.deepEqual(executor.running(), [`api#${api1.id}`, `web#${web2.id}`]);
+    executor.finish(api1.id);
+    executor.finish(web2.id);
+    await queue.stop();
+    assert.deepEqual(executor.started, [`web#${web1.id}`, `api#${api1.id}`, `web#${web2.id}`]);
+    assert.equal(executor.maxParallelPerApp, 1);
+  });
+
+  it('start() resumes runs left running by a stopped Slipway before taking queued ones of the same app', async () => {
+    const { store, executor, queue } = setup();
+    const interrupted = await newRun(store, 'web');
+    await store.claimNextRuns(new Date().toISOString()); // marked running; then Slipway stopped
+    const waiting = await newRun(store, 'web');
+    const other = await newRun(store, 'api');
+    await queue.start();
+    await until('the interrupted run and api to start', () => executor.running().length === 2);
+    assert.equal(executor.started[0], `web#${interrupted.id}`, 'resumed first');
+    assert.deepEqual(executor.running(), [`api#${other.id}`, `web#${interrupted.id}`]);
+    executor.finish(interrupted.id);
+    await until('the waiting run to start', () => executor.running().includes(`web#${waiting.id}`));
+    executor.finish(waiting.id);
+    executor.finish(other.id);
+    await queue.stop();
+    assert.equal(executor.started.filter((s) => s === `web#${interrupted.id}`).length, 1);
+  });
+
+  it('kick is cheap and safe to call often: each run starts exactly once, the store is read a bounded number of times', async () => {
+    const { store, executor, queue } = setup();
+    let claims = 0;
+    const claim = store.claimNextRuns.bind(store);
+    store.claimNextRuns = (at) => {
+      claims++;
+      return claim(at);
+    };
+    await queue.start();
+    const runs = await Promise.all(['a', 'b', 'c'].map((app) => newRun(store, app)));
+    for (let i = 0; i < 100; i++) queue.kick();
+    await until('all three to start', () => executor.running().length === 3);
+    for (let i = 0; i < 100; i++) queue.kick();
+    await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(executor.started.sort(), runs.map((r) => `${r.app}#${r.id}`).sort());
+    assert.ok(claims <= 5, `claimNextRuns called ${claims} times for 200 kicks`);
+    runs.forEach((r) => executor.finish(r.id));
+    await queue.stop();
+  });
+
+  it('a kick while a run finishes picks up a run queued meanwhile', async () => {
+    const { store, executor, queue } = setup();
+    const first = await newRun(store, 'web');
+    await queue.start();
+    await until('the first run', () => executor.running().length === 1);
+    const second = await newRun(store, 'web');
+    queue.kick(); // too early: web is busy
+    executor.finish(first.id);
+    await until('the second run', () => executor.running().includes(`web#${second.id}`));
+    executor.finish(second.id);
+    await queue.stop();
+  });
+
+  it('stop() waits for active runs and takes no new ones', async () => {
+    const { store, executor, queue } = setup();
+    const active = await newRun(store, 'web');
+    await queue.start();
+    await until('the run', () => executor.running().length === 1);
+    let stopped = false;
+    const stopping = queue.stop().then(() => (stopped = true));
+    const late = await newRun(store, 'api');
+    queue.kick();
+    await new Promise((r) => setTimeout(r, 10));
+    assert.equal(stopped, false, 'still waiting for the active run');
+    executor.finish(active.id);
+    await stopping;
+    assert.equal((await store.getRun(late.id))?.status, 'queued');
+    assert.deepEqual(executor.started, [`web#${active.id}`]);
+  });
+});

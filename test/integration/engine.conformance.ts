@@ -1,0 +1,267 @@
+// The one EnginePort conformance suite: the fake and the Docker adapter (real dockerd + Swarm) must both pass it.
+
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { after, before, it } from 'node:test';
+import type { ImageBehaviour } from '../../src/adapters/docker/fake-engine.js';
+import { packDirectory } from '../../src/cli/tarball.js';
+import { SlipwayError } from '../../src/core/errors.js';
+import type { EnginePort, ServiceDefinition } from '../../src/core/ports/engine.js';
+import type { RegistryCredentials } from '../../src/core/ports/registry.js';
+import type { TaskState } from '../../src/core/types.js';
+
+export interface EngineSubject {
+  readonly engine: EnginePort;
+  /** An attachable overlay network the suite's services join. */
+  readonly network: string;
+  /** Unique per run: every service name and image tag the suite makes starts with it. */
+  readonly prefix: string;
+  readonly credentials: RegistryCredentials;
+  /** Pause between two polls while waiting for tasks to change. */
+  readonly pollMs: number;
+  /** Give up waiting for a task state after this long. */
+  readonly waitMs: number;
+  /** Polls that show nothing else happens (long enough for dockerd to have started a task if it were going to). */
+  readonly settlePolls: number;
+  /** Tells a fake what an image built from the suite's Dockerfile does; a real engine learns it from the Dockerfile. */
+  script(tag: string, behaviour: ImageBehaviour, logs?: readonly string[]): void;
+  /** Removes everything the subject made (services first, then the network and images). */
+  dispose(): Promise<void>;
+}
+
+/** A process that prints one line, then waits; exits at once on SIGTERM so retiring it takes no grace period. */
+const serve = (line: string) => `["sh", "-c", "trap 'exit 0' TERM; echo ${line}; sleep 3600 & wait"]`;
+
+const DOCKERFILES: Record<string, { text: string; behaviour: ImageBehaviour; logs?: string[] }> = {
+  v1: { text: `FROM busybox:latest\nCMD ${serve('hello-from-task')}\n`, behaviour: 'healthy', logs: ['hello-from-task'] },
+  v2: { text: `FROM busybox:latest\nCMD ${serve('hello-from-v2')}\n`, behaviour: 'healthy', logs: ['hello-from-v2'] },
+  crash: { text: 'FROM busybox:latest\nCMD ["sh", "-c", "echo crashing; exit 1"]\n', behaviour: 'crash' },
+  // A health check that never reports within the test: Swarm keeps the task "starting".
+  hang: {
+    text: `FROM busybox:latest\nHEALTHCHECK --interval=600s --start-period=600s CMD true\nCMD ${serve('hanging')}\n`,
+    behaviour: 'hang',
+  },
+  broken: { text: 'FROM busybox:latest\nRUN echo about-to-fail && exit 3\n', behaviour: 'build-fails' },
+};
+
+export interface ConformanceOptions {
+  /**
+   * Tests this implementation is known to fail, by key, with the reason: they still run and report, as node:test
+   * todos, so the suite stays green until the bug is fixed and the entry removed.
+   */
+  readonly knownBugs?: Readonly<Partial<Record<CaseKey, string>>>;
+}
+
+export type CaseKey = 'build' | 'build-fails' | 'missing' | 'idempotent' | 'update' | 'crash' | 'hang' | 'logs' | 'remove';
+
+export function engineConformance(open: () => Promise<EngineSubject>, options: ConformanceOptions = {}): void {
+  const check = (key: CaseKey, title: string, fn: () => Promise<void> | void) => it(title, { todo: options.knownBugs?.[key] }, fn);
+  let s: EngineSubject;
+  let serial = 0;
+  const images: Record<string, string> = {};
+  const buildLogs: Record<string, string> = {};
+
+  const tag = (name: string) => `${s.prefix}-${name}:conformance`;
+  const definition = (serviceName: string, image: string): ServiceDefinition => ({
+    serviceName,
+    image,
+    replicas: 1,
+    env: { PORT: '3000', GREETING: 'hi there' },
+    network: s.network,
+    labels: { 'io.slipway.test': s.prefix },
+  });
+  const newService = () => `${s.prefix}-svc${++serial}`;
+
+  async function build(name: string): Promise<{ lines: string[]; error: unknown }> {
+    const spec = DOCKERFILES[name];
+    assert.ok(spec, name);
+    s.script(tag(name), spec.behaviour, spec.logs);
+    const dir = await mkdtemp(join(tmpdir(), 'slipway-engine-conf-'));
+    const lines: string[] = [];
+    try {
+      await writeFile(join(dir, 'Dockerfile'), spec.text);
+      const context = Readable.from([await packDirectory(dir)]);
+      await s.engine.build({ context, tag: tag(name), labels: { 'io.slipway.test': s.prefix }, onLog: (l) => lines.push(l) });
+      images[name] = tag(name);
+      return { lines, error: null };
+    } catch (error) {
+      return { lines, error };
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>): Promise<T> {
+    const deadline = Date.now() + s.waitMs;
+    for (;;) {
+      const value = await probe();
+      if (value !== null && value !== undefined && value !== false) return value;
+      if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, s.pollMs));
+    }
+  }
+
+  const image = (name: string) => {
+    const ref = images[name];
+    assert.ok(ref, `image ${name} was not built`);
+    return ref;
+  };
+  const runningTask = (serviceName: string, img: string) =>
+    until(`a running task of ${img}`, async () =>
+      (await s.engine.listTasks(serviceName)).find((t) => t.image === img && t.state === 'running' && t.desiredState === 'running'));
+  const settle = async (serviceName: string) => {
+    let tasks: TaskState[] = [];
+    for (let i = 0; i < s.settlePolls; i++) {
+      tasks = await s.engine.listTasks(serviceName);
+      await new Promise((r) => setTimeout(r, s.pollMs));
+    }
+    return tasks;
+  };
+
+  before(async () => {
+    s = await open();
+    for (const name of ['v1', 'v2', 'crash', 'hang']) {
+      const { lines, error } = await build(name);
+      if (error) throw error;
+      buildLogs[name] = lines.join('');
+    }
+  });
+  after(async () => {
+    await s?.dispose();
+  });
+
+  check('build', 'build streams the builder output line by line and tags the image', () => {
+    const log = buildLogs.v1 ?? '';
+    assert.match(log, /^Step 1\/\d+ : FROM busybox:latest\n/);
+    assert.ok(log.includes(`Successfully tagged ${tag('v1')}`), log);
+  });
+
+  check('build-fails', "build fails with SlipwayError('build_failed') carrying the builder's error, after streaming the lines before it", async () => {
+    const { lines, error } = await build('broken');
+    assert.ok(error instanceof SlipwayError, String(error));
+    assert.equal(error.kind, 'build_failed');
+    assert.match(error.message, /returned a non-zero code/);
+    assert.ok(lines.some((l) => l.startsWith('Step 1/')), lines.join(''));
+  });
+
+  check('missing', 'a service that does not exist: inspectService is null, listTasks is empty, removeService is fine', async () => {
+    const name = newService();
+    assert.equal(await s.engine.inspectService(name), null);
+    assert.deepEqual(await s.engine.listTasks(name), []);
+    await s.engine.removeService(name);
+    await assert.rejects(async () => {
+      for await (const _ of s.engine.serviceLogs(name, { follow: false, tail: 10 })) assert.fail('no lines expected');
+    }, /not found/i);
+  });
+
+  check('idempotent', 'deployService creates the service; the same definition again returns false and starts no task', async () => {
+    const name = newService();
+    assert.equal(await s.engine.deployService(definition(name, image('v1')), s.credentials), true);
+    const first = await runningTask(name, image('v1'));
+    const state = await s.engine.inspectService(name);
+    assert.ok(state);
+    assert.equal(state.image, image('v1'));
+    assert.equal(state.replicas, 1);
+    assert.equal(state.updateState, null, 'a created service was never updated');
+
+    assert.equal(await s.engine.deployService(definition(name, image('v1')), s.credentials), false);
+    const tasks = await settle(name);
+    assert.deepEqual(tasks.map((t) => t.id), [first.id]);
+    assert.equal((await s.engine.inspectService(name))?.version, state.version, 'no update was sent');
+  });
+
+  check('update', 'an update to another image starts the new task first and retires the old one once it runs', async () => {
+    const name = newService();
+    await s.engine.deployService(definition(name, image('v1')), s.credentials);
+    const old = await runningTask(name, image('v1'));
+    assert.equal(await s.engine.deployService(definition(name, image('v2')), s.credentials), true);
+    const tasks = await until('the old task to shut down after the new one runs', async () => {
+      const now = await s.engine.listTasks(name);
+      const fresh = now.find((t) => t.image === image('v2'));
+      const prior = now.find((t) => t.id === old.id);
+      assert.ok(prior, 'the old task is still listed');
+      if (fresh?.state !== 'running') assert.equal(prior.state, 'running', 'start-first: the old task runs until the new one does');
+      return fresh?.state === 'running' && prior.state === 'shutdown' ? now : null;
+    });
+    assert.equal(tasks[0]?.image, image('v2'), 'newest first');
+    assert.equal(tasks.find((t) => t.id === old.id)?.desiredState, 'shutdown');
+    const created = tasks.map((t) => Date.parse(t.createdAt));
+    assert.ok(created.every((ms) => Number.isFinite(ms)), tasks.map((t) => t.createdAt).join(', '));
+    assert.deepEqual(created, [...created].sort((a, b) => b - a), 'listTasks is newest first');
+    const state = await s.engine.inspectService(name);
+    assert.equal(state?.image, image('v2'));
+    assert.ok(state.updateState === 'updating' || state.updateState === 'completed', String(state.updateState));
+  });
+
+  check('crash', 'a crashing update fails its task with the exit error and pauses; the old task keeps running; putting the old definition back keeps one serving', async () => {
+    const name = newService();
+    await s.engine.deployService(definition(name, image('v1')), s.credentials);
+    const old = await runningTask(name, image('v1'));
+    assert.equal(await s.engine.deployService(definition(name, image('crash')), s.credentials), true);
+    const failed = await until('the crashing task to fail', async () =>
+      (await s.engine.listTasks(name)).find((t) => t.image === image('crash') && t.state === 'failed'));
+    assert.equal(failed.error, 'task: non-zero exit (1)');
+    const paused = await until('Swarm to pause the update', async () => {
+      const state = await s.engine.inspectService(name);
+      return state?.updateState === 'paused' ? state : null;
+    });
+    assert.match(paused.updateMessage ?? '', /update paused/);
+    assert.equal((await s.engine.listTasks(name)).find((t) => t.id === old.id)?.state, 'running', 'start-first kept the old task');
+
+    // Putting the old definition back: usually the old task simply stays, but a crash-looping task that restarts
+    // around the update can make Swarm start a fresh task of the old image too; either way one keeps serving.
+    assert.equal(await s.engine.deployService(definition(name, image('v1')), s.credentials), true);
+    const tasks = await until('one task of the old image and nothing else running', async () => {
+      const now = await s.engine.listTasks(name);
+      assert.ok(now.some((t) => t.image === image('v1') && t.state === 'running'), 'a task of the old image runs throughout');
+      const running = now.filter((t) => t.state === 'running');
+      const settled = running.length === 1 && running[0]?.image === image('v1') && running[0].desiredState === 'running';
+      return settled && !now.some((t) => t.image === image('crash') && t.desiredState === 'running') ? now : null;
+    });
+    assert.equal(tasks.filter((t) => t.image === image('v1') && t.desiredState === 'running').length, 1);
+  });
+
+  check('hang', 'a task whose health check never reports stays starting, and the old task keeps running', async () => {
+    const name = newService();
+    await s.engine.deployService(definition(name, image('v1')), s.credentials);
+    const old = await runningTask(name, image('v1'));
+    await s.engine.deployService(definition(name, image('hang')), s.credentials);
+    const tasks = await settle(name);
+    assert.equal(tasks[0]?.image, image('hang'));
+    assert.equal(tasks[0]?.state, 'starting');
+    assert.equal(tasks.find((t) => t.id === old.id)?.state, 'running');
+  });
+
+  check('logs', "serviceLogs returns the tasks' stdout as lines; following ends when the signal aborts", async () => {
+    const name = newService();
+    await s.engine.deployService(definition(name, image('v1')), s.credentials);
+    await runningTask(name, image('v1'));
+    const lines = await until('the task to have printed its line', async () => {
+      const got: string[] = [];
+      for await (const line of s.engine.serviceLogs(name, { follow: false, tail: 100 })) got.push(line);
+      return got.length > 0 ? got : null;
+    });
+    assert.deepEqual(lines, ['hello-from-task\n']);
+
+    const abort = new AbortController();
+    const followed: string[] = [];
+    for await (const line of s.engine.serviceLogs(name, { follow: true, tail: 100, signal: abort.signal })) {
+      followed.push(line);
+      abort.abort();
+    }
+    assert.deepEqual(followed, ['hello-from-task\n']);
+  });
+
+  check('remove', 'removeService removes the service and its tasks; removing it again is fine', async () => {
+    const name = newService();
+    await s.engine.deployService(definition(name, image('v1')), s.credentials);
+    await runningTask(name, image('v1'));
+    await s.engine.removeService(name);
+    assert.equal(await s.engine.inspectService(name), null);
+    assert.deepEqual(await s.engine.listTasks(name), []);
+    await s.engine.removeService(name);
+  });
+}
