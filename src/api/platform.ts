@@ -21,6 +21,10 @@ import { dockerHostGateway, startPebble, type Pebble } from '../infra/pebble.js'
 import { ensureRegistry } from '../infra/registry-service.js';
 import { ensureOverlayNetwork, ensureSwarm } from '../infra/swarm.js';
 import { RunQueue } from '../run/queue.js';
+import { Cancellations } from '../run/cancellations.js';
+import { DockerStepBackend } from '../adapters/docker/step-backend.js';
+import { openSealer } from '../adapters/secrets/sealer.js';
+import { RunOps } from './runs.js';
 import { subscribeAudit } from '../tell/audit.js';
 import { GitRepos } from '../trigger/git-repos.js';
 import { RunSources } from '../trigger/sources.js';
@@ -81,8 +85,13 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
   const repos = new GitRepos(join(config.dataDir, 'git'));
   const sources = new RunSources(repos, join(config.dataDir, 'uploads'));
   const routes = new RouteSync(store, edge, bus, config.instance);
+  const cancellations = new Cancellations();
+  const sealer = await openSealer(config.dataDir);
   const queue = new RunQueue({
     store, bus, engine, registry, sources,
+    backend: new DockerStepBackend(docker),
+    cancellations,
+    sealer,
     instance: config.instance,
     rolloutTimeoutMs: config.rolloutTimeoutMs,
     httpsPort: config.httpsPort,
@@ -97,8 +106,9 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
 
   // The hook token lives only in this process: a hook from an older process cannot start runs.
   const hookToken = randomBytes(32).toString('base64url');
+  const runs = new RunOps({ store, bus, apps, queue, repos, cancellations, sealer });
   const http = httpApp({
-    apps, store, bus, engine, repos, instance: config.instance, version: VERSION,
+    apps, runs, store, bus, engine, repos, instance: config.instance, version: VERSION,
     hookUrl: `http://127.0.0.1:${config.port}/internal/git/received`,
     hookToken,
   });

@@ -6,7 +6,7 @@ import { isErrorKind, SlipwayError, type ErrorKind } from '../core/errors.js';
 import type { CliIO, CliOutput } from './command.js';
 import { loadCliConfig, type CliConfig } from './config.js';
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** A client for the server the environment or the config file names. */
 export async function connect(io: CliIO): Promise<SlipwayClient> {
@@ -32,6 +32,11 @@ export class SlipwayClient {
 
   patch<T>(path: string, body: unknown): Promise<T> {
     return this.json<T>('PATCH', path, body);
+  }
+
+  /** PUT of a JSON body; the API answers 204 with no body (e.g. setting a secret). */
+  async put(path: string, body: unknown): Promise<void> {
+    await this.json<unknown>('PUT', path, body);
   }
 
   /** DELETE; the API answers 204 with no body. */

@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { FakeStepBackend } from '../adapters/docker/fake-step-backend.js';
+import { createSealer } from '../adapters/secrets/sealer.js';
+import { Cancellations } from './cancellations.js';
+import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -65,6 +69,7 @@ describe('run executor', () => {
       store, bus, engine, registry: fakeRegistry(engine), sources: new RunSources(repos, join(root, 'uploads')),
       instance: 'slipway', rolloutTimeoutMs: 2_000, httpsPort: 8443,
       syncRoutes: async () => void routeSyncs++,
+      backend: new FakeStepBackend(), cancellations: new Cancellations(), sealer: createSealer(randomBytes(32), 'test.key'),
     };
     return {
       store, engine, ctx, finished,

@@ -1,17 +1,24 @@
-// Executes one run end to end: source → image build → push → digest → release → health-gated rollout.
-// Each phase is recorded first, so a restart knows where the run was (see recover.ts).
+// Executes one run end to end: its pipeline (the default one is build → push → deploy) or a rollback, and records
+// the outcome. Each phase is recorded first, so a restart knows where the run was (see queue.start).
 
+import type { Sealer } from '../adapters/secrets/sealer.js';
 import { SlipwayError, asSlipwayError } from '../core/errors.js';
 import type { EventBus } from '../core/events.js';
-import { appRepository, appUrl } from '../core/naming.js';
+import { appUrl } from '../core/naming.js';
 import type { EnginePort } from '../core/ports/engine.js';
 import type { RegistryPort } from '../core/ports/registry.js';
+import type { StepBackend } from '../core/ports/step-backend.js';
 import type { Store } from '../core/ports/store.js';
-import type { App, Release, Run } from '../core/types.js';
+import type { App, Release, Run, RunStatus } from '../core/types.js';
 import { rollOut } from '../converge/rollout.js';
 import { rollbackTarget } from '../release/rollback-target.js';
 import type { RunSources } from '../trigger/sources.js';
+import { RunBuiltins, type WorkspaceExporter } from './builtins.js';
+import type { Cancellations } from './cancellations.js';
+import { runPlan } from './pipeline-runner.js';
+import { loadPlan } from './plan-loader.js';
 import { RunLog } from './run-log.js';
+import { StoreStepRecorder } from './step-recorder.js';
 
 export interface RunContext {
   readonly store: Store;
@@ -19,6 +26,9 @@ export interface RunContext {
   readonly engine: EnginePort;
   readonly registry: RegistryPort;
   readonly sources: RunSources;
+  readonly backend: StepBackend & Partial<WorkspaceExporter>;
+  readonly cancellations: Cancellations;
+  readonly sealer: Sealer;
   readonly instance: string;
   readonly rolloutTimeoutMs: number;
   readonly httpsPort: number;
@@ -28,74 +38,106 @@ export interface RunContext {
 
 export async function executeRun(run: Run, ctx: RunContext): Promise<void> {
   const log = await RunLog.open(ctx.store, ctx.bus, run.id, run.app);
+  const signal = ctx.cancellations.register(run.id);
   ctx.bus.emit('run.started', { runId: run.id, app: run.app });
   try {
     const app = await ctx.store.getApp(run.app);
     if (!app) throw new SlipwayError('not_found', `app ${run.app} no longer exists`);
-    const release = await releaseFor(run, app, ctx, log.write);
-    await ctx.store.updateRun(run.id, { phase: 'deploy', releaseId: release.id });
-    await rollOut(release, { ...ctx, log: log.write });
-    await ctx.syncRoutes();
-    const url = appUrl(app, ctx.httpsPort);
-    log.write(`--> live at ${url}\n`);
-    await finish(run, ctx, log, 'succeeded', null, url);
+    const resumed = await resumedRelease(run, ctx, log.write);
+    if (resumed || run.source === 'rollback') {
+      const release = resumed ?? (await rollbackRelease(run, app, ctx, log.write));
+      await ctx.store.updateRun(run.id, { phase: 'deploy', releaseId: release.id });
+      await rollOut(release, { ...ctx, log: log.write });
+      await ctx.syncRoutes();
+      return await finish(run, ctx, log, 'succeeded', null, liveAt(app, ctx, log));
+    }
+    const deployed = await runPipelines(run, app, ctx, log, signal);
+    await finish(run, ctx, log, 'succeeded', null, deployed ? liveAt(app, ctx, log) : undefined);
   } catch (err) {
     const e = asSlipwayError(err);
-    log.write(`--> failed: ${e.message}\n${e.hint ? `    hint: ${e.hint}\n` : ''}`);
-    await finish(run, ctx, log, 'failed', e);
+    const status: RunStatus = e.kind === 'cancelled' ? 'cancelled' : 'failed';
+    log.write(`--> ${status}: ${e.message}\n${e.hint ? `    hint: ${e.hint}\n` : ''}`);
+    await finish(run, ctx, log, status, e);
+  } finally {
+    ctx.cancellations.release(run.id);
   }
 }
 
-/** The release this run deploys: resumed, built from source, or an earlier one put back. */
-async function releaseFor(run: Run, app: App, ctx: RunContext, log: (t: string) => void): Promise<Release> {
-  if (run.phase === 'deploy' && run.releaseId !== null) {
-    const resumed = await ctx.store.getReleaseById(run.releaseId);
-    if (resumed) {
-      log(`--> Slipway restarted during this deploy; resuming release v${resumed.number}\n`);
-      return resumed;
-    }
-  }
-  if (run.source === 'rollback') {
-    const target = rollbackTarget(await ctx.store.listReleases(app.name), run.targetRelease, app.name);
-    log(`--> rolling back ${app.name} to release v${target.number} (${target.image})\n`);
-    const { releaseNumber: _n, ...spec } = target.spec;
-    return ctx.store.createRelease({ app: app.name, image: target.image, commit: target.commit, runId: run.id, spec, rollbackOf: target.number });
-  }
-  const image = await buildAndPush(run, ctx, log);
-  return ctx.store.createRelease({
+/** Runs the plan; resolves with whether it deployed, throws the first step's error if it failed. */
+async function runPipelines(run: Run, app: App, ctx: RunContext, log: RunLog, signal: AbortSignal): Promise<boolean> {
+  const { plan, meta, details, origin } = await loadPlan(run, app, ctx);
+  log.write(`--> pipeline from ${origin}\n`);
+  for (const w of plan.warnings) log.write(`    warning: ${w.location.file}:${w.location.line}:${w.location.column}: ${w.message}\n`);
+  await ctx.store.updateRunDetails(run.id, { plan });
+  const steps = plan.pipelines.flatMap((p) => p.steps.map((s) => ({ pipeline: p.name, name: s.name, status: 'pending' as const, skipReason: s.skip })));
+  await ctx.store.saveRunSteps(run.id, steps);
+  const earlier = details.restartOf === null ? null : await ctx.store.getRunDetails(details.restartOf);
+  const resume = earlier?.workspace
+    ? {
+        workspaces: JSON.parse(earlier.workspace) as Record<string, string>,
+        succeeded: new Set((await ctx.store.listRunSteps(details.restartOf!)).filter((s) => s.status === 'succeeded').map((s) => `${s.pipeline}/${s.name}`)),
+      }
+    : null;
+  if (resume) log.write(`--> restarting run ${details.restartOf} from its failed step, in its kept workspace\n`);
+  // Pull requests from forks never get secrets (their code could print them).
+  const secrets = meta.fromFork ? {} : await openSecrets(app.name, ctx);
+  const builtins = new RunBuiltins(run, app, meta, ctx, ctx.backend.exportWorkspace ? (ctx.backend as WorkspaceExporter) : null);
+  const recorder = new StoreStepRecorder(ctx.store, run.id, log);
+  let firstError: SlipwayError | null = null;
+  const outcome = await runPlan(plan, {
     app: app.name,
-    image,
-    commit: run.commit,
     runId: run.id,
-    spec: { app: app.name, image, port: app.port, replicas: app.replicas, env: {} },
-    rollbackOf: null,
+    backend: ctx.backend,
+    builtins,
+    recorder,
+    secrets,
+    source: () => ctx.sources.open(run),
+    signal,
+    resume,
+    log: log.write,
+    onStepError: (e) => (firstError ??= e),
   });
+  await recorder.flush();
+  if (Object.keys(outcome.keptWorkspaces).length > 0) {
+    await ctx.store.updateRunDetails(run.id, { workspace: JSON.stringify(outcome.keptWorkspaces) });
+  }
+  if (outcome.status === 'cancelled') throw new SlipwayError('cancelled', 'the run was cancelled');
+  if (outcome.status === 'failed') {
+    const e = firstError as SlipwayError | null;
+    throw e ?? new SlipwayError('build_failed', outcome.failure ?? 'the pipeline failed', {
+      hint: `see the step logs (\`slipway runs steps ${run.id}\`); fix and push again, or \`slipway runs restart ${run.id}\` to resume from the failed step`,
+    });
+  }
+  return builtins.deployed;
 }
 
-/** Builds the source, pushes it tagged with the commit, and returns the digest-pinned reference. */
-async function buildAndPush(run: Run, ctx: RunContext, log: (t: string) => void): Promise<string> {
-  if (run.phase !== 'queued') log(`--> Slipway restarted during the build; building again\n`);
-  await ctx.store.updateRun(run.id, { phase: 'build' });
-  await ctx.sources.assertBuildable(run);
-  const repository = `${ctx.registry.address}/${appRepository(run.app)}`;
-  const tag = run.commit.slice(0, 12);
-  log(`--> building ${run.app} at ${run.source === 'git' ? `commit ${tag}` : `upload ${tag}`}\n`);
-  await ctx.engine.build({
-    context: ctx.sources.open(run),
-    tag: `${repository}:${tag}`,
-    labels: { 'io.slipway.app': run.app, 'io.slipway.commit': run.commit },
-    onLog: log,
-  });
-  await ctx.store.updateRun(run.id, { phase: 'push' });
-  log(`--> pushing ${repository}:${tag}\n`);
-  await ctx.engine.push(`${repository}:${tag}`, ctx.registry.credentials(), log);
-  // The registry is the authority on the digest nodes will pull (PITFALLS: never trust a tag).
-  const digest = await ctx.registry.resolveDigest(appRepository(run.app), tag);
-  log(`--> image ${repository}@${digest}\n`);
-  return `${repository}@${digest}`;
+async function openSecrets(app: string, ctx: RunContext): Promise<Record<string, string>> {
+  const sealed = await ctx.store.getSealedSecrets(app);
+  return Object.fromEntries(Object.entries(sealed).map(([name, value]) => [name, ctx.sealer.open(value).reveal()]));
 }
 
-async function finish(run: Run, ctx: RunContext, log: RunLog, status: 'succeeded' | 'failed', err: SlipwayError | null, url?: string): Promise<void> {
+/** A run cut off by a restart during its rollout resumes that rollout (finish it or roll back). */
+async function resumedRelease(run: Run, ctx: RunContext, log: (t: string) => void): Promise<Release | null> {
+  if (run.phase !== 'deploy' || run.releaseId === null) return null;
+  const release = await ctx.store.getReleaseById(run.releaseId);
+  if (release) log(`--> Slipway restarted during this deploy; resuming release v${release.number}\n`);
+  return release;
+}
+
+async function rollbackRelease(run: Run, app: App, ctx: RunContext, log: (t: string) => void): Promise<Release> {
+  const target = rollbackTarget(await ctx.store.listReleases(app.name), run.targetRelease, app.name);
+  log(`--> rolling back ${app.name} to release v${target.number} (${target.image})\n`);
+  const { releaseNumber: _n, ...spec } = target.spec;
+  return ctx.store.createRelease({ app: app.name, image: target.image, commit: target.commit, runId: run.id, spec, rollbackOf: target.number });
+}
+
+function liveAt(app: App, ctx: RunContext, log: RunLog): string {
+  const url = appUrl(app, ctx.httpsPort);
+  log.write(`--> live at ${url}\n`);
+  return url;
+}
+
+async function finish(run: Run, ctx: RunContext, log: RunLog, status: RunStatus, err: SlipwayError | null, url?: string): Promise<void> {
   await log.flush();
   const error = err ? { kind: err.kind, message: err.message, ...(err.hint ? { hint: err.hint } : {}) } : null;
   await ctx.store.updateRun(run.id, { status, phase: 'done', error, finishedAt: new Date().toISOString() });

@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { FakeStepBackend } from '../adapters/docker/fake-step-backend.js';
+import { createSealer } from '../adapters/secrets/sealer.js';
+import { Cancellations } from './cancellations.js';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,6 +86,7 @@ describe('run queue', () => {
       rolloutTimeoutMs: 1_000,
       httpsPort: 443,
       syncRoutes: async () => {},
+      backend: new FakeStepBackend(), cancellations: new Cancellations(), sealer: createSealer(randomBytes(32), 'test.key'),
     };
     const executor = new ScriptedExecutor(store);
     return { store, executor, queue: new RunQueue(ctx, executor.execute) };

@@ -51,6 +51,7 @@ export async function pipelineFilesFromTar(file: string): Promise<SourceFile[]> 
 /** Changed files between two commits, for `when.path` filters; null when unknown (first push). */
 export async function changedFiles(repoDir: string, before: string | null, after: string): Promise<string[] | null> {
   if (!before || /^0+$/.test(before)) return null;
+  // `commit^` of a root commit does not exist: unknown, so path filters match.
   try {
     const { stdout } = await run('git', ['-C', repoDir, 'diff', '--name-only', before, after], { maxBuffer: 16 * 1024 * 1024 });
     return stdout.split('\n').filter(Boolean);

@@ -65,6 +65,10 @@ export class RunSources {
     return child.stdout;
   }
 
+  repoDir(app: string): string {
+    return this.repos.dirOf(app);
+  }
+
   /** The run's pipeline files (empty when it has none: the default build → push → deploy applies). */
   async pipelineFiles(run: Run): Promise<SourceFile[]> {
     if (run.source === 'upload') return pipelineFilesFromTar(this.uploadPath(run.commit));

@@ -1,6 +1,8 @@
 // Argument checks both stores apply identically, so the fake refuses exactly what SQLite refuses.
 
 import { SlipwayError } from '../../core/errors.js';
+import type { RunEvent } from '../../core/plan.js';
+import type { RunSource } from '../../core/types.js';
 
 /** The JSON text stored for a value; refuses what JSON cannot carry (cycles, BigInt) instead of storing something else. */
 export function toJsonText(value: unknown, what: string): string {
@@ -35,4 +37,59 @@ export function appExists(name: string): SlipwayError {
 
 export function tokenExists(): SlipwayError {
   return new SlipwayError('conflict', 'a token with this hash already exists', { field: 'hash', hint: 'generate a new token' });
+}
+
+// Secret names become environment variable names inside steps, hence the shell's identifier rule.
+const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+export function checkSecretName(name: string): string {
+  if (!SECRET_NAME.test(name)) {
+    throw new SlipwayError('invalid_input', `invalid secret name ${JSON.stringify(name)}`, {
+      field: 'name',
+      hint: 'use letters, digits and _, not starting with a digit, at most 64 characters (e.g. NPM_TOKEN)',
+    });
+  }
+  return name;
+}
+
+// A guard, not a check of the cipher: a caller that forgot to seal would otherwise put plaintext in the database.
+// Sealed formats start with their version (adapters/secrets/sealer.ts writes `v1:`).
+const SEALED = /^v[0-9]+:/;
+
+export function checkSealed(sealed: string): string {
+  if (!SEALED.test(sealed)) {
+    throw new SlipwayError('invalid_input', 'secret value is not sealed', {
+      field: 'value',
+      hint: 'seal the value with the secret sealer before storing it; the store never keeps plaintext',
+    });
+  }
+  return sealed;
+}
+
+export function secretNotFound(app: string, name: string): SlipwayError {
+  return notFound(`secret ${JSON.stringify(name)} of app ${JSON.stringify(app)}`, 'name');
+}
+
+/** A step list names each (pipeline, step) once: they are how updateRunStep and the logs find a step. */
+export function checkUniqueSteps(steps: readonly { readonly pipeline: string; readonly name: string }[]): void {
+  const seen = new Set<string>();
+  for (const step of steps) {
+    const key = JSON.stringify([step.pipeline, step.name]);
+    if (seen.has(key)) {
+      throw new SlipwayError('invalid_input', `step ${JSON.stringify(step.name)} of pipeline ${JSON.stringify(step.pipeline)} is listed twice`, {
+        field: 'steps',
+        hint: 'step names must be unique within a pipeline',
+      });
+    }
+    seen.add(key);
+  }
+}
+
+export function stepNotFound(runId: number, pipeline: string, name: string): SlipwayError {
+  return notFound(`step ${JSON.stringify(name)} of pipeline ${JSON.stringify(pipeline)} in run ${runId}`, 'step');
+}
+
+/** What a run was started by when the caller does not say: rollbacks are their own event, the rest are pushes. */
+export function defaultEvent(source: RunSource): RunEvent {
+  return source === 'rollback' ? 'rollback' : 'push';
 }

@@ -3,6 +3,7 @@
 import type { App, Release, Run, RunError } from '../../core/types.js';
 import type { AuditEvent, RunPatch, Store, TokenRecord } from '../../core/ports/store.js';
 import { appExists, checkLimit, notFound, tokenExists, toJsonText } from './checks.js';
+import { createMemoryPipelines } from './memory-pipelines.js';
 import type { StoreOptions } from './sqlite.js';
 
 /** What SQLite would hand back after storing `value` as JSON text. */
@@ -23,6 +24,7 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
   const settings = new Map<string, string>();
   const events: AuditEvent[] = [];
   const copy = <T>(value: T): T => structuredClone(value);
+  const pipelines = createMemoryPipelines({ now, hasRun: (id) => runs.some((r) => r.id === id), hasApp: (name) => apps.has(name) });
 
   const findRun = (id: number): { i: number; run: Run } => {
     const i = runs.findIndex((r) => r.id === id);
@@ -60,6 +62,7 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
     },
     async deleteApp(name) {
       apps.delete(name);
+      pipelines.deleteApp(name);
     },
 
     async createToken(name, hash) {
@@ -82,6 +85,7 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
     },
 
     async createRun(run) {
+      pipelines.checkNewRun(run);
       const created: Run = {
         id: runs.length + 1,
         app: run.app,
@@ -98,6 +102,7 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
         finishedAt: null,
       };
       runs.push(created);
+      pipelines.addRun(created.id, run);
       return copy(created);
     },
     async getRun(id) {
@@ -204,6 +209,8 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
     async listEvents(limit) {
       return events.slice().reverse().slice(0, checkLimit(limit)).map(copy);
     },
+
+    ...pipelines.methods,
 
     async close() {},
   };

@@ -101,6 +101,57 @@ const MIGRATIONS: readonly NamedMigration[] = [
         .execute();
     },
   },
+  {
+    name: '0002_pipelines',
+    async up(db) {
+      // SQLite adds one column per ALTER TABLE. Existing runs read as pushes (rollbacks as rollbacks), not cancelled.
+      const addToRuns = [
+        db.schema.alterTable('runs').addColumn('event', 'text', (c) => c.notNull().defaultTo('push')),
+        db.schema.alterTable('runs').addColumn('params', 'text'),
+        db.schema.alterTable('runs').addColumn('restart_of', 'integer', (c) => c.references('runs.id')),
+        db.schema.alterTable('runs').addColumn('workspace', 'text'),
+        db.schema.alterTable('runs').addColumn('plan', 'text'),
+        db.schema.alterTable('runs').addColumn('cancel_requested', 'integer', (c) => c.notNull().defaultTo(0)),
+      ];
+      for (const statement of addToRuns) await statement.execute();
+      await sql`UPDATE runs SET event = 'rollback' WHERE source = 'rollback'`.execute(db);
+
+      // Secrets belong to the app (unlike runs, kept for the audit trail): a new app of the same name starts without them.
+      await db.schema
+        .createTable('secrets')
+        .addColumn('app', 'text', (c) => c.notNull().references('apps.name').onDelete('cascade'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('sealed', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('secrets_pk', ['app', 'name'])
+        .execute();
+
+      await db.schema
+        .createTable('run_steps')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('run_id', 'integer', (c) => c.notNull().references('runs.id'))
+        .addColumn('pipeline', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('position', 'integer', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('exit_code', 'integer')
+        .addColumn('skip_reason', 'text')
+        .addColumn('error', 'text')
+        .addColumn('started_at', 'text')
+        .addColumn('finished_at', 'text')
+        .addUniqueConstraint('run_steps_run_pipeline_name', ['run_id', 'pipeline', 'name'])
+        .execute();
+
+      // Logs hang off the step row, so replacing a run's steps takes their logs with them.
+      await db.schema
+        .createTable('step_logs')
+        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('step_id', 'integer', (c) => c.notNull().references('run_steps.id').onDelete('cascade'))
+        .addColumn('text', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('step_logs_step_seq').on('step_logs').columns(['step_id', 'seq']).execute();
+    },
+  },
 ];
 
 const provider: MigrationProvider = {

@@ -22,13 +22,13 @@ const specSchema = z.object({
 });
 
 /** Where a bad value was found, so the error names the exact cell. */
-interface Cell {
+export interface Cell {
   readonly table: string;
   readonly id: number | string;
   readonly column: string;
 }
 
-function corrupt(cell: Cell, problem: string, cause?: unknown): SlipwayError {
+export function corrupt(cell: Cell, problem: string, cause?: unknown): SlipwayError {
   return new SlipwayError('internal', `corrupt database row: ${cell.table} ${cell.id}, column ${cell.column}: ${problem}`, {
     field: `${cell.table}.${cell.column}`,
     hint: 'the database file was changed outside Slipway or is damaged; restore it from a backup',
@@ -36,16 +36,16 @@ function corrupt(cell: Cell, problem: string, cause?: unknown): SlipwayError {
   });
 }
 
-function oneOf<T extends string>(cell: Cell, value: string, allowed: readonly T[]): T {
+export function oneOf<T extends string>(cell: Cell, value: string, allowed: readonly T[]): T {
   const found = allowed.find((a) => a === value);
   if (found === undefined) throw corrupt(cell, `unexpected value ${JSON.stringify(value)}`);
   return found;
 }
 
 /** Parses a JSON TEXT column; with a schema, also checks its shape. */
-function parseJsonColumn(cell: Cell, text: string): unknown;
-function parseJsonColumn<T>(cell: Cell, text: string, schema: z.ZodType<T>): T;
-function parseJsonColumn<T>(cell: Cell, text: string, schema?: z.ZodType<T>): unknown {
+export function parseJsonColumn(cell: Cell, text: string): unknown;
+export function parseJsonColumn<T>(cell: Cell, text: string, schema: z.ZodType<T>): T;
+export function parseJsonColumn<T>(cell: Cell, text: string, schema?: z.ZodType<T>): unknown {
   let value: unknown;
   try {
     value = JSON.parse(text);

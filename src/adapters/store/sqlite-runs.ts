@@ -2,7 +2,7 @@
 
 import type { Updateable } from 'kysely';
 import type { RunPatch, Store } from '../../core/ports/store.js';
-import { checkLimit, notFound, toJsonText } from './checks.js';
+import { checkLimit, defaultEvent, notFound, toJsonText } from './checks.js';
 import { toRun } from './rows.js';
 import { isForeignKeyViolation, type SqliteContext } from './sqlite-context.js';
 import type { RunsTable } from './tables.js';
@@ -15,7 +15,7 @@ type Runs = Pick<
 export function sqliteRuns({ db, now }: SqliteContext): Runs {
   return {
     async createRun(run) {
-      const row = await db
+      const insert = db
         .insertInto('runs')
         .values({
           app: run.app,
@@ -30,10 +30,21 @@ export function sqliteRuns({ db, now }: SqliteContext): Runs {
           created_at: now(),
           started_at: null,
           finished_at: null,
+          event: run.event ?? defaultEvent(run.source),
+          params: run.params === undefined ? null : toJsonText(run.params, 'params'),
+          restart_of: run.restartOf ?? null,
+          workspace: null,
+          plan: null,
+          cancel_requested: 0,
         })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return toRun(row);
+        .returningAll();
+      try {
+        return toRun(await insert.executeTakeFirstOrThrow());
+      } catch (err) {
+        // restart_of is the only reference a new run can break (release_id starts NULL).
+        if (isForeignKeyViolation(err)) throw notFound(`run ${String(run.restartOf)}`, 'restartOf');
+        throw err;
+      }
     },
 
     async getRun(id) {

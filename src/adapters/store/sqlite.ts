@@ -11,7 +11,10 @@ import { sqliteApps } from './sqlite-apps.js';
 import type { SqliteContext } from './sqlite-context.js';
 import { sqliteRecords } from './sqlite-records.js';
 import { sqliteReleases } from './sqlite-releases.js';
+import { sqliteRunDetails } from './sqlite-run-details.js';
 import { sqliteRuns } from './sqlite-runs.js';
+import { sqliteSecrets } from './sqlite-secrets.js';
+import { sqliteSteps } from './sqlite-steps.js';
 import type { Database } from './tables.js';
 
 export interface StoreOptions {
@@ -53,6 +56,9 @@ export async function openSqliteStore(file: string, options: StoreOptions = {}):
     ...sqliteRuns(ctx),
     ...sqliteReleases(ctx),
     ...sqliteRecords(ctx),
+    ...sqliteRunDetails(ctx),
+    ...sqliteSteps(ctx),
+    ...sqliteSecrets(ctx),
     async close() {
       if (closed) return;
       closed = true;

@@ -2,8 +2,10 @@
 
 import { appConformance } from './conformance-apps.js';
 import type { OpenStore } from './conformance-kit.js';
+import { pipelineConformance } from './conformance-pipelines.js';
 import { releaseConformance } from './conformance-releases.js';
 import { runConformance } from './conformance-runs.js';
+import { secretConformance } from './conformance-secrets.js';
 
 export type { OpenedStore, OpenStore } from './conformance-kit.js';
 
@@ -12,4 +14,6 @@ export function storeConformance(open: OpenStore): void {
   appConformance(open);
   runConformance(open);
   releaseConformance(open);
+  pipelineConformance(open);
+  secretConformance(open);
 }

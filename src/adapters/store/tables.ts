@@ -34,6 +34,16 @@ export interface RunsTable {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
+  // Added by 0002_pipelines.
+  event: string;
+  /** JSON object of manual parameters, or NULL for none. */
+  params: string | null;
+  restart_of: number | null;
+  workspace: string | null;
+  /** JSON of the compiled RunPlan, or NULL. */
+  plan: string | null;
+  /** 0 or 1. */
+  cancel_requested: number;
 }
 
 export interface RunLogsTable {
@@ -72,6 +82,34 @@ export interface EventsTable {
   at: string;
 }
 
+export interface SecretsTable {
+  app: string;
+  name: string;
+  /** The value as the sealer wrote it; never plaintext. */
+  sealed: string;
+  updated_at: string;
+}
+
+export interface RunStepsTable {
+  id: Generated<number>;
+  run_id: number;
+  pipeline: string;
+  name: string;
+  position: number;
+  status: string;
+  exit_code: number | null;
+  skip_reason: string | null;
+  error: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface StepLogsTable {
+  seq: Generated<number>;
+  step_id: number;
+  text: string;
+}
+
 export interface Database {
   apps: AppsTable;
   tokens: TokensTable;
@@ -80,4 +118,7 @@ export interface Database {
   releases: ReleasesTable;
   settings: SettingsTable;
   events: EventsTable;
+  secrets: SecretsTable;
+  run_steps: RunStepsTable;
+  step_logs: StepLogsTable;
 }

@@ -8,9 +8,11 @@ import { webRoutes } from '../../web/routes.js';
 import { authenticate } from '../auth.js';
 import { appRoutes, type RouteDeps } from './app-routes.js';
 import { errorResponse } from './errors.js';
+import { runRoutes } from './run-routes.js';
+import type { RunOps } from '../runs.js';
 import { gitRoutes, type GitDeps } from './git-routes.js';
 
-export function httpApp(d: RouteDeps & GitDeps & { readonly store: Store; readonly version: string }): Hono {
+export function httpApp(d: RouteDeps & GitDeps & { readonly store: Store; readonly version: string; readonly runs: RunOps }): Hono {
   const app = new Hono();
   app.onError((err, c) => errorResponse(err, c));
   app.notFound((c) => errorResponse(new SlipwayError('not_found', `no route ${c.req.method} ${c.req.path}`), c));
@@ -20,6 +22,7 @@ export function httpApp(d: RouteDeps & GitDeps & { readonly store: Store; readon
     await next();
   });
   app.route('/api', appRoutes(d));
+  app.route('/api', runRoutes(d));
   app.route('/', gitRoutes(d));
   app.route('/', webRoutes());
   return app;

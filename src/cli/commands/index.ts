@@ -8,6 +8,7 @@ import { logsCommand } from './logs.js';
 import { releasesCommand } from './releases.js';
 import { rollbackCommand } from './rollback.js';
 import { runsCommand } from './runs.js';
+import { secretsCommand } from './secrets/index.js';
 import { statusCommand } from './status.js';
 import { upCommand } from './up.js';
 
@@ -19,6 +20,7 @@ export const commands: readonly Command[] = [
   statusCommand,
   logsCommand,
   runsCommand,
+  secretsCommand,
   releasesCommand,
   rollbackCommand,
 ];

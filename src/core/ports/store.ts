@@ -5,8 +5,15 @@
 // - createRelease assigns the next number for the app atomically (1, 2, 3 …), never reused.
 // - claimNextRuns is how the queue picks work: it returns, for each app with no running run, its oldest queued
 //   run, and marks those runs running in the same transaction, so two callers never get the same run.
-// - Nothing is deleted except by deleteApp (which keeps runs/releases for the audit trail, marked by app name).
+// - Nothing is deleted except by deleteApp (which keeps runs/releases for the audit trail, marked by app name,
+//   but removes the app's secrets), deleteSecret, and saveRunSteps (which replaces a run's steps and their logs).
+// - Secrets are stored only sealed: the caller encrypts before setSecret and decrypts after getSealedSecrets;
+//   the store refuses a value that does not carry a sealed format's version prefix (`v1:` …).
+// - A run's steps are written once by saveRunSteps when the run starts (the plan's order is their position),
+//   then updateRunStep changes one step at a time; steps of one pipeline may be updated concurrently.
+// - appendStepLog, like appendRunLog, keeps the call order of appends issued without waiting.
 
+import type { RunEvent } from '../plan.js';
 import type { App, Release, ReleaseStatus, Run, RunError, RunPhase, RunSource, RunStatus, ServiceSpecInput } from '../types.js';
 
 export interface NewApp {
@@ -30,6 +37,12 @@ export interface NewRun {
   readonly ref: string | null;
   readonly commit: string;
   readonly targetRelease?: number | null;
+  /** Default: 'rollback' for rollback runs, else 'push'. */
+  readonly event?: RunEvent;
+  /** Manual run parameters (given to steps as environment variables). */
+  readonly params?: Readonly<Record<string, string>>;
+  /** The failed run this one restarts from its failed step; not_found if there is no such run. */
+  readonly restartOf?: number | null;
 }
 
 export interface RunPatch {
@@ -39,6 +52,62 @@ export interface RunPatch {
   readonly error?: RunError | null;
   readonly startedAt?: string | null;
   readonly finishedAt?: string | null;
+}
+
+/** What a run carries besides the Run record, for pipelines (RunMeta, restarts, cancel). */
+export interface RunDetails {
+  readonly event: RunEvent;
+  /** {} when the run has none. */
+  readonly params: Readonly<Record<string, string>>;
+  readonly restartOf: number | null;
+  /** The workspace volume kept after the run failed, so a restart can reuse it. */
+  readonly workspace: string | null;
+  /** The compiled RunPlan as JSON gave it back (null until stored): stored when the run starts so a restart re-runs
+   *  exactly it; the run stage parses it. */
+  readonly plan: unknown;
+  readonly cancelRequested: boolean;
+}
+
+export interface RunDetailsPatch {
+  readonly workspace?: string | null;
+  /** null clears; undefined leaves it. */
+  readonly plan?: unknown;
+  readonly cancelRequested?: boolean;
+}
+
+export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
+
+export interface NewRunStep {
+  readonly pipeline: string;
+  readonly name: string;
+  readonly status: StepStatus;
+  /** Why the step will not run (a `when` filter), shown to the user; null otherwise. */
+  readonly skipReason: string | null;
+}
+
+export interface RunStep extends NewRunStep {
+  readonly runId: number;
+  /** Index in the list given to saveRunSteps: the plan's order. */
+  readonly position: number;
+  readonly exitCode: number | null;
+  /** Why the step failed when the exit code does not say it (timeout, image pull, killed). */
+  readonly error: string | null;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+}
+
+export interface RunStepPatch {
+  readonly status?: StepStatus;
+  readonly exitCode?: number | null;
+  readonly skipReason?: string | null;
+  readonly error?: string | null;
+  readonly startedAt?: string | null;
+  readonly finishedAt?: string | null;
+}
+
+export interface SecretName {
+  readonly name: string;
+  readonly updatedAt: string;
 }
 
 export interface NewRelease {
@@ -88,6 +157,22 @@ export interface Store {
   claimNextRuns(startedAt: string): Promise<Run[]>;
   appendRunLog(runId: number, text: string): Promise<void>;
   readRunLog(runId: number): Promise<string>;
+
+  getRunDetails(id: number): Promise<RunDetails | null>;
+  updateRunDetails(id: number, patch: RunDetailsPatch): Promise<RunDetails>; // not_found if missing
+
+  // Steps are named by (pipeline, name), unique within a run.
+  saveRunSteps(runId: number, steps: readonly NewRunStep[]): Promise<void>; // not_found run; invalid_input on a repeated step
+  updateRunStep(runId: number, pipeline: string, name: string, patch: RunStepPatch): Promise<RunStep>; // not_found if missing
+  listRunSteps(runId: number): Promise<RunStep[]>; // by position; [] for an unknown run
+  appendStepLog(runId: number, pipeline: string, step: string, text: string): Promise<void>; // not_found if no such step
+  readStepLog(runId: number, pipeline: string, step: string): Promise<string>; // '' for an unknown step
+
+  // Secret names match ^[A-Za-z_][A-Za-z0-9_]{0,63}$ (they become environment variables); else invalid_input.
+  setSecret(app: string, name: string, sealed: string): Promise<void>; // insert or replace; not_found if no such app
+  listSecretNames(app: string): Promise<SecretName[]>; // by name; values never leave through here
+  getSealedSecrets(app: string): Promise<Record<string, string>>; // name → sealed value
+  deleteSecret(app: string, name: string): Promise<void>; // not_found if missing
 
   createRelease(release: NewRelease): Promise<Release>; // status deploying
   getRelease(app: string, number: number): Promise<Release | null>;

@@ -1,0 +1,38 @@
+// HTTP routes for run control (cancel, restart, manual runs), steps and step logs, and app secrets.
+
+import { Hono } from 'hono';
+import type { Store } from '../../core/ports/store.js';
+import type { Apps } from '../apps.js';
+import type { RunOps } from '../runs.js';
+
+const TEXT = { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+
+export function runRoutes(d: { readonly runs: RunOps; readonly apps: Apps; readonly store: Store }): Hono {
+  const r = new Hono();
+  r.post('/runs/:id/cancel', async (c) => c.json({ run: await d.runs.cancel(c.req.param('id')) }));
+  r.post('/runs/:id/restart', async (c) => c.json({ run: await d.runs.restart(c.req.param('id')) }, 202));
+  r.get('/runs/:id/steps', async (c) => {
+    const run = await d.runs.get(c.req.param('id'));
+    return c.json({ steps: await d.store.listRunSteps(run.id), waitingFor: await d.runs.waitingFor(run) });
+  });
+  r.get('/runs/:id/steps/:pipeline/:step/logs', async (c) => {
+    const run = await d.runs.get(c.req.param('id'));
+    return new Response(await d.store.readStepLog(run.id, c.req.param('pipeline'), c.req.param('step')), { headers: TEXT });
+  });
+  r.post('/apps/:app/runs', async (c) => c.json({ run: await d.runs.manual(c.req.param('app'), await c.req.json().catch(() => ({}))) }, 202));
+  r.get('/apps/:app/secrets', async (c) => {
+    const app = await d.apps.get(c.req.param('app'));
+    return c.json({ secrets: await d.store.listSecretNames(app.name) });
+  });
+  r.put('/apps/:app/secrets', async (c) => {
+    await d.runs.setSecret(c.req.param('app'), await c.req.json().catch(() => ({})));
+    return c.body(null, 204);
+  });
+  r.delete('/apps/:app/secrets/:name', async (c) => {
+    const app = await d.apps.get(c.req.param('app'));
+    await d.store.deleteSecret(app.name, c.req.param('name'));
+    await d.store.recordEvent('secret.deleted', app.name, { name: c.req.param('name') });
+    return c.body(null, 204);
+  });
+  return r;
+}

@@ -1,0 +1,111 @@
+// What users can do with runs beyond deploying: cancel, restart from the failed step, start a manual run,
+// read steps and step logs; and with app secrets.
+
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { asRecord } from '../adapters/docker/convert.js';
+import type { Sealer } from '../adapters/secrets/sealer.js';
+import { SlipwayError } from '../core/errors.js';
+import type { EventBus } from '../core/events.js';
+import type { Store } from '../core/ports/store.js';
+import type { Run } from '../core/types.js';
+import type { Cancellations } from '../run/cancellations.js';
+import type { RunQueue } from '../run/queue.js';
+import type { GitRepos } from '../trigger/git-repos.js';
+import type { Apps } from './apps.js';
+
+const run = promisify(execFile);
+
+export interface RunOpsDeps {
+  readonly store: Store;
+  readonly bus: EventBus;
+  readonly apps: Apps;
+  readonly queue: RunQueue;
+  readonly repos: GitRepos;
+  readonly cancellations: Cancellations;
+  readonly sealer: Sealer;
+}
+
+export class RunOps {
+  constructor(private readonly d: RunOpsDeps) {}
+
+  async get(id: string | number): Promise<Run> {
+    const found = /^[0-9]+$/.test(String(id)) ? await this.d.store.getRun(Number(id)) : null;
+    if (!found) throw new SlipwayError('not_found', `no run ${id}`, { hint: 'list runs with `slipway runs <app>`' });
+    return found;
+  }
+
+  /** Why a queued run has not started yet; null when it is not waiting. */
+  async waitingFor(r: Run): Promise<string | null> {
+    if (r.status !== 'queued') return null;
+    const active = (await this.d.store.listRuns(r.app, 50)).find((x) => x.status === 'running');
+    return active ? `waiting for run ${active.id} of ${r.app} to finish (one run per app at a time)` : 'waiting to be picked up';
+  }
+
+  async cancel(id: string): Promise<Run> {
+    const r = await this.get(id);
+    if (r.status === 'queued') {
+      const error = { kind: 'cancelled', message: 'cancelled before it started' };
+      const done = await this.d.store.updateRun(r.id, { status: 'cancelled', phase: 'done', error, finishedAt: new Date().toISOString() });
+      this.d.bus.emit('run.finished', { runId: r.id, app: r.app, status: 'cancelled', error });
+      return done;
+    }
+    if (r.status !== 'running') throw new SlipwayError('conflict', `run ${r.id} already ${r.status}`);
+    await this.d.store.updateRunDetails(r.id, { cancelRequested: true });
+    if (!this.d.cancellations.cancel(r.id)) {
+      throw new SlipwayError('conflict', `run ${r.id} is not executing in this server right now`, { hint: 'try again in a moment' });
+    }
+    return r;
+  }
+
+  /** A new run of the same source that reuses the failed run's workspace and skips the steps that succeeded. */
+  async restart(id: string): Promise<Run> {
+    const r = await this.get(id);
+    const details = await this.d.store.getRunDetails(r.id);
+    if (r.status !== 'failed' || !details?.workspace || details.plan === null) {
+      throw new SlipwayError('conflict', `run ${r.id} cannot be restarted from a failed step`, {
+        hint: 'only a failed pipeline run whose workspace was kept can be restarted; push again to start fresh',
+      });
+    }
+    return this.#enqueue({ app: r.app, source: r.source, ref: r.ref, commit: r.commit, event: details.event, params: details.params, restartOf: r.id });
+  }
+
+  /** A manual run of the head of a branch (default: the app's deploy branch), with parameters. */
+  async manual(appName: string, body: unknown): Promise<Run> {
+    const app = await this.d.apps.get(appName);
+    const b = asRecord(body);
+    const branch = typeof b.branch === 'string' ? b.branch : app.branch;
+    const params: Record<string, string> = {};
+    for (const [k, v] of Object.entries(asRecord(b.params))) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(k) || typeof v !== 'string') {
+        throw new SlipwayError('invalid_input', `invalid parameter ${JSON.stringify(k)}`, { field: 'params', hint: 'use NAME=value pairs; NAME is letters, digits and _' });
+      }
+      params[k] = v;
+    }
+    const commit = await run('git', ['-C', this.d.repos.dirOf(app.name), 'rev-parse', '--verify', `refs/heads/${branch}^{commit}`]).then(
+      (r) => r.stdout.trim(),
+      () => {
+        throw new SlipwayError('not_found', `branch ${branch} has not been pushed to ${app.name}`, { field: 'branch', hint: 'push it first (`git push slipway <branch>`)' });
+      },
+    );
+    return this.#enqueue({ app: app.name, source: 'git', ref: `refs/heads/${branch}`, commit, event: 'manual', params });
+  }
+
+  async setSecret(appName: string, body: unknown): Promise<void> {
+    const app = await this.d.apps.get(appName);
+    const b = asRecord(body);
+    if (typeof b.name !== 'string' || typeof b.value !== 'string' || b.value === '') {
+      throw new SlipwayError('invalid_input', 'a secret needs a name and a non-empty value', { hint: 'send {"name":"API_KEY","value":"…"}' });
+    }
+    await this.d.store.setSecret(app.name, b.name, this.d.sealer.seal(b.value));
+    await this.d.store.recordEvent('secret.set', app.name, { name: b.name });
+  }
+
+  async #enqueue(newRun: Parameters<Store['createRun']>[0]): Promise<Run> {
+    const created = await this.d.store.createRun(newRun);
+    await this.d.store.recordEvent('run.queued', newRun.app, { runId: created.id, source: newRun.source, event: newRun.event });
+    this.d.bus.emit('run.queued', { runId: created.id, app: newRun.app });
+    this.d.queue.kick();
+    return created;
+  }
+}

@@ -1,0 +1,58 @@
+// Pipeline source + run → RunPlan: lint first (any error stops with invalid_input listing `file:line:col: message`),
+// then matrix expansion, compile-time `when`/`trigger`, step ordering, environment and pipeline dependencies.
+
+import { SlipwayError } from '../core/errors.js';
+import type { LintFinding, PipelinePlan, RunMeta, RunPlan } from '../core/plan.js';
+import { compileService, compileStep, type StepContext } from './compile-step.js';
+import { builtinEnv } from './env.js';
+import { formatFinding } from './findings.js';
+import { analyze } from './lint.js';
+import { expandMatrix, matrixName } from './matrix.js';
+import type { PipelineModel } from './model.js';
+import { stepDependencies } from './order.js';
+import type { LintOptions, PipelineSource } from './source.js';
+import { substitute } from './substitute.js';
+import { evaluateWhen } from './when.js';
+
+export function compilePlan(source: PipelineSource, meta: RunMeta, options: LintOptions): RunPlan {
+  const { findings, pipelines } = analyze(source, options);
+  const errors = findings.filter((f) => f.severity === 'error');
+  if (errors.length > 0) throw invalid(errors);
+  const expanded = pipelines.flatMap((p) => expandMatrix(p.matrix).map((combo) => ({ model: p, combo, name: matrixName(p.name, combo) })));
+  // A dependency on a matrix pipeline waits for all of its combinations.
+  const namesOf = new Map<string, string[]>();
+  for (const e of expanded) namesOf.set(e.model.name, [...(namesOf.get(e.model.name) ?? []), e.name]);
+  const plans = expanded.map((e) => {
+    const dependsOn = [...new Set(e.model.dependsOn.flatMap((d) => namesOf.get(d.value) ?? []))];
+    return compilePipeline(e.model, e.combo, e.name, dependsOn, meta);
+  });
+  return { pipelines: plans, warnings: findings.filter((f) => f.severity === 'warning') };
+}
+
+function compilePipeline(p: PipelineModel, combo: Readonly<Record<string, string>> | null, name: string, dependsOn: string[], meta: RunMeta): PipelinePlan {
+  const vars = builtinEnv(meta, { pipeline: name, workspace: p.workspace, matrix: combo });
+  const input = { meta, dialect: p.dialect, matrix: combo, vars };
+  const pipelineEnv = { ...vars };
+  for (const e of p.environment) if (e.value.kind === 'plain') pipelineEnv[e.name] = substitute(e.value.value, vars);
+  const ctx: StepContext = { input, vars, pipelineEnv, workspace: p.workspace };
+  const deps = stepDependencies(p.steps);
+  return {
+    name,
+    file: p.file,
+    dependsOn,
+    workspace: p.workspace,
+    matrix: combo,
+    services: p.services.map((s) => compileService(s, ctx)).filter((s) => s !== null),
+    steps: p.steps.map((s, i) => compileStep(s, deps[i] ?? [], ctx)),
+    skip: evaluateWhen(p.when, input, p.dialect === 'drone' ? 'trigger' : 'when').skip,
+  };
+}
+
+function invalid(errors: readonly LintFinding[]): SlipwayError {
+  const first = errors[0];
+  const count = errors.length === 1 ? 'an error' : `${errors.length} errors`;
+  return new SlipwayError('invalid_input', `the pipeline file has ${count}:\n${errors.map(formatFinding).join('\n')}`, {
+    field: first?.location.file,
+    hint: errors.length === 1 ? first?.hint : 'run `slipway lint` to check the file before pushing',
+  });
+}

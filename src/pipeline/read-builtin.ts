@@ -1,0 +1,74 @@
+// Reads Slipway's built-in steps, which need no image: `build:` (Dockerfile, context, target, args, tags),
+// `push: {}`, `deploy: { stack?, environment? }` and `notify: { url, message? }`.
+
+import type { SourceLocation } from '../core/plan.js';
+import { checkAllowed, clip } from './keys.js';
+import type { Builtin } from './model.js';
+import { readMap, readNonEmptyString, readString, readStringList, type ReadContext } from './read-values.js';
+import type { MapEntry, MapNode, YNode } from './yaml-node.js';
+
+export const BUILTIN_KEYS = ['build', 'push', 'deploy', 'notify'] as const;
+
+/** A docker tag, or the placeholder the run stage replaces with `git describe --tags`. */
+const TAG = /^(\$describe|[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$/;
+
+export function readBuiltin(entry: MapEntry, ctx: ReadContext, where: string): Builtin | null {
+  const what = `${entry.key} of ${where}`;
+  const isNull = entry.value.kind === 'scalar' && entry.value.value === null;
+  const map = isNull ? null : readMap(entry.value, ctx, what);
+  if (map === null && !isNull) return null;
+  const get = (key: string): YNode | undefined => map?.entries.find((e) => e.key === key)?.value;
+  const optString = (key: string): string | null => {
+    const n = get(key);
+    return n === undefined ? null : readNonEmptyString(n, ctx, `${what} ${key}`);
+  };
+  switch (entry.key) {
+    case 'build': {
+      if (map) checkAllowed(map, ['dockerfile', 'context', 'target', 'args', 'tags'], ctx, what);
+      const dockerfile = repoPath(optString('dockerfile') ?? 'Dockerfile', get('dockerfile')?.loc ?? entry.keyLoc, ctx, what);
+      const context = repoPath(optString('context') ?? '.', get('context')?.loc ?? entry.keyLoc, ctx, what);
+      const tagsNode = get('tags');
+      const tags = tagsNode === undefined ? [] : readStringList(tagsNode, ctx, `${what} tags`) ?? [];
+      for (const t of tags) {
+        if (!TAG.test(t) && !t.includes('${')) ctx.findings.error(tagsNode?.loc ?? entry.keyLoc, `invalid image tag "${clip(t)}"`, 'tags are letters, digits, _ . - (up to 128), or $describe');
+      }
+      const argsNode = get('args');
+      return { kind: 'build', build: { dockerfile, context, target: optString('target'), args: argsNode ? readArgs(argsNode, ctx, what) : {}, tags } };
+    }
+    case 'push':
+      if (map) checkAllowed(map, [], ctx, what);
+      return { kind: 'push' };
+    case 'deploy':
+      if (map) checkAllowed(map, ['stack', 'environment'], ctx, what);
+      return { kind: 'deploy', deploy: { stack: optString('stack'), environment: optString('environment') } };
+    default: {
+      if (map) checkAllowed(map, ['url', 'message'], ctx, what);
+      const url = optString('url');
+      if (url === null) {
+        if (get('url') === undefined) ctx.findings.error(entry.keyLoc, `${what} needs a url`);
+        return null;
+      }
+      // `${NAME}` is left for the run stage to fill from the step's environment (a webhook URL is usually a secret).
+      if (!/^https?:\/\//.test(url) && !url.startsWith('${')) ctx.findings.error(get('url')?.loc ?? entry.keyLoc, `${what} url must start with http:// or https://`);
+      return { kind: 'notify', notify: { url, message: optString('message') } };
+    }
+  }
+}
+
+function readArgs(node: YNode, ctx: ReadContext, what: string): Record<string, string> {
+  const map: MapNode | null = readMap(node, ctx, `${what} args`);
+  const out: Record<string, string> = {};
+  for (const e of map?.entries ?? []) {
+    const v = readString(e.value, ctx, `${what} args ${clip(e.key)}`);
+    if (v !== null) out[e.key] = v;
+  }
+  return out;
+}
+
+/** Dockerfile and context are read from the repository, so they must not point outside it. */
+function repoPath(path: string, loc: SourceLocation, ctx: ReadContext, what: string): string {
+  if (path.startsWith('/') || path.split('/').includes('..')) {
+    ctx.findings.error(loc, `${what}: "${clip(path)}" must be a path inside the repository`);
+  }
+  return path;
+}

@@ -1,0 +1,250 @@
+// Runs a compiled RunPlan: pipelines in dependency order, each pipeline's steps as a graph (independent steps in
+// parallel) on a step backend, with services, secrets (masked in every log), timeouts, retries and cancel.
+
+import type { Readable } from 'node:stream';
+import { SlipwayError, asSlipwayError } from '../core/errors.js';
+import { LogMasker } from '../core/mask.js';
+import type { PipelinePlan, RunPlan, StepPlan } from '../core/plan.js';
+import type { StepBackend, WorkspaceRef } from '../core/ports/step-backend.js';
+import { allDone, nextSteps, pipelineFailed, type StepState } from './step-scheduler.js';
+
+export interface StepRecorder {
+  stepState(pipeline: string, step: string, state: StepState, note?: string): Promise<void>;
+  /** Masked output of a step, in order. */
+  stepOutput(pipeline: string, step: string, text: string): void;
+}
+
+export interface BuiltinContext {
+  readonly pipeline: PipelinePlan;
+  readonly workspace: WorkspaceRef | null;
+  readonly signal: AbortSignal;
+  readonly log: (text: string) => void;
+}
+
+/** Slipway's own step kinds (build, push, deploy, notify); they throw SlipwayError on failure. */
+export interface BuiltinSteps {
+  run(step: StepPlan, ctx: BuiltinContext): Promise<void>;
+}
+
+export interface PlanRunOptions {
+  readonly app: string;
+  readonly runId: number;
+  readonly backend: StepBackend;
+  readonly builtins: BuiltinSteps;
+  readonly recorder: StepRecorder;
+  /** Secret values by name; only the ones a step names reach it. */
+  readonly secrets: Readonly<Record<string, string>>;
+  readonly source: () => Readable;
+  readonly signal: AbortSignal;
+  /** Restart from a failed step: the kept workspace per pipeline, and the steps that already succeeded. */
+  readonly resume: { readonly workspaces: Readonly<Record<string, string>>; readonly succeeded: ReadonlySet<string> } | null;
+  readonly log: (text: string) => void;
+  /** Told of every step error that has a SlipwayError behind it (the run reports the first one's kind). */
+  readonly onStepError?: (error: SlipwayError) => void;
+}
+
+export interface PlanOutcome {
+  readonly status: 'succeeded' | 'failed' | 'cancelled';
+  readonly failure: string | null;
+  /** Workspaces kept because their pipeline failed (for a restart from the failed step). */
+  readonly keptWorkspaces: Record<string, string>;
+}
+
+const MAX_PARALLEL_STEPS = 4;
+
+export async function runPlan(plan: RunPlan, opts: PlanRunOptions): Promise<PlanOutcome> {
+  const results = new Map<string, 'succeeded' | 'failed' | 'skipped'>();
+  const kept: Record<string, string> = {};
+  let failure: string | null = null;
+  for (const pipeline of orderPipelines(plan.pipelines)) {
+    const blocked = pipeline.dependsOn.find((d) => results.get(d) === 'failed');
+    if (pipeline.skip !== null || blocked !== undefined || opts.signal.aborted) {
+      const reason = pipeline.skip ?? (blocked ? `pipeline ${blocked} failed` : 'run cancelled');
+      for (const step of pipeline.steps) await opts.recorder.stepState(pipeline.name, step.name, 'skipped', reason);
+      results.set(pipeline.name, 'skipped');
+      continue;
+    }
+    const outcome = await runPipeline(pipeline, opts);
+    results.set(pipeline.name, outcome.failed ? 'failed' : 'succeeded');
+    if (outcome.keptWorkspace) kept[pipeline.name] = outcome.keptWorkspace;
+    failure ??= outcome.failure;
+  }
+  const status = opts.signal.aborted ? 'cancelled' : [...results.values()].includes('failed') ? 'failed' : 'succeeded';
+  return { status, failure, keptWorkspaces: kept };
+}
+
+async function runPipeline(pipeline: PipelinePlan, opts: PlanRunOptions) {
+  const states = new Map<string, StepState>(pipeline.steps.map((s) => [s.name, 'pending']));
+  let failure: string | null = null;
+  const needsContainers = pipeline.steps.some((s) => s.image !== null && s.skip === null) || pipeline.services.length > 0;
+  opts.log(`--> pipeline ${pipeline.name}\n`);
+  let workspace: WorkspaceRef | null = null;
+  try {
+    if (needsContainers) {
+      workspace = await opts.backend.setup({
+        app: opts.app,
+        runId: opts.runId,
+        pipeline,
+        source: opts.source,
+        reuseWorkspace: opts.resume?.workspaces[pipeline.name] ?? null,
+      });
+      for (const service of pipeline.services) {
+        opts.log(`--> service ${service.name} (${service.image})\n`);
+        const env = { ...service.environment, ...secretEnv(service.secrets, opts, pipeline.name, service.name) };
+        const output = maskedOutput((t) => opts.recorder.stepOutput(pipeline.name, service.name, t), opts.secrets);
+        await opts.backend.startService(service, startRequest(workspace, pipeline, env, [], opts, output));
+      }
+    }
+    const running = new Set<Promise<void>>();
+    while (!allDone(pipeline.steps, states)) {
+      const decision = nextSteps(pipeline.steps, states, opts.signal.aborted);
+      for (const { step, reason } of decision.skip) {
+        states.set(step.name, 'skipped');
+        await opts.recorder.stepState(pipeline.name, step.name, 'skipped', reason);
+      }
+      for (const step of decision.start) {
+        if (running.size >= MAX_PARALLEL_STEPS) break;
+        states.set(step.name, 'running');
+        const task = runStep(step, pipeline, workspace, opts).then((state) => {
+          states.set(step.name, state);
+          if (state === 'failed') failure ??= `step ${step.name} of pipeline ${pipeline.name} failed`;
+          running.delete(task);
+        });
+        running.add(task);
+      }
+      if (decision.skip.length === 0 && running.size > 0) await Promise.race(running);
+      else if (decision.skip.length === 0 && decision.start.length === 0) {
+        throw new SlipwayError('internal', `pipeline ${pipeline.name} is stuck: no step can start`);
+      }
+    }
+  } catch (err) {
+    const e = asSlipwayError(err);
+    failure ??= e.message;
+    opts.onStepError?.(e);
+    opts.log(`--> pipeline ${pipeline.name} failed: ${e.message}\n${e.hint ? `    hint: ${e.hint}\n` : ''}`);
+    for (const [name, state] of states) {
+      if (state === 'pending') await opts.recorder.stepState(pipeline.name, name, 'skipped', 'the pipeline could not start');
+    }
+    states.set('__setup__', 'failed');
+  }
+  const failed = pipelineFailed(states);
+  if (workspace) await opts.backend.teardown(workspace, { keepWorkspace: failed && !opts.signal.aborted });
+  return { failed, failure, keptWorkspace: failed && workspace ? workspace.volume : null };
+}
+
+async function runStep(step: StepPlan, pipeline: PipelinePlan, workspace: WorkspaceRef | null, opts: PlanRunOptions): Promise<StepState> {
+  const rec = opts.recorder;
+  if (opts.resume?.succeeded.has(`${pipeline.name}/${step.name}`)) {
+    await rec.stepState(pipeline.name, step.name, 'succeeded', 'succeeded in the restarted run');
+    return 'succeeded';
+  }
+  await rec.stepState(pipeline.name, step.name, 'running');
+  opts.log(`--> step ${step.name}\n`);
+  const out = (text: string) => rec.stepOutput(pipeline.name, step.name, text);
+  for (let attempt = 0; ; attempt++) {
+    const state = await attemptStep(step, pipeline, workspace, opts, out);
+    if (state === 'succeeded' || state === 'cancelled' || attempt >= step.retry) {
+      const final = state === 'failed' && step.failure === 'ignore' ? 'ignored' : state;
+      await rec.stepState(pipeline.name, step.name, final);
+      return final;
+    }
+    out(`--> step ${step.name} failed; retrying (attempt ${attempt + 2} of ${step.retry + 1})\n`);
+  }
+}
+
+async function attemptStep(step: StepPlan, pipeline: PipelinePlan, workspace: WorkspaceRef | null, opts: PlanRunOptions, out: (t: string) => void): Promise<StepState> {
+  const timeout = step.timeoutSeconds === null ? null : AbortSignal.timeout(step.timeoutSeconds * 1000);
+  const signal = timeout ? AbortSignal.any([opts.signal, timeout]) : opts.signal;
+  try {
+    if (step.image === null) {
+      await opts.builtins.run(step, { pipeline, workspace, signal, log: out });
+      return 'succeeded';
+    }
+    if (!workspace) throw new SlipwayError('internal', 'no workspace for a container step');
+    const env = { ...step.environment, ...secretEnv(step.secrets, opts, pipeline.name, step.name) };
+    const output = maskedOutput(out, opts.secrets);
+    const handle = await opts.backend.startStep(step, startRequest(workspace, pipeline, env, step.caches, opts, output));
+    if (step.detach) {
+      out(`--> step ${step.name} detached; it runs until the pipeline ends\n`);
+      return 'succeeded';
+    }
+    const exit = await opts.backend.wait(handle, signal);
+    output.end();
+    if (opts.signal.aborted) return 'cancelled';
+    if (timeout?.aborted) {
+      out(`--> step ${step.name} timed out after ${step.timeoutSeconds} s and was stopped\n`);
+      return 'failed';
+    }
+    if (exit.exitCode !== 0) out(`--> step ${step.name} exited with code ${exit.exitCode}\n`);
+    return exit.exitCode === 0 ? 'succeeded' : 'failed';
+  } catch (err) {
+    if (opts.signal.aborted) return 'cancelled';
+    const e = asSlipwayError(err);
+    opts.onStepError?.(e);
+    out(`--> step ${step.name} failed: ${e.message}\n${e.hint ? `    hint: ${e.hint}\n` : ''}`);
+    return 'failed';
+  }
+}
+
+function startRequest(workspace: WorkspaceRef, pipeline: PipelinePlan, environment: Record<string, string>, caches: StepPlan['caches'], opts: PlanRunOptions, output: MaskedOutput) {
+  return { workspace, pipeline, environment, caches, app: opts.app, onOutput: output.write };
+}
+
+interface MaskedOutput {
+  write(chunk: string): void;
+  /** Releases the tail the masker held back; call when the producer has ended. */
+  end(): void;
+}
+
+function maskedOutput(write: (text: string) => void, secrets: Readonly<Record<string, string>>): MaskedOutput {
+  // Every value of every app secret is masked, not only the ones this step names: output can echo others.
+  const masker = new LogMasker([...new Set(Object.values(secrets))]);
+  let timer: NodeJS.Timeout | null = null;
+  return {
+    write(chunk) {
+      write(masker.write(chunk));
+      // A secret may span chunks, so the masker keeps a short tail; release it when output pauses.
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => write(masker.flush()), 250);
+      timer.unref();
+    },
+    end() {
+      if (timer) clearTimeout(timer);
+      write(masker.flush());
+    },
+  };
+}
+
+function secretEnv(refs: StepPlan['secrets'], opts: PlanRunOptions, pipeline: string, step: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const ref of refs) {
+    const value = opts.secrets[ref.secret];
+    if (value === undefined) {
+      throw new SlipwayError('invalid_input', `step ${step} of pipeline ${pipeline} needs secret ${ref.secret}, which is not available`, {
+        field: ref.secret,
+        hint: `set it with \`slipway secrets set ${opts.app} ${ref.secret}\`; pull requests from forks never get secrets`,
+      });
+    }
+    env[ref.env] = value;
+  }
+  return env;
+}
+
+/** Pipelines in an order where each comes after the ones it depends on (the compiler rejected cycles). */
+export function orderPipelines(pipelines: readonly PipelinePlan[]): PipelinePlan[] {
+  const byName = new Map(pipelines.map((p) => [p.name, p]));
+  const done = new Set<string>();
+  const ordered: PipelinePlan[] = [];
+  const visit = (p: PipelinePlan, path: Set<string>) => {
+    if (done.has(p.name) || path.has(p.name)) return;
+    path.add(p.name);
+    for (const d of p.dependsOn) {
+      const dep = byName.get(d);
+      if (dep) visit(dep, path);
+    }
+    done.add(p.name);
+    ordered.push(p);
+  };
+  for (const p of pipelines) visit(p, new Set());
+  return ordered;
+}

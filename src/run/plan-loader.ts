@@ -1,0 +1,59 @@
+// Finds out what a run executes: its RunMeta (event, branch, commit info) and its RunPlan — the pipeline file
+// of the source compiled, the default build → push → deploy without one, or the stored plan of a restarted run.
+
+import { SlipwayError } from '../core/errors.js';
+import type { RunMeta, RunPlan } from '../core/plan.js';
+import type { RunDetails } from '../core/ports/store.js';
+import type { App, Run } from '../core/types.js';
+import { compilePlan, defaultPlan, discoverPipelines } from '../pipeline/index.js';
+import { changedFiles, commitInfo } from '../trigger/pipeline-files.js';
+import type { RunContext } from './executor.js';
+
+export interface LoadedPlan {
+  readonly plan: RunPlan;
+  readonly meta: RunMeta;
+  readonly details: RunDetails;
+  /** The file(s) the plan came from, for the log. */
+  readonly origin: string;
+}
+
+export async function loadPlan(run: Run, app: App, ctx: RunContext): Promise<LoadedPlan> {
+  const details = await ctx.store.getRunDetails(run.id);
+  if (!details) throw new SlipwayError('not_found', `run ${run.id} has no details`);
+  const meta = await runMeta(run, app, details, ctx);
+  if (details.restartOf !== null) {
+    const earlier = await ctx.store.getRunDetails(details.restartOf);
+    if (earlier?.plan) return { plan: earlier.plan as RunPlan, meta, details, origin: `the plan of run ${details.restartOf}` };
+  }
+  const source = discoverPipelines(await ctx.sources.pipelineFiles(run));
+  if (!source) return { plan: defaultPlan(meta), meta, details, origin: 'the default pipeline (build, push, deploy)' };
+  const knownSecrets = (await ctx.store.listSecretNames(app.name)).map((s) => s.name);
+  const plan = compilePlan(source, meta, { knownSecrets });
+  return { plan, meta, details, origin: source.files.map((f) => f.path).join(', ') };
+}
+
+async function runMeta(run: Run, app: App, details: RunDetails, ctx: RunContext): Promise<RunMeta> {
+  const ref = run.ref;
+  const branch = ref?.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : null;
+  const tag = ref?.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : null;
+  const git = run.source === 'git' ? ctx.sources.repoDir(run.app) : null;
+  const info = git ? await commitInfo(git, run.commit) : { message: '', author: '', describe: null };
+  return {
+    app: app.name,
+    runNumber: run.id,
+    event: tag !== null && details.event === 'push' ? 'tag' : details.event,
+    commit: run.commit,
+    ref,
+    branch: branch ?? (run.source === 'upload' ? app.branch : null),
+    tag,
+    target: null,
+    // Files changed by the pushed commit (against its first parent); null when unknown: path filters then match.
+    changedFiles: git ? await changedFiles(git, `${run.commit}^`, run.commit) : null,
+    cronName: null,
+    params: details.params,
+    commitMessage: info.message,
+    author: info.author,
+    fromFork: false,
+    describe: info.describe,
+  };
+}
