@@ -1,3 +1,5 @@
+// Pipeline file discovery: precedence, shadowed files, dialect detection, and the default plan.
+
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { defaultPlan, dialectOf, discoverPipelines, guessDialect } from './discover.js';
@@ -71,5 +73,13 @@ describe('defaultPlan', () => {
   it('deploys to the environment of a deploy event', () => {
     const plan = defaultPlan(runMeta({ event: 'deploy', target: 'staging' }));
     assert.deepEqual(plan.pipelines[0]?.steps[2]?.deploy, { stack: null, environment: 'staging' });
+  });
+});
+
+describe('discoverPipelines: .yml beside .yaml', () => {
+  it('uses .yml and reports .yaml', () => {
+    const s = discoverPipelines([f('.slipway.yaml'), f('.slipway.yml')]);
+    assert.deepEqual(s?.files.map((x) => x.path), ['.slipway.yml']);
+    assert.deepEqual(s?.shadowed, ['.slipway.yaml']);
   });
 });

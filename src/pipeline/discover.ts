@@ -31,9 +31,9 @@ export function discoverPipelines(files: readonly RepoFile[]): PipelineSource | 
   const chosenIndex = groups.findIndex((g) => g.files.length > 0);
   const chosen = groups[chosenIndex];
   if (chosen === undefined) return null;
-  // `.slipway.yml` beside `.slipway.yaml` would be ambiguous: the first by name is used, the other reported.
+  // `.slipway.yml` beside `.slipway.yaml` would be ambiguous: the .yml one is used, the other reported.
   const single = chosenIndex === 0 || chosenIndex === 2 || chosenIndex === 4;
-  const used = single ? chosen.files.slice(0, 1) : chosen.files;
+  const used = single ? [chosen.files.find((f) => f.path.endsWith('.yml')) ?? chosen.files[0]].filter((f) => f !== undefined) : chosen.files;
   const shadowed = groups.flatMap((g) => g.files.map((f) => f.path)).filter((p) => !used.some((u) => u.path === p));
   return { dialect: chosen.dialect, files: used, shadowed };
 }

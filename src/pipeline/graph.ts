@@ -10,11 +10,12 @@ export interface GraphNode {
   readonly deps: readonly Located<string>[];
 }
 
-export function checkGraph(nodes: readonly GraphNode[], findings: Findings, what: 'step' | 'pipeline'): void {
+/** `partial`: the nodes are part of a larger set (one file of a folder), so unknown names are not errors. */
+export function checkGraph(nodes: readonly GraphNode[], findings: Findings, what: 'step' | 'pipeline', partial = false): void {
   const byName = new Map<string, GraphNode>();
   for (const n of nodes) if (!byName.has(n.name)) byName.set(n.name, n);
   const names = [...byName.keys()];
-  for (const n of nodes) {
+  for (const n of partial ? [] : nodes) {
     for (const dep of n.deps) {
       if (!byName.has(dep.value)) findings.error(dep.loc, `depends_on names unknown ${what} "${clip(dep.value)}"${suggestion(dep.value, names)}`);
     }

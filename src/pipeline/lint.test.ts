@@ -1,3 +1,5 @@
+// Lint findings with exact line:column for every bad fixture, and the individual lint rules.
+
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LintFinding } from '../core/plan.js';
@@ -178,6 +180,12 @@ describe('lint: rules', () => {
       { knownSecrets: null },
     );
     assert.deepEqual(findings.map(formatFinding), ['.drone.yml:1:1: warning: ignored: .slipway.yml takes precedence']);
+  });
+
+  it('lints one file of a .woodpecker/ folder without its siblings', () => {
+    const text = 'depends_on: [test]\nsteps: [{name: a, image: x}]\n';
+    assert.deepEqual(lintFile({ path: 'repo/.woodpecker/deploy.yml', text }, { knownSecrets: null }), []);
+    assert.deepEqual(lintFile({ path: '.woodpecker.yml', text }, { knownSecrets: null }).map(short), ['1:14 error depends_on names unknown pipeline "test"']);
   });
 
   it('reports an empty file', () => {

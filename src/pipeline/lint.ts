@@ -16,7 +16,7 @@ export interface Analysis {
   readonly pipelines: readonly PipelineModel[];
 }
 
-export function analyze(source: PipelineSource, options: LintOptions): Analysis {
+export function analyze(source: PipelineSource, options: LintOptions, partial = false): Analysis {
   const findings = new Findings();
   const ctx = { findings, dialect: source.dialect };
   const pipelines: PipelineModel[] = [];
@@ -38,7 +38,7 @@ export function analyze(source: PipelineSource, options: LintOptions): Analysis 
   for (const path of source.shadowed) {
     findings.warn({ file: path, line: 1, column: 1 }, `ignored: ${first?.path ?? 'another pipeline file'} takes precedence`);
   }
-  checkPipelines(pipelines, findings, options.knownSecrets);
+  checkPipelines(pipelines, findings, options.knownSecrets, partial);
   if (pipelines.length === 0 && !findings.hasErrors && first !== undefined) {
     findings.error({ file: first.path, line: 1, column: 1 }, 'no pipeline to run', 'add a document with steps');
   }
@@ -50,8 +50,12 @@ export function lintSource(source: PipelineSource, options: LintOptions): readon
   return analyze(source, options).findings;
 }
 
-/** `slipway lint <file>`: one file; the dialect from its name, else from its content, unless given. */
+/**
+ * `slipway lint <file>`: one file; the dialect from its name, else from its content, unless given. A file inside
+ * `.woodpecker/` or `.slipway/` may depend on workflows in its sibling files, which are not checked here.
+ */
 export function lintFile(file: RepoFile, options: LintOptions, dialect?: Dialect): readonly LintFinding[] {
   const d = dialect ?? dialectOf(file.path) ?? guessDialect(file.text);
-  return lintSource({ dialect: d, files: [file], shadowed: [] }, options);
+  const inFolder = /(^|\/)\.(woodpecker|slipway)\/[^/]+$/.test(file.path.replace(/\\/g, '/'));
+  return analyze({ dialect: d, files: [file], shadowed: [] }, options, inFolder).findings;
 }

@@ -1,3 +1,5 @@
+// Step ordering (sequential, graph, depends_on: [], groups), matrix expansion, timeouts and cache names.
+
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { compilePlan } from './compile.js';

@@ -1,3 +1,5 @@
+// YAML parsing: documents, positions, anchors and merge keys, and hostile input (aliases, depth, size).
+
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseYaml } from './parse.js';
@@ -73,8 +75,12 @@ describe('parseYaml', () => {
     assert.match(r.findings.map((f) => f.message).join('\n'), /expands to more than/);
   });
 
-  it('reports too deep nesting and too large files', () => {
-    assert.match(parse(`a: ${'['.repeat(100)}${']'.repeat(100)}\n`).findings[0]?.message ?? '', /nested more than 64/);
+  it('reports too deep nesting (before the yaml library recurses) and too large files', () => {
+    const flow = parse(`a: 1\nb: ${'['.repeat(100)}${']'.repeat(100)}\n`).findings[0];
+    assert.equal(flow?.message, 'nested more than 64 levels deep');
+    assert.deepEqual(flow?.location, { file: 'f.yml', line: 2, column: 68 });
+    const block = Array.from({ length: 80 }, (_, i) => `${'  '.repeat(i)}k${i}:`).join('\n');
+    assert.match(parse(`${block} 1\n`).findings[0]?.message ?? '', /nested more than 64/);
     assert.match(parse('#'.repeat(1_000_001)).findings[0]?.message ?? '', /larger than/);
   });
 

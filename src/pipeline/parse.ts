@@ -32,6 +32,14 @@ export function parseYaml(file: RepoFile): ParsedFile {
     return { file: file.path, documents: [], findings: findings.list };
   }
   const lineCounter = new LineCounter();
+  const tooDeep = deepFlowAt(file.text);
+  if (tooDeep !== null) {
+    lineCounter.addNewLine(0);
+    for (let i = file.text.indexOf('\n'); i >= 0 && i < tooDeep; i = file.text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+    const pos = lineCounter.linePos(tooDeep);
+    findings.error(at(pos.line, pos.col), `nested more than ${MAX_DEPTH} levels deep`);
+    return { file: file.path, documents: [], findings: findings.list };
+  }
   const docs = parseAllDocuments(file.text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const locOf = (offset: number | undefined): SourceLocation => {
     const pos = lineCounter.linePos(offset ?? 0);
@@ -54,6 +62,29 @@ export function parseYaml(file: RepoFile): ParsedFile {
     }
   }
   return { file: file.path, documents, findings: findings.list };
+}
+
+/**
+ * Offset where `[`/`{` nesting passes MAX_DEPTH, or null. The yaml library composes flow collections recursively and
+ * spends seconds unwinding from stack exhaustion on `[[[[…` inputs, so such files are refused before parsing.
+ * Quotes and comments are skipped roughly; a legitimate pipeline never comes near the limit.
+ */
+function deepFlowAt(text: string): number | null {
+  let depth = 0;
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote !== null) {
+      if (c === quote || c === '\n') quote = null;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '#') {
+      const end = text.indexOf('\n', i);
+      i = end < 0 ? text.length : end;
+    } else if (c === '[' || c === '{') {
+      if (++depth > MAX_DEPTH) return i;
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return null;
 }
 
 function firstLine(message: string): string {

@@ -1,20 +1,21 @@
 // Reads one step (list item or map entry) into a StepModel: image or built-in kind, commands, environment,
 // settings, when, depends_on and the execution options (failure, detach, timeout, retry, pull, cache).
 
+import type { SourceLocation } from '../core/plan.js';
+import { parseTimeout } from './duration.js';
 import { didYouMean } from './findings.js';
 import { checkKeys, clip, keyTable } from './keys.js';
 import type { Builtin, EnvEntry, Located, Setting, StepModel } from './model.js';
-import { readBuiltin, BUILTIN_KEYS } from './read-builtin.js';
+import { BUILTIN_KEYS, readBuiltin } from './read-builtin.js';
 import { readContainerCommon, readDependsOn, readName } from './read-container.js';
 import { readLegacySecrets, readSettings } from './read-env.js';
 import { readBool, readString, readWholeNumber, type ReadContext } from './read-values.js';
 import { readWhen } from './read-when.js';
-import { parseTimeout } from './duration.js';
 import type { MapNode, YNode } from './yaml-node.js';
 
 export const MAX_RETRY = 10;
 
-/** Plugin images Drone runs privileged without being asked: Docker-in-Docker builders. */
+/** Plugin images Drone and Woodpecker run privileged without being asked (their default lists): Docker-in-Docker. */
 const PRIVILEGED_PLUGINS = new Set(['plugins/docker', 'plugins/acr', 'plugins/ecr', 'plugins/gcr', 'plugins/heroku', 'woodpeckerci/plugin-docker-buildx', 'plugins/docker-buildx', 'thegeeklab/drone-docker-buildx']);
 
 export function readStep(map: MapNode, keyName: string | null, index: number, ctx: ReadContext): StepModel {
@@ -26,7 +27,8 @@ export function readStep(map: MapNode, keyName: string | null, index: number, ct
 
   const settingsNode = get('settings');
   const settings: Setting[] | null = settingsNode === undefined ? null : readSettings(settingsNode, ctx, where);
-  const legacySecrets: EnvEntry[] = ctx.dialect === 'woodpecker' && get('secrets') ? readLegacySecrets(get('secrets') as YNode, ctx, where) : [];
+  const secretsNode = ctx.dialect === 'woodpecker' ? get('secrets') : undefined;
+  const legacySecrets: EnvEntry[] = secretsNode === undefined ? [] : readLegacySecrets(secretsNode, ctx, where);
   const builtin = readBuiltinOf(map, ctx, where);
   checkShape(map, builtin, settings !== null, ctx, where, nameLoc);
   if (common.image !== null && settings !== null) warnPrivilegedPlugin(common.image, ctx);
@@ -67,7 +69,7 @@ function readBuiltinOf(map: MapNode, ctx: ReadContext, where: string): Builtin |
 }
 
 /** Image vs built-in vs plugin: the combinations the run stage could not make sense of. */
-function checkShape(map: MapNode, builtin: Builtin | null, hasSettings: boolean, ctx: ReadContext, where: string, nameLoc: Located<string>['loc']): void {
+function checkShape(map: MapNode, builtin: Builtin | null, hasSettings: boolean, ctx: ReadContext, where: string, nameLoc: SourceLocation): void {
   const has = (key: string): boolean => map.entries.some((e) => e.key === key);
   if (builtin !== null) {
     for (const key of ['image', 'commands', 'entrypoint', 'settings']) {

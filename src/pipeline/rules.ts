@@ -8,9 +8,10 @@ import { checkGraph, checkUnique } from './graph.js';
 import { clip } from './keys.js';
 import type { EnvEntry, PipelineModel, Setting } from './model.js';
 
-export function checkPipelines(pipelines: readonly PipelineModel[], findings: Findings, knownSecrets: readonly string[] | null): void {
+/** `partial`: one file of a `.woodpecker/` or `.slipway/` folder, whose pipelines may depend on the other files. */
+export function checkPipelines(pipelines: readonly PipelineModel[], findings: Findings, knownSecrets: readonly string[] | null, partial: boolean): void {
   checkUnique(pipelines, findings, 'pipeline');
-  checkGraph(pipelines.map((p) => ({ name: p.name, deps: p.dependsOn })), findings, 'pipeline');
+  checkGraph(pipelines.map((p) => ({ name: p.name, deps: p.dependsOn })), findings, 'pipeline', partial);
   for (const p of pipelines) {
     checkUnique([...p.services, ...p.steps], findings, 'step or service');
     checkGraph(p.steps.map((s) => ({ name: s.name, deps: s.dependsOn ?? [] })), findings, 'step');

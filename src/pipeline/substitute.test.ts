@@ -1,3 +1,5 @@
+// ${VAR} substitution and the PLUGIN_* encoding of plugin settings.
+
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encodeSetting, pluginVariable } from './env.js';

@@ -1,9 +1,11 @@
-// Test helpers: fixture files read from disk as RepoFiles, and a RunMeta with overridable fields.
+// Test helpers: fixture repositories read from disk, a RunMeta with overridable fields, plan lookups.
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RunMeta } from '../core/plan.js';
+import type { PipelinePlan, RunMeta, RunPlan, StepPlan } from '../core/plan.js';
+import { compilePlan } from './compile.js';
+import { discoverPipelines } from './discover.js';
 import type { RepoFile } from './source.js';
 
 export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
@@ -46,4 +48,23 @@ export function runMeta(overrides: Partial<RunMeta> = {}): RunMeta {
     describe: null,
     ...overrides,
   };
+}
+
+/** Discovers and compiles the repository in fixtures/<dir>. */
+export function compileFixture(dir: string, meta: Partial<RunMeta> = {}, knownSecrets: readonly string[] | null = null): RunPlan {
+  const source = discoverPipelines(fixtureRepo(dir));
+  if (source === null) throw new Error(`no pipeline source in ${dir}`);
+  return compilePlan(source, runMeta(meta), { knownSecrets });
+}
+
+export function pipeline(plan: RunPlan, name: string): PipelinePlan {
+  const p = plan.pipelines.find((x) => x.name === name);
+  if (p === undefined) throw new Error(`no pipeline ${name} in ${plan.pipelines.map((x) => x.name).join(', ')}`);
+  return p;
+}
+
+export function step(p: PipelinePlan, name: string): StepPlan {
+  const s = p.steps.find((x) => x.name === name);
+  if (s === undefined) throw new Error(`no step ${name} in ${p.name}`);
+  return s;
 }

@@ -1,3 +1,5 @@
+// Compile-time when/trigger evaluation: every filter, both dialects' quirks, OR of ANDs, status.
+
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RunMeta } from '../core/plan.js';

@@ -11,7 +11,7 @@ import type { BuiltinContext, BuiltinSteps } from './pipeline-runner.js';
 
 export interface WorkspaceExporter {
   /** A tar stream of a folder of the workspace (the build context after earlier steps ran). */
-  exportWorkspace(volume: string, path: string): Promise<Readable>;
+  exportWorkspace(volume: string, path: string, image: string): Promise<Readable>;
 }
 
 export class RunBuiltins implements BuiltinSteps {
@@ -48,8 +48,9 @@ export class RunBuiltins implements BuiltinSteps {
       return value === null ? [] : [value.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 128)];
     });
     let context: Readable;
-    if (b.workspace && this.exporter) {
-      context = await this.exporter.exportWorkspace(b.workspace.volume, settings.context);
+    const anyImage = b.pipeline.steps.find((s) => s.image !== null)?.image ?? null;
+    if (b.workspace && this.exporter && anyImage) {
+      context = await this.exporter.exportWorkspace(b.workspace.volume, settings.context, anyImage);
     } else {
       if (settings.context !== '.') {
         throw new SlipwayError('invalid_input', `build context ${settings.context} needs a workspace`, {

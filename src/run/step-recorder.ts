@@ -6,6 +6,8 @@ import type { StepRecorder } from './pipeline-runner.js';
 import type { RunLog } from './run-log.js';
 import type { StepState } from './step-scheduler.js';
 
+const MAX_LINE = 16 * 1024;
+
 export class StoreStepRecorder implements StepRecorder {
   readonly #partial = new Map<string, string>();
   #tail: Promise<void> = Promise.resolve();
@@ -38,7 +40,13 @@ export class StoreStepRecorder implements StepRecorder {
       .catch((err: unknown) => void process.stderr.write(`slipway: could not store step log: ${String(err)}\n`));
     const key = `${pipeline}\u0000${step}`;
     const lines = ((this.#partial.get(key) ?? '') + text).split('\n');
-    this.#partial.set(key, lines.pop() ?? '');
+    let rest = lines.pop() ?? '';
+    // Output without newlines (binary, progress bars) must not pile up in memory: cut it into long lines.
+    while (rest.length > MAX_LINE) {
+      lines.push(rest.slice(0, MAX_LINE));
+      rest = rest.slice(MAX_LINE);
+    }
+    this.#partial.set(key, rest);
     if (lines.length > 0) this.log.write(lines.map((l) => `[${step}] ${l}\n`).join(''));
   }
 

@@ -3,6 +3,8 @@
 
 import { randomBytes } from 'node:crypto';
 import type Dockerode from 'dockerode';
+import type { Readable } from 'node:stream';
+import { exportWorkspaceFolder } from './step-export.js';
 import { SlipwayError, asSlipwayError } from '../../core/errors.js';
 import type { ServicePlan, StepPlan } from '../../core/plan.js';
 import type { SetupRequest, StartRequest, StepBackend, StepExit, StepHandle, WorkspaceRef } from '../../core/ports/step-backend.js';
@@ -45,6 +47,11 @@ export class DockerStepBackend implements StepBackend {
     this.#images = new StepImages(docker, options.pullTimeoutMs ?? 600_000);
     this.#limits = options.limits ?? DEFAULT_LIMITS;
     this.#drainTimeoutMs = options.drainTimeoutMs ?? 10_000;
+  }
+
+  /** The workspace folder as a tar (WorkspaceExporter, for the built-in build step). */
+  exportWorkspace(volume: string, path: string, image: string): Promise<Readable> {
+    return exportWorkspaceFolder(this.docker, volume, path, image);
   }
 
   async setup(request: SetupRequest): Promise<WorkspaceRef> {

@@ -1,0 +1,217 @@
+// Pipelines on real components: steps in containers with a service, secrets masked, the built-in build (from the
+// workspace) → push → deploy, a failing step and a restart from it, a .drone.yml with a plugin, lint errors with
+// their line, cancel, timeout, and a step flooding binary output — the server stays healthy throughout.
+
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
+import Dockerode from 'dockerode';
+import { api, runLog, waitForRunEnd } from './support/api.js';
+import { commitAll, gitInit, gitPush, remoteUrl, removeSources, sampleSource } from './support/app-source.js';
+import { appClient, waitForBody, type AppClient } from './support/https-client.js';
+import { startTestSlipway, type TestSlipway } from './support/slipway-process.js';
+
+const run = promisify(execFile);
+const PLUGIN = 'slipway-e2e-plugin:latest';
+const SECRET = 'sup3r-s3cret-value-42';
+type Step = { pipeline: string; name: string; status: string; skipReason: string | null; error: string | null };
+type RunBody = { run: { id: number; status: string; error: { kind: string; message: string; hint?: string } | null } };
+
+let slipway: TestSlipway;
+let client: AppClient;
+
+before(async () => {
+  await run('docker', ['build', '-q', '-t', PLUGIN, resolve(import.meta.dirname, 'fixtures/plugin')]);
+  slipway = await startTestSlipway();
+  assert.equal((await api(slipway, 'POST', '/api/apps', { name: 'pipe', domain: 'pipe.e2e.test' })).status, 201);
+  assert.equal((await api(slipway, 'PUT', '/api/apps/pipe/secrets', { name: 'API_KEY', value: SECRET })).status, 204);
+});
+
+after(async () => {
+  client?.close();
+  await slipway?.destroy();
+  await removeSources();
+  await run('docker', ['rmi', '-f', PLUGIN]).catch(() => undefined);
+});
+
+async function pushWith(files: Record<string, string>, version: string, dockerfileExtra = ''): Promise<{ output: string; runId: number }> {
+  const dir = await sampleSource(version);
+  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+  if (dockerfileExtra) {
+    const dockerfile = join(dir, 'Dockerfile');
+    await writeFile(dockerfile, (await readFile(dockerfile, 'utf8')).replace('COPY server.js', `${dockerfileExtra}\nCOPY server.js`));
+  }
+  await gitInit(dir);
+  // Each source is a fresh repository: force-push it over the previous one.
+  const push = await gitPush(dir, remoteUrl(slipway.url, 'pipe', slipway.token), '+main');
+  const runs = (await api<{ runs: Array<{ id: number }> }>(slipway, 'GET', '/api/apps/pipe/runs')).json.runs;
+  return { output: push.output, runId: runs[0]!.id };
+}
+
+async function steps(runId: number): Promise<Step[]> {
+  return (await api<{ steps: Step[] }>(slipway, 'GET', `/api/runs/${runId}/steps`)).json.steps;
+}
+
+test('a .slipway.yml pipeline: steps with a service and a masked secret, then build from the workspace, push, deploy', async () => {
+  const pipeline = `
+services:
+  - name: web
+    image: busybox:latest
+    commands:
+      - mkdir -p /www && echo svc-ok > /www/index.html && exec httpd -f -p 8080 -h /www
+steps:
+  - name: prepare
+    image: busybox:latest
+    environment:
+      API_KEY: { from_secret: API_KEY }
+    commands:
+      - echo "generated in the workspace" > generated.txt
+      - echo "key is $API_KEY"
+      - echo -n "$API_KEY" | base64
+  - name: service-check
+    image: busybox:latest
+    commands:
+      - sleep 1
+      - printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc web 8080
+  - name: image
+    build: {}
+  - name: push
+    push: {}
+  - name: deploy
+    deploy: {}
+`;
+  const { output, runId } = await pushWith({ '.slipway.yml': pipeline }, 'pipe-1', 'COPY generated.txt ./\nRUN cat generated.txt');
+  assert.match(output, /remote: \[prepare\] key is \*\*\*/);
+  assert.ok(!output.includes(SECRET), 'secret leaked in push output');
+  assert.ok(!output.includes(Buffer.from(SECRET).toString('base64').slice(0, 12)), 'base64 of the secret leaked');
+  assert.match(output, /\[service-check\] .*svc-ok/);
+  assert.match(output, /generated in the workspace/);
+  assert.match(output, /deployed pipe \(run \d+\)/);
+  const all = await steps(runId);
+  assert.deepEqual(all.map((s) => [s.name, s.status]), [['prepare', 'succeeded'], ['service-check', 'succeeded'], ['image', 'succeeded'], ['push', 'succeeded'], ['deploy', 'succeeded']]);
+  const pipelineName = encodeURIComponent(all[0]!.pipeline);
+  const stored = await (await fetch(`${slipway.url}/api/runs/${runId}/steps/${pipelineName}/prepare/logs`, { headers: { authorization: `Bearer ${slipway.token}` } })).text();
+  assert.match(stored, /key is \*\*\*/);
+  assert.ok(!stored.includes(SECRET));
+  client = await appClient(slipway, 'pipe.e2e.test');
+  await waitForBody(client, /version pipe-1/);
+});
+
+test('a failing step skips what follows (except on-failure steps), deploys nothing, and can be restarted from the failed step', async () => {
+  const pipeline = `
+steps:
+  - name: first
+    image: busybox:latest
+    commands:
+      - echo ran >> runs.txt
+  - name: flaky
+    image: busybox:latest
+    cache: [/cache]
+    commands:
+      - cat runs.txt
+      - if [ -f /cache/attempted ]; then echo second attempt passes; else touch /cache/attempted; echo first attempt fails; exit 4; fi
+  - name: image
+    build: {}
+  - name: push
+    push: {}
+  - name: deploy
+    deploy: {}
+  - name: on-failure
+    image: busybox:latest
+    commands: [echo the pipeline failed]
+    when:
+      status: [failure]
+`;
+  const { output, runId } = await pushWith({ '.slipway.yml': pipeline }, 'pipe-2');
+  assert.match(output, /DEPLOY FAILED/);
+  assert.match(output, /\[flaky\] first attempt fails/);
+  assert.match(output, /\[on-failure\] the pipeline failed/);
+  const failed = await steps(runId);
+  assert.deepEqual(failed.map((s) => s.status), ['succeeded', 'failed', 'skipped', 'skipped', 'skipped', 'succeeded']);
+  assert.match((await client.get()).body, /version pipe-1/);
+
+  const restart = await api<RunBody>(slipway, 'POST', `/api/runs/${runId}/restart`);
+  assert.equal(restart.status, 202);
+  const end = await waitForRunEnd(slipway, restart.json.run.id);
+  assert.equal(end.status, 'succeeded', JSON.stringify(end));
+  const log = await runLog(slipway, restart.json.run.id);
+  assert.match(log, /restarting run \d+ from its failed step/);
+  // The workspace is the failed run's: "first" did not run again, so runs.txt has one line.
+  assert.match(log, /\[flaky\] ran\n\[flaky\] \+ if/);
+  assert.match(log, /\[flaky\] second attempt passes/);
+  assert.doesNotMatch(log, /\[first\]/);
+  await waitForBody(client, /version pipe-2/);
+});
+
+test('an unchanged .drone.yml runs: DRONE_* variables and a plugin step whose settings become PLUGIN_*', async () => {
+  const drone = `---
+kind: pipeline
+type: docker
+name: default
+
+steps:
+- name: test
+  image: busybox:latest
+  commands:
+  - echo "drone build $DRONE_BUILD_NUMBER on $DRONE_BRANCH at $DRONE_COMMIT_SHA"
+
+- name: announce
+  image: ${PLUGIN}
+  settings:
+    message: hello from settings
+    channels: [dev, ops]
+
+trigger:
+  branch:
+  - main
+`;
+  const { output, runId } = await pushWith({ '.drone.yml': drone }, 'pipe-3');
+  const end = await waitForRunEnd(slipway, runId);
+  assert.equal(end.status, 'succeeded', output);
+  assert.match(output, /\[test\] drone build \d+ on main at [0-9a-f]{40}/);
+  assert.match(output, /\[announce\] plugin says hello from settings to /);
+});
+
+test('a pipeline file with an unknown key fails the run with file:line:col and a hint, nothing runs', async () => {
+  const bad = `steps:\n  - name: test\n    image: busybox:latest\n    comands: [echo hi]\n`;
+  const { output, runId } = await pushWith({ '.slipway.yml': bad }, 'pipe-4');
+  const end = await waitForRunEnd(slipway, runId);
+  assert.equal(end.status, 'failed');
+  assert.equal(end.error?.kind, 'invalid_input');
+  assert.match(end.error?.message ?? '', /\.slipway\.yml:4:5/);
+  assert.match(output, /commands/); // the did-you-mean suggestion
+  assert.equal((await steps(runId)).length, 0);
+});
+
+test('cancel stops a running step and removes its containers; a step past its timeout fails', async () => {
+  const { runId } = await pushWith({ '.slipway.yml': `steps:\n  - name: forever\n    image: busybox:latest\n    commands: [sleep 600]\n` }, 'pipe-5');
+  const deadline = Date.now() + 60_000;
+  while ((await steps(runId)).find((s) => s.name === 'forever')?.status !== 'running') {
+    assert.ok(Date.now() < deadline, 'step never started');
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  assert.equal((await api(slipway, 'POST', `/api/runs/${runId}/cancel`)).status, 200);
+  const end = await waitForRunEnd(slipway, runId);
+  assert.equal(end.status, 'cancelled');
+  const docker = new Dockerode();
+  const left = await docker.listContainers({ all: true, filters: { label: [`io.slipway.run=${runId}`] } });
+  assert.equal(left.length, 0);
+
+  const timed = await pushWith({ '.slipway.yml': `steps:\n  - name: slow\n    image: busybox:latest\n    timeout: 2s\n    commands: [sleep 600]\n` }, 'pipe-6');
+  const timedEnd = await waitForRunEnd(slipway, timed.runId);
+  assert.equal(timedEnd.status, 'failed');
+  assert.match(await runLog(slipway, timed.runId), /timed out after 2 s/);
+});
+
+test('a step printing binary garbage and 20 MB of output fails nothing else; the server stays healthy', async () => {
+  const flood = `steps:\n  - name: flood\n    image: busybox:latest\n    commands:\n      - head -c 200000 /dev/urandom\n      - head -c 20000000 /dev/zero | tr '\\\\0' x\n      - echo done-flooding\n`;
+  const { runId } = await pushWith({ '.slipway.yml': flood }, 'pipe-7');
+  const end = await waitForRunEnd(slipway, runId);
+  assert.equal(end.status, 'succeeded', JSON.stringify(end));
+  assert.match(await runLog(slipway, runId), /done-flooding/);
+  assert.equal((await fetch(`${slipway.url}/api/health`)).status, 200);
+  assert.match((await client.get()).body, /version pipe-2/);
+});
