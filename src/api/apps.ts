@@ -13,6 +13,7 @@ import type { RouteSync } from '../edge/route-sync.js';
 import type { RunQueue } from '../run/queue.js';
 import type { GitRepos } from '../trigger/git-repos.js';
 import type { RunSources } from '../trigger/sources.js';
+import { pipelineFilesFromGit } from '../trigger/pipeline-files.js';
 import { asRecord } from '../adapters/docker/convert.js';
 
 export interface AppsDeps {
@@ -100,8 +101,14 @@ export class Apps {
     return this.#enqueue({ app: app.name, source: 'upload', ref: label, commit: digest });
   }
 
-  async deployCommit(app: App, ref: string, commit: string): Promise<Run> {
-    return this.#enqueue({ app: app.name, source: 'git', ref, commit: await this.d.repos.resolveCommit(app.name, commit) });
+  async deployCommit(app: App, ref: string, commit: string, event: 'push' | 'tag' = 'push'): Promise<Run> {
+    return this.#enqueue({ app: app.name, source: 'git', ref, commit: await this.d.repos.resolveCommit(app.name, commit), event });
+  }
+
+  /** Whether the commit carries its own pipeline file(s). */
+  async hasPipeline(app: App, commit: string): Promise<boolean> {
+    const files = await pipelineFilesFromGit(this.d.repos.dirOf(app.name), commit).catch(() => []);
+    return files.length > 0;
   }
 
   async rollback(name: string, body: unknown): Promise<Run> {

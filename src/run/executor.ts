@@ -85,6 +85,7 @@ async function runPipelines(run: Run, app: App, ctx: RunContext, log: RunLog, si
   const recorder = new StoreStepRecorder(ctx.store, run.id, log);
   let firstError: SlipwayError | null = null;
   const outcome = await runPlan(plan, {
+    namespace: ctx.instance,
     app: app.name,
     runId: run.id,
     backend: ctx.backend,

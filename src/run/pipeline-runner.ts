@@ -27,6 +27,8 @@ export interface BuiltinSteps {
 }
 
 export interface PlanRunOptions {
+  /** Prefix of the Docker objects of this Slipway instance. */
+  readonly namespace: string;
   readonly app: string;
   readonly runId: number;
   readonly backend: StepBackend;
@@ -82,6 +84,7 @@ async function runPipeline(pipeline: PipelinePlan, opts: PlanRunOptions) {
   try {
     if (needsContainers) {
       workspace = await opts.backend.setup({
+        namespace: opts.namespace,
         app: opts.app,
         runId: opts.runId,
         pipeline,
@@ -187,7 +190,7 @@ async function attemptStep(step: StepPlan, pipeline: PipelinePlan, workspace: Wo
 }
 
 function startRequest(workspace: WorkspaceRef, pipeline: PipelinePlan, environment: Record<string, string>, caches: StepPlan['caches'], opts: PlanRunOptions, output: MaskedOutput) {
-  return { workspace, pipeline, environment, caches, app: opts.app, onOutput: output.write };
+  return { namespace: opts.namespace, workspace, pipeline, environment, caches, app: opts.app, onOutput: output.write };
 }
 
 interface MaskedOutput {

@@ -215,3 +215,34 @@ test('a step printing binary garbage and 20 MB of output fails nothing else; the
   assert.equal((await fetch(`${slipway.url}/api/health`)).status, 200);
   assert.match((await client.get()).body, /version pipe-2/);
 });
+
+test('a pushed tag runs the pipeline with event tag: when-filters pick the steps, nothing else is deployed', async () => {
+  const pipeline = `
+steps:
+  - name: on-tag
+    image: busybox:latest
+    commands: [echo "tagged $CI_COMMIT_TAG"]
+    when:
+      event: tag
+  - name: on-push
+    image: busybox:latest
+    commands: [echo pushed]
+    when:
+      event: push
+`;
+  const { output, runId } = await pushWith({ '.slipway.yml': pipeline }, 'pipe-8');
+  assert.equal((await waitForRunEnd(slipway, runId)).status, 'succeeded', output);
+  const dir = (await api<{ runs: Array<{ id: number }> }>(slipway, 'GET', '/api/apps/pipe/runs')).json.runs.length;
+  const source = await sampleSource('pipe-8-tag');
+  await writeFile(join(source, '.slipway.yml'), pipeline);
+  await gitInit(source);
+  await run('git', ['-C', source, 'tag', 'v1.2.3']);
+  const push = await gitPush(source, remoteUrl(slipway.url, 'pipe', slipway.token), 'refs/tags/v1.2.3');
+  assert.match(push.output, /queued for pipe \(tag v1\.2\.3/);
+  const runs = (await api<{ runs: Array<{ id: number }> }>(slipway, 'GET', '/api/apps/pipe/runs')).json.runs;
+  assert.equal(runs.length, dir + 1);
+  assert.equal((await waitForRunEnd(slipway, runs[0]!.id)).status, 'succeeded');
+  const tagged = await steps(runs[0]!.id);
+  assert.deepEqual(tagged.map((s) => [s.name, s.status]), [['on-tag', 'succeeded'], ['on-push', 'skipped']]);
+  assert.match(await runLog(slipway, runs[0]!.id), /\[on-tag\] tagged v1\.2\.3/);
+});

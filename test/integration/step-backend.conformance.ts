@@ -15,6 +15,9 @@ import { SlipwayError } from '../../src/core/errors.js';
 import type { CacheMount, PipelinePlan, ServicePlan, StepPlan } from '../../src/core/plan.js';
 import type { StepBackend, StepExit, WorkspaceRef } from '../../src/core/ports/step-backend.js';
 
+/** Prefix of the Docker objects these tests make (a Slipway instance name in production). */
+const NAMESPACE = 'slipway-conf';
+
 export interface StepSubject {
   readonly backend: StepBackend;
   /** Unique per suite run: every volume, network and container the suite makes carries it. */
@@ -71,7 +74,7 @@ export function stepBackendConformance(open: () => Promise<StepSubject>, options
   });
   async function setup(plan: PipelinePlan, reuse: string | null = null): Promise<WorkspaceRef> {
     const readSource = () => (reuse === null ? Readable.from([source]) : assert.fail('a reused workspace must not read the source'));
-    const ref = await s.backend.setup({ app: s.app, runId: runBase + ++runSerial, pipeline: plan, source: readSource, reuseWorkspace: reuse });
+    const ref = await s.backend.setup({ namespace: NAMESPACE, app: s.app, runId: runBase + ++runSerial, pipeline: plan, source: readSource, reuseWorkspace: reuse });
     live.push(ref);
     return ref;
   }
@@ -80,7 +83,7 @@ export function stepBackendConformance(open: () => Promise<StepSubject>, options
     live.splice(live.indexOf(ref), 1);
   }
   function request(ref: WorkspaceRef, plan: PipelinePlan, st: { environment: Record<string, string> }, caches: readonly CacheMount[], sink: string[]) {
-    return { workspace: ref, pipeline: plan, environment: st.environment, caches, app: s.app, onOutput: (t: string) => void sink.push(t) };
+    return { namespace: NAMESPACE, workspace: ref, pipeline: plan, environment: st.environment, caches, app: s.app, onOutput: (t: string) => void sink.push(t) };
   }
   async function run(ref: WorkspaceRef, plan: PipelinePlan, st: StepPlan, signal = new AbortController().signal): Promise<{ exit: StepExit; output: string }> {
     const chunks: string[] = [];
@@ -197,7 +200,7 @@ export function stepBackendConformance(open: () => Promise<StepSubject>, options
     assert.deepEqual(w?.exit, ok);
     const [r] = await runAll(step('use', ['cat /cache/stamp'], { SLIPWAY_FAKE_OUTPUT: '+ cat /cache/stamp\n${file:/cache/stamp}' }, { caches }));
     assert.equal(r?.output, `+ cat /cache/stamp\n${token}\n`);
-    assert.equal(await s.volumeExists(cacheVolumeName(s.app, 'deps')), true);
+    assert.equal(await s.volumeExists(cacheVolumeName(NAMESPACE, s.app, 'deps')), true);
   });
 
   check('teardown', 'teardown removes containers (running or not), the network and the workspace; twice is fine', async () => {

@@ -61,7 +61,7 @@ describe('DockerStepBackend: what only Docker has', { timeout: 120_000 }, () => 
   });
   async function run(backend: DockerStepBackend, st: StepPlan): Promise<{ exitCode: number; output: string }> {
     const out: string[] = [];
-    const handle = await backend.startStep(st, { workspace: ref, pipeline: plan, environment: {}, caches: [], app, onOutput: (t) => void out.push(t) });
+    const handle = await backend.startStep(st, { namespace: 'slipway-conf', workspace: ref, pipeline: plan, environment: {}, caches: [], app, onOutput: (t) => void out.push(t) });
     const exit = await backend.wait(handle, new AbortController().signal);
     return { exitCode: exit.exitCode, output: out.join('') };
   }
@@ -79,7 +79,7 @@ describe('DockerStepBackend: what only Docker has', { timeout: 120_000 }, () => 
       });
     });
     await rm(dir, { recursive: true, force: true });
-    ref = await new DockerStepBackend(docker).setup({ app, runId: 1, pipeline: { ...plan, steps: [step('x', ['true'])] }, source: () => Readable.from([Buffer.alloc(1024)]), reuseWorkspace: null });
+    ref = await new DockerStepBackend(docker).setup({ namespace: 'slipway-conf', app, runId: 1, pipeline: { ...plan, steps: [step('x', ['true'])] }, source: () => Readable.from([Buffer.alloc(1024)]), reuseWorkspace: null });
   });
   after(async () => {
     await new DockerStepBackend(docker).teardown(ref, { keepWorkspace: false });
@@ -112,12 +112,12 @@ describe('DockerStepBackend: what only Docker has', { timeout: 120_000 }, () => 
   it('a setup that fails cleans up after itself: a source that is no tar, a source that errors', async () => {
     const backend = new DockerStepBackend(docker);
     const setup = (runId: number, source: () => Readable) =>
-      backend.setup({ app, runId, pipeline: { ...plan, steps: [step('x', ['true'])] }, source, reuseWorkspace: null });
+      backend.setup({ namespace: 'slipway-conf', app, runId, pipeline: { ...plan, steps: [step('x', ['true'])] }, source, reuseWorkspace: null });
     const garbage = () => Readable.from([Buffer.from('this is not a tar archive '.repeat(100))]);
     const broken = () => new Readable({ read() { this.destroy(new Error('disk on fire')); } });
     for (const [runId, source, kind] of [[2, garbage, 'invalid_input'], [3, broken, 'dependency']] as const) {
       await assert.rejects(setup(runId, source), (err) => err instanceof SlipwayError && err.kind === kind);
-      const left = await dockerResources(workspaceRefFor(app, runId, plan.name, null));
+      const left = await dockerResources(workspaceRefFor('slipway-conf', app, runId, plan.name, null));
       assert.deepEqual(left, { containers: 0, network: false, volume: false }, `run ${runId}`);
     }
   });
@@ -142,12 +142,12 @@ describe('FakeStepBackend: scripts, records, images', () => {
   it('takes scripts by step name over the environment, and prints the trace lines by default', async () => {
     const fake = new FakeStepBackend({ scripts: { lint: { exitCode: 2, output: 'lint says no\n' } } });
     const p = { ...plan, steps: [step('lint'), step('build')] };
-    const ref = await fake.setup({ app: 'a', runId: 1, pipeline: p, source: () => Readable.from([Buffer.alloc(1024)]), reuseWorkspace: null });
+    const ref = await fake.setup({ namespace: 'slipway-conf', app: 'a', runId: 1, pipeline: p, source: () => Readable.from([Buffer.alloc(1024)]), reuseWorkspace: null });
     const results = [];
     for (const st of p.steps) {
       const out: string[] = [];
       const env = { SLIPWAY_FAKE_EXIT: '5' };
-      const h = await fake.startStep(st, { workspace: ref, pipeline: p, environment: st.name === 'lint' ? env : {}, caches: [], app: 'a', onOutput: (t) => void out.push(t) });
+      const h = await fake.startStep(st, { namespace: 'slipway-conf', workspace: ref, pipeline: p, environment: st.name === 'lint' ? env : {}, caches: [], app: 'a', onOutput: (t) => void out.push(t) });
       results.push({ exit: await fake.wait(h, new AbortController().signal), output: out.join('') });
     }
     assert.deepEqual(results, [
@@ -162,7 +162,7 @@ describe('FakeStepBackend: scripts, records, images', () => {
     const fake = new FakeStepBackend({ images: ['other:1'] });
     const p = { ...plan, steps: [step('x')] };
     await assert.rejects(
-      fake.setup({ app: 'a', runId: 1, pipeline: p, source: () => Readable.from([Buffer.alloc(1024)]), reuseWorkspace: null }),
+      fake.setup({ namespace: 'slipway-conf', app: 'a', runId: 1, pipeline: p, source: () => Readable.from([Buffer.alloc(1024)]), reuseWorkspace: null }),
       (err) => err instanceof SlipwayError && err.kind === 'invalid_input',
     );
   });

@@ -65,7 +65,7 @@ export class FakeStepBackend implements StepBackend {
   async setup(request: SetupRequest): Promise<WorkspaceRef> {
     const { app, runId, pipeline, reuseWorkspace } = request;
     this.calls.push({ method: 'setup', app, runId, pipeline: pipeline.name, reuseWorkspace });
-    const ref = workspaceRefFor(app, runId, pipeline.name, reuseWorkspace);
+    const ref = workspaceRefFor(request.namespace, app, runId, pipeline.name, reuseWorkspace);
     if (reuseWorkspace !== null && !this.#volumes.has(reuseWorkspace)) {
       throw new SlipwayError('not_found', `the workspace ${reuseWorkspace} kept from the earlier run no longer exists`, {
         hint: 'it was removed (retention or cleanup): run the pipeline again from the start',
@@ -139,7 +139,7 @@ export class FakeStepBackend implements StepBackend {
     if (!this.#hasImage(image)) throw imageNotFound(image);
     if (!this.#networks.has(workspace.network)) throw new SlipwayError('not_found', `workspace ${workspace.id} is not set up`);
     for (const cache of request.caches) {
-      const volume = cacheVolumeName(request.app, cache.name);
+      const volume = cacheVolumeName(request.namespace, request.app, cache.name);
       if (!this.#volumes.has(volume)) this.#volumes.set(volume, new Map());
     }
     const script = { ...scriptFromEnv(environment), ...this.options.scripts?.[name] };
@@ -200,7 +200,7 @@ export class FakeStepBackend implements StepBackend {
   #fileAt(request: StartRequest, path: string): { files: Files; rel: string } | null {
     const mounts = [
       { volume: request.workspace.volume, target: request.pipeline.workspace },
-      ...request.caches.map((c) => ({ volume: cacheVolumeName(request.app, c.name), target: c.path })),
+      ...request.caches.map((c) => ({ volume: cacheVolumeName(request.namespace, request.app, c.name), target: c.path })),
     ].sort((a, b) => b.target.length - a.target.length);
     for (const m of mounts) {
       const prefix = m.target.endsWith('/') ? m.target : `${m.target}/`;

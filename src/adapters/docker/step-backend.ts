@@ -56,7 +56,7 @@ export class DockerStepBackend implements StepBackend {
 
   async setup(request: SetupRequest): Promise<WorkspaceRef> {
     const reuse = request.reuseWorkspace;
-    const ref = workspaceRefFor(request.app, request.runId, request.pipeline.name, reuse);
+    const ref = workspaceRefFor(request.namespace, request.app, request.runId, request.pipeline.name, reuse);
     if (reuse !== null && !(await this.#volumeExists(reuse))) {
       throw new SlipwayError('not_found', `the workspace ${reuse} kept from the earlier run no longer exists`, {
         hint: 'it was removed (retention or cleanup): run the pipeline again from the start',

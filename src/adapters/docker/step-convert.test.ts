@@ -29,9 +29,9 @@ const service = (more: Partial<ServicePlan> = {}): ServicePlan => ({
 const pipeline: PipelinePlan = {
   name: 'test (NODE=20)', file: '.drone.yml', dependsOn: [], workspace: '/drone/src', matrix: null, services: [service()], steps: [step()], skip: null,
 };
-const workspace = workspaceRefFor('shop', 42, pipeline.name, null);
+const workspace = workspaceRefFor('slipway', 'shop', 42, pipeline.name, null);
 const request = (more: Partial<StartRequest> = {}): StartRequest => ({
-  workspace, pipeline, environment: { CI: 'true', A_FIRST: 'x=y' }, caches: [{ name: 'npm', path: '/root/.npm' }], app: 'shop', onOutput: () => {}, ...more,
+  namespace: 'slipway', workspace, pipeline, environment: { CI: 'true', A_FIRST: 'x=y' }, caches: [{ name: 'npm', path: '/root/.npm' }], app: 'shop', onOutput: () => {}, ...more,
 });
 const decode = (env: readonly string[] | undefined) => {
   const line = env?.find((e) => e.startsWith('CI_SCRIPT='));
@@ -143,15 +143,15 @@ describe('names and labels', () => {
   });
 
   it('names the workspace volume and run network after app, run and pipeline; reuse keeps the old volume', () => {
-    const ref = workspaceRefFor('shop', 42, 'default', null);
+    const ref = workspaceRefFor('slipway', 'shop', 42, 'default', null);
     assert.deepEqual(ref, { id: 'slipway-run-42-default', network: 'slipway-run-42-default', volume: 'slipway-ws-shop-42-default' });
     assert.equal(runIdOf(ref), '42');
-    const reused = workspaceRefFor('shop', 43, 'default', 'slipway-ws-shop-42-default');
+    const reused = workspaceRefFor('slipway', 'shop', 43, 'default', 'slipway-ws-shop-42-default');
     assert.deepEqual(reused, { id: 'slipway-run-43-default', network: 'slipway-run-43-default', volume: 'slipway-ws-shop-42-default' });
   });
 
   it('names caches per app, aliases by name, containers per attempt', () => {
-    assert.equal(cacheVolumeName('shop', 'node_modules'), 'slipway-cache-shop-node_modules');
+    assert.equal(cacheVolumeName('slipway', 'shop', 'node_modules'), 'slipway-cache-shop-node_modules');
     assert.equal(aliasOf('db'), 'db');
     assert.match(aliasOf('my service'), /^my-service-[0-9a-f]{6}$/);
     assert.equal(containerName(workspace, 'unit tests', 'ff00aa').endsWith('-ff00aa'), true);

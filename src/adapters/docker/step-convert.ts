@@ -76,7 +76,7 @@ function containerOptions(work: Workload, request: StartRequest, suffix: string,
 }
 
 /** The workspace at pipeline.workspace and each cache at its path; volumes only, never a host path. */
-export function mountsFor(request: Pick<StartRequest, 'workspace' | 'pipeline' | 'caches' | 'app'>): Dockerode.MountSettings[] {
+export function mountsFor(request: Pick<StartRequest, 'workspace' | 'pipeline' | 'caches' | 'app' | 'namespace'>): Dockerode.MountSettings[] {
   const mounts: Dockerode.MountSettings[] = [{ Type: 'volume', Source: request.workspace.volume, Target: request.pipeline.workspace, ReadOnly: false }];
   for (const cache of request.caches) {
     if (!cache.path.startsWith('/')) {
@@ -90,7 +90,7 @@ export function mountsFor(request: Pick<StartRequest, 'workspace' | 'pipeline' |
     }
     mounts.push({
       Type: 'volume',
-      Source: cacheVolumeName(request.app, cache.name),
+      Source: cacheVolumeName(request.namespace, request.app, cache.name),
       Target: cache.path,
       ReadOnly: false,
       // Applied when dockerd creates the volume on first use: retention finds caches by these labels.
@@ -108,7 +108,7 @@ export function extractContainerOptions(image: string, app: string, workspace: W
     Cmd: ['slipway-extract'],
     Labels: labelsFor(app, workspace, 'extract', pipeline.name),
     NetworkDisabled: true,
-    HostConfig: { NetworkMode: 'none', Mounts: mountsFor({ workspace, pipeline, caches: [], app }) },
+    HostConfig: { NetworkMode: 'none', Mounts: mountsFor({ namespace: '', workspace, pipeline, caches: [], app }) },
   };
 }
 

@@ -33,20 +33,20 @@ export function slugOf(text: string, maxLength = 40): string {
 }
 
 /** The workspace of one pipeline of one run; with `reuse`, the volume kept by an earlier run. */
-export function workspaceRefFor(app: string, runId: number, pipelineName: string, reuse: string | null): WorkspaceRef {
+export function workspaceRefFor(namespace: string, app: string, runId: number, pipelineName: string, reuse: string | null): WorkspaceRef {
   const slug = slugOf(pipelineName);
-  const network = `slipway-run-${runId}-${slug}`;
-  return { id: network, network, volume: reuse ?? `slipway-ws-${slugOf(app)}-${runId}-${slug}` };
+  const network = `${namespace}-run-${runId}-${slug}`;
+  return { id: network, network, volume: reuse ?? `${namespace}-ws-${slugOf(app)}-${runId}-${slug}` };
 }
 
 /** Caches belong to the app, not the run: the same name gives the same volume in every run. */
-export function cacheVolumeName(app: string, cache: string): string {
-  return `slipway-cache-${slugOf(app)}-${slugOf(cache)}`;
+export function cacheVolumeName(namespace: string, app: string, cache: string): string {
+  return `${namespace}-cache-${slugOf(app)}-${slugOf(cache)}`;
 }
 
 /** The run id is part of the workspace id (see workspaceRefFor); '' for ids made elsewhere. */
 export function runIdOf(ref: WorkspaceRef): string {
-  return /^slipway-run-(\d+)-/.exec(ref.id)?.[1] ?? '';
+  return /-run-(\d+)-/.exec(ref.id)?.[1] ?? '';
 }
 
 export function labelsFor(app: string, ref: WorkspaceRef, role: ContainerRole, name: string): Record<string, string> {

@@ -53,13 +53,17 @@ export function gitRoutes(d: GitDeps): Hono {
     for (const u of updates) {
       const ref = String(u.ref ?? '');
       const commit = String(u.newSha ?? '');
-      if (ref !== `refs/heads/${app.branch}`) {
-        notes.push(`slipway: ${ref} stored; only pushes to ${app.branch} deploy\n`);
-      } else if (ZERO.test(commit)) {
+      const event = ref.startsWith('refs/tags/') ? 'tag' : 'push';
+      if (ZERO.test(commit)) {
         notes.push(`slipway: ${ref} deleted; the running release is unchanged\n`);
+      } else if (ref === `refs/heads/${app.branch}` || (await d.apps.hasPipeline(app, commit))) {
+        // The deploy branch always runs (its default pipeline deploys); other branches and tags run only their
+        // own pipeline file, whose `when` filters decide what happens.
+        const queued = await d.apps.deployCommit(app, ref, commit, event);
+        run ??= queued;
+        notes.push(`slipway: run ${queued.id} queued for ${app.name} (${event} ${ref.replace(/^refs\/(heads|tags)\//, '')} at ${commit.slice(0, 12)})\n`);
       } else {
-        run = await d.apps.deployCommit(app, ref, commit);
-        notes.push(`slipway: run ${run.id} queued for ${app.name} at ${commit.slice(0, 12)}\n`);
+        notes.push(`slipway: ${ref} stored; only pushes to ${app.branch} deploy (no pipeline file at this commit)\n`);
       }
     }
     const prefix = new TextEncoder().encode(notes.join(''));

@@ -3,6 +3,8 @@
 import type { Command } from '../command.js';
 import { appsCommand } from './apps/index.js';
 import { deployCommand } from './deploy.js';
+import { execCommand } from './exec.js';
+import { lintCommand } from './lint.js';
 import { loginCommand } from './login.js';
 import { logsCommand } from './logs.js';
 import { releasesCommand } from './releases.js';
@@ -17,6 +19,8 @@ export const commands: readonly Command[] = [
   loginCommand,
   appsCommand,
   deployCommand,
+  lintCommand,
+  execCommand,
   statusCommand,
   logsCommand,
   runsCommand,

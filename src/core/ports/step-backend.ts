@@ -24,6 +24,8 @@ export interface WorkspaceRef {
 }
 
 export interface SetupRequest {
+  /** Prefix of every Docker object name (the Slipway instance), so instances on one engine never collide. */
+  readonly namespace: string;
   readonly app: string;
   readonly runId: number;
   readonly pipeline: PipelinePlan;
@@ -33,6 +35,8 @@ export interface SetupRequest {
 }
 
 export interface StartRequest {
+  /** As in SetupRequest: cache volumes are named with it. */
+  readonly namespace: string;
   readonly workspace: WorkspaceRef;
   readonly pipeline: PipelinePlan;
   /** Complete environment, secrets resolved (the caller masks their values in logs). */

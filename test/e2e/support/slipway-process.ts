@@ -115,6 +115,11 @@ export async function removeInstance(instance: string, registryPort: number): Pr
     await new Promise((r) => setTimeout(r, 500));
   }
   await docker.getNetwork(instance).remove().catch(() => undefined);
+  // Pipeline leftovers: kept workspaces, caches and run networks are all named after the instance.
+  const volumes = ((await docker.listVolumes()) as { Volumes?: Array<{ Name: string }> | null }).Volumes ?? [];
+  for (const v of volumes.filter((x) => x.Name.startsWith(`${instance}-`))) await docker.getVolume(v.Name).remove().catch(() => undefined);
+  const networks = (await docker.listNetworks()) as Array<{ Id: string; Name: string }>;
+  for (const n of networks.filter((x) => x.Name.startsWith(`${instance}-run-`))) await docker.getNetwork(n.Id).remove().catch(() => undefined);
   const images = (await docker.listImages()) as Array<{ Id: string; RepoTags?: string[] | null; Labels?: Record<string, string> | null }>;
   // Only this instance's images: other instances (a real one on :5000) keep theirs.
   const ours = `127.0.0.1:${registryPort}/apps/`;
