@@ -29,6 +29,8 @@ export interface SlipwayConfig {
   readonly rolloutTimeoutMs: number;
   readonly dockerSocket: string;
   readonly swarmAdvertiseAddr: string;
+  /** How often the scheduler looks for due cron schedules (SLIPWAY_SCHEDULER_INTERVAL_MS; tests shorten it). */
+  readonly schedulerIntervalMs: number;
 }
 
 const LETS_ENCRYPT = 'https://acme-v02.api.letsencrypt.org/directory';
@@ -47,6 +49,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<Record<
   const timeout = Number(get('SLIPWAY_ROLLOUT_TIMEOUT') ?? '180');
   if (!Number.isFinite(timeout) || timeout < 5) {
     throw new SlipwayError('invalid_input', 'SLIPWAY_ROLLOUT_TIMEOUT must be a number of seconds ≥ 5', { field: 'SLIPWAY_ROLLOUT_TIMEOUT' });
+  }
+  const schedulerInterval = Number(get('SLIPWAY_SCHEDULER_INTERVAL_MS') ?? '15000');
+  if (!Number.isInteger(schedulerInterval) || schedulerInterval < 100) {
+    throw new SlipwayError('invalid_input', 'SLIPWAY_SCHEDULER_INTERVAL_MS must be a whole number of milliseconds ≥ 100', { field: 'SLIPWAY_SCHEDULER_INTERVAL_MS' });
   }
   return {
     dataDir: resolve(get('SLIPWAY_DATA') ?? '/var/lib/slipway'),
@@ -67,5 +73,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<Record<
     rolloutTimeoutMs: timeout * 1000,
     dockerSocket: get('SLIPWAY_DOCKER_SOCKET') ?? '/var/run/docker.sock',
     swarmAdvertiseAddr: get('SLIPWAY_SWARM_ADDR') ?? '127.0.0.1',
+    schedulerIntervalMs: schedulerInterval,
   };
 }

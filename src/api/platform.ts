@@ -25,8 +25,11 @@ import { Cancellations } from '../run/cancellations.js';
 import { DockerStepBackend } from '../adapters/docker/step-backend.js';
 import { openSealer } from '../adapters/secrets/sealer.js';
 import { RunOps } from './runs.js';
+import { ScheduleOps } from './schedules.js';
 import { subscribeAudit } from '../tell/audit.js';
+import { branchHead } from '../trigger/branch-head.js';
 import { GitRepos } from '../trigger/git-repos.js';
+import { Scheduler } from '../trigger/scheduler.js';
 import { RunSources } from '../trigger/sources.js';
 import { Apps } from './apps.js';
 import { bootstrapAdminToken } from './auth.js';
@@ -107,8 +110,17 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
   // The hook token lives only in this process: a hook from an older process cannot start runs.
   const hookToken = randomBytes(32).toString('base64url');
   const runs = new RunOps({ store, bus, apps, queue, repos, cancellations, sealer });
+  const scheduler = new Scheduler({
+    store,
+    headOf: (app, branch) => branchHead(repos.dirOf(app), branch),
+    enqueue: (run) => runs.enqueue(run),
+    intervalMs: config.schedulerIntervalMs,
+    onError: (err, s) => say(`scheduler: ${s ? `schedule ${s.name} of ${s.app}` : 'reading schedules'}: ${err instanceof Error ? err.message : String(err)}`),
+  });
+  scheduler.start();
+  const schedules = new ScheduleOps({ store, apps, scheduler });
   const http = httpApp({
-    apps, runs, store, bus, engine, repos, instance: config.instance, version: VERSION,
+    apps, runs, schedules, store, bus, engine, repos, instance: config.instance, version: VERSION,
     hookUrl: `http://127.0.0.1:${config.port}/internal/git/received`,
     hookToken,
   });
@@ -117,6 +129,7 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
   return {
     url, firstToken, localCaFile, store, apps, bus, docker,
     async stop(wait = true) {
+      await scheduler.stop();
       await queue.stop(wait);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       unsubscribeAudit();

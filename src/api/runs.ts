@@ -51,6 +51,12 @@ export class RunOps {
       return done;
     }
     if (r.status !== 'running') throw new SlipwayError('conflict', `run ${r.id} already ${r.status}`);
+    if (r.phase === 'deploy') {
+      // A rollout is not interrupted half-way: it ends live or rolled back.
+      throw new SlipwayError('conflict', `run ${r.id} is rolling out a release and cannot be cancelled now`, {
+        hint: `wait for it to finish, then \`slipway rollback ${r.app}\` if you do not want this release`,
+      });
+    }
     await this.d.store.updateRunDetails(r.id, { cancelRequested: true });
     if (!this.d.cancellations.cancel(r.id)) {
       throw new SlipwayError('conflict', `run ${r.id} is not executing in this server right now`, { hint: 'try again in a moment' });
@@ -67,7 +73,7 @@ export class RunOps {
         hint: 'only a failed pipeline run whose workspace was kept can be restarted; push again to start fresh',
       });
     }
-    return this.#enqueue({ app: r.app, source: r.source, ref: r.ref, commit: r.commit, event: details.event, params: details.params, restartOf: r.id });
+    return this.enqueue({ app: r.app, source: r.source, ref: r.ref, commit: r.commit, event: details.event, params: details.params, cronName: details.cronName, restartOf: r.id });
   }
 
   /** A manual run of the head of a branch (default: the app's deploy branch), with parameters. */
@@ -88,7 +94,7 @@ export class RunOps {
         throw new SlipwayError('not_found', `branch ${branch} has not been pushed to ${app.name}`, { field: 'branch', hint: 'push it first (`git push slipway <branch>`)' });
       },
     );
-    return this.#enqueue({ app: app.name, source: 'git', ref: `refs/heads/${branch}`, commit, event: 'manual', params });
+    return this.enqueue({ app: app.name, source: 'git', ref: `refs/heads/${branch}`, commit, event: 'manual', params });
   }
 
   async setSecret(appName: string, body: unknown): Promise<void> {
@@ -101,9 +107,10 @@ export class RunOps {
     await this.d.store.recordEvent('secret.set', app.name, { name: b.name });
   }
 
-  async #enqueue(newRun: Parameters<Store['createRun']>[0]): Promise<Run> {
+  /** Queues a run as every trigger does: stored, audited, announced on the bus, and the queue kicked. */
+  async enqueue(newRun: Parameters<Store['createRun']>[0]): Promise<Run> {
     const created = await this.d.store.createRun(newRun);
-    await this.d.store.recordEvent('run.queued', newRun.app, { runId: created.id, source: newRun.source, event: newRun.event });
+    await this.d.store.recordEvent('run.queued', newRun.app, { runId: created.id, source: newRun.source, event: newRun.event, ...(newRun.cronName != null && { cronName: newRun.cronName }) });
     this.d.bus.emit('run.queued', { runId: created.id, app: newRun.app });
     this.d.queue.kick();
     return created;

@@ -16,8 +16,13 @@
 //   GET    /api/runs/:id                        → RunResponse
 //   GET    /api/runs/:id/logs?follow=1          → text/plain build/deploy log; with follow=1 it streams until the run ends
 //   GET    /api/events?limit=N                  → { events: AuditEvent[] }
+//   GET    /api/apps/:app/schedules             → SchedulesResponse, by name
+//   PUT    /api/apps/:app/schedules  ScheduleRequest → ScheduleResponse (created or replaced; nextAt from now, UTC)
+//   DELETE /api/apps/:app/schedules/:name       → 204
+//   POST   /api/apps/:app/schedules/:name/run   → 202 RunResponse (a cron run now; the next time is unchanged)
 //   git smart HTTP at /git/:app.git (Basic auth, any user name, the token as password)
 
+import type { Schedule } from './ports/store.js';
 import type { AppStatus, Release, Run } from './types.js';
 
 export interface HealthResponse {
@@ -70,3 +75,20 @@ export interface ReleasesResponse {
 }
 
 export type { AppStatus };
+
+/** PUT /api/apps/:app/schedules: a cron schedule of the app's pipeline (event cron, DRONE_CRON=name). */
+export interface ScheduleRequest {
+  name: string;
+  /** 5 fields (minute hour day-of-month month day-of-week, UTC) or @hourly/@daily/@weekly/@monthly/@yearly. */
+  expr: string;
+  /** Default: the app's deploy branch. */
+  branch?: string;
+}
+
+export interface ScheduleResponse {
+  schedule: Schedule;
+}
+
+export interface SchedulesResponse {
+  schedules: Schedule[];
+}

@@ -48,7 +48,8 @@ export class RunBuiltins implements BuiltinSteps {
       return value === null ? [] : [value.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 128)];
     });
     let context: Readable;
-    const anyImage = b.pipeline.steps.find((s) => s.image !== null)?.image ?? null;
+    // Any image that is on this host works (the container is never started): one of a step that runs.
+    const anyImage = b.pipeline.steps.find((s) => s.image !== null && s.skip === null)?.image ?? null;
     if (b.workspace && this.exporter && anyImage) {
       context = await this.exporter.exportWorkspace(b.workspace.volume, settings.context, anyImage);
     } else {

@@ -10,6 +10,7 @@ import type { RegistryPort } from '../core/ports/registry.js';
 import type { StepBackend } from '../core/ports/step-backend.js';
 import type { Store } from '../core/ports/store.js';
 import type { App, Release, Run, RunStatus } from '../core/types.js';
+import type { RunPlan } from '../core/plan.js';
 import { rollOut } from '../converge/rollout.js';
 import { rollbackTarget } from '../release/rollback-target.js';
 import type { RunSources } from '../trigger/sources.js';
@@ -37,7 +38,7 @@ export interface RunContext {
 }
 
 export async function executeRun(run: Run, ctx: RunContext): Promise<void> {
-  const log = await RunLog.open(ctx.store, ctx.bus, run.id, run.app);
+  const log = await RunLog.open(ctx.store, ctx.bus, run.id, run.app).catch(() => RunLog.detached(ctx.store, ctx.bus, run.id, run.app));
   const signal = ctx.cancellations.register(run.id);
   ctx.bus.emit('run.started', { runId: run.id, app: run.app });
   try {
@@ -49,7 +50,9 @@ export async function executeRun(run: Run, ctx: RunContext): Promise<void> {
       await ctx.store.updateRun(run.id, { phase: 'deploy', releaseId: release.id });
       await rollOut(release, { ...ctx, log: log.write });
       await ctx.syncRoutes();
-      return await finish(run, ctx, log, 'succeeded', null, liveAt(app, ctx, log));
+      const url = liveAt(app, ctx, log);
+      if (resumed) await failIfStepsWereCutOff(run, ctx);
+      return await finish(run, ctx, log, 'succeeded', null, url);
     }
     const deployed = await runPipelines(run, app, ctx, log, signal);
     await finish(run, ctx, log, 'succeeded', null, deployed ? liveAt(app, ctx, log) : undefined);
@@ -75,7 +78,9 @@ async function runPipelines(run: Run, app: App, ctx: RunContext, log: RunLog, si
   const resume = earlier?.workspace
     ? {
         workspaces: JSON.parse(earlier.workspace) as Record<string, string>,
-        succeeded: new Set((await ctx.store.listRunSteps(details.restartOf!)).filter((s) => s.status === 'succeeded').map((s) => `${s.pipeline}/${s.name}`)),
+        succeeded: new Set((await ctx.store.listRunSteps(details.restartOf!))
+          .filter((s) => s.status === 'succeeded' && !rebuiltOnRestart(plan, s.pipeline, s.name))
+          .map((s) => `${s.pipeline}/${s.name}`)),
       }
     : null;
   if (resume) log.write(`--> restarting run ${details.restartOf} from its failed step, in its kept workspace\n`);
@@ -112,9 +117,38 @@ async function runPipelines(run: Run, app: App, ctx: RunContext, log: RunLog, si
   return builtins.deployed;
 }
 
+/** Built image and digest live only in the run that made them: build and push run again (layer cache). */
+function rebuiltOnRestart(plan: RunPlan, pipeline: string, step: string): boolean {
+  const kind = plan.pipelines.find((p) => p.name === pipeline)?.steps.find((s) => s.name === step)?.kind;
+  return kind === 'build' || kind === 'push';
+}
+
 async function openSecrets(app: string, ctx: RunContext): Promise<Record<string, string>> {
   const sealed = await ctx.store.getSealedSecrets(app);
   return Object.fromEntries(Object.entries(sealed).map(([name, value]) => [name, ctx.sealer.open(value).reveal()]));
+}
+
+/**
+ * After resuming a rollout, the pipeline's steps after the deploy (smoke tests, notifications) never ran:
+ * record them as skipped and fail the run, rather than call it a success.
+ */
+async function failIfStepsWereCutOff(run: Run, ctx: RunContext): Promise<void> {
+  const steps = await ctx.store.listRunSteps(run.id);
+  const now = new Date().toISOString();
+  let cut = 0;
+  for (const s of steps) {
+    if (s.status === 'running' && s.name === 'deploy') {
+      await ctx.store.updateRunStep(run.id, s.pipeline, s.name, { status: 'succeeded', finishedAt: now });
+    } else if (s.status === 'pending' || s.status === 'running') {
+      cut++;
+      await ctx.store.updateRunStep(run.id, s.pipeline, s.name, { status: 'skipped', skipReason: 'Slipway restarted during the deploy', finishedAt: now });
+    }
+  }
+  if (cut > 0) {
+    throw new SlipwayError('interrupted', `the release is live, but ${cut} step(s) after the deploy did not run because Slipway restarted`, {
+      hint: `run the pipeline again (\`slipway runs start ${run.app}\`) to run them`,
+    });
+  }
 }
 
 /** A run cut off by a restart during its rollout resumes that rollout (finish it or roll back). */

@@ -9,7 +9,7 @@ import type { StepBackend, WorkspaceRef } from '../core/ports/step-backend.js';
 import { allDone, nextSteps, pipelineFailed, type StepState } from './step-scheduler.js';
 
 export interface StepRecorder {
-  stepState(pipeline: string, step: string, state: StepState, note?: string): Promise<void>;
+  stepState(pipeline: string, step: string, state: StepState, note?: string, exitCode?: number): Promise<void>;
   /** Masked output of a step, in order. */
   stepOutput(pipeline: string, step: string, text: string): void;
 }
@@ -53,6 +53,7 @@ export interface PlanOutcome {
 }
 
 const MAX_PARALLEL_STEPS = 4;
+const DEFAULT_STEP_TIMEOUT_SECONDS = 3600;
 
 export async function runPlan(plan: RunPlan, opts: PlanRunOptions): Promise<PlanOutcome> {
   const results = new Map<string, 'succeeded' | 'failed' | 'skipped'>();
@@ -121,7 +122,7 @@ async function runPipeline(pipeline: PipelinePlan, opts: PlanRunOptions) {
       }
     }
   } catch (err) {
-    const e = asSlipwayError(err);
+    const e = maskError(asSlipwayError(err), opts.secrets);
     failure ??= e.message;
     opts.onStepError?.(e);
     opts.log(`--> pipeline ${pipeline.name} failed: ${e.message}\n${e.hint ? `    hint: ${e.hint}\n` : ''}`);
@@ -143,21 +144,28 @@ async function runStep(step: StepPlan, pipeline: PipelinePlan, workspace: Worksp
   }
   await rec.stepState(pipeline.name, step.name, 'running');
   opts.log(`--> step ${step.name}\n`);
-  const out = (text: string) => rec.stepOutput(pipeline.name, step.name, text);
+  // Everything a step shows goes through the masker: container output, built-in output (a build can print a
+  // secret a step wrote into the workspace) and error messages.
+  const masked = maskedOutput((text: string) => rec.stepOutput(pipeline.name, step.name, text), opts.secrets);
+  const out = (text: string) => masked.write(text);
   for (let attempt = 0; ; attempt++) {
-    const state = await attemptStep(step, pipeline, workspace, opts, out);
+    const exit: { code?: number } = {};
+    const state = await attemptStep(step, pipeline, workspace, opts, out, exit);
+    masked.end();
     if (state === 'succeeded' || state === 'cancelled' || attempt >= step.retry) {
       const final = state === 'failed' && step.failure === 'ignore' ? 'ignored' : state;
-      await rec.stepState(pipeline.name, step.name, final);
+      await rec.stepState(pipeline.name, step.name, final, undefined, exit.code);
       return final;
     }
     out(`--> step ${step.name} failed; retrying (attempt ${attempt + 2} of ${step.retry + 1})\n`);
   }
 }
 
-async function attemptStep(step: StepPlan, pipeline: PipelinePlan, workspace: WorkspaceRef | null, opts: PlanRunOptions, out: (t: string) => void): Promise<StepState> {
-  const timeout = step.timeoutSeconds === null ? null : AbortSignal.timeout(step.timeoutSeconds * 1000);
-  const signal = timeout ? AbortSignal.any([opts.signal, timeout]) : opts.signal;
+async function attemptStep(step: StepPlan, pipeline: PipelinePlan, workspace: WorkspaceRef | null, opts: PlanRunOptions, out: (t: string) => void, exitOut: { code?: number }): Promise<StepState> {
+  // A step without a timeout gets Drone's default hour, so a runaway step cannot block the app's queue forever.
+  const seconds = step.timeoutSeconds ?? DEFAULT_STEP_TIMEOUT_SECONDS;
+  const timeout = AbortSignal.timeout(seconds * 1000);
+  const signal = AbortSignal.any([opts.signal, timeout]);
   try {
     if (step.image === null) {
       await opts.builtins.run(step, { pipeline, workspace, signal, log: out });
@@ -165,24 +173,24 @@ async function attemptStep(step: StepPlan, pipeline: PipelinePlan, workspace: Wo
     }
     if (!workspace) throw new SlipwayError('internal', 'no workspace for a container step');
     const env = { ...step.environment, ...secretEnv(step.secrets, opts, pipeline.name, step.name) };
-    const output = maskedOutput(out, opts.secrets);
+    const output: MaskedOutput = { write: out, end: () => undefined }; // `out` masks already
     const handle = await opts.backend.startStep(step, startRequest(workspace, pipeline, env, step.caches, opts, output));
     if (step.detach) {
       out(`--> step ${step.name} detached; it runs until the pipeline ends\n`);
       return 'succeeded';
     }
     const exit = await opts.backend.wait(handle, signal);
-    output.end();
+    exitOut.code = exit.exitCode;
     if (opts.signal.aborted) return 'cancelled';
-    if (timeout?.aborted) {
-      out(`--> step ${step.name} timed out after ${step.timeoutSeconds} s and was stopped\n`);
+    if (timeout.aborted) {
+      out(`--> step ${step.name} timed out after ${seconds} s and was stopped\n`);
       return 'failed';
     }
     if (exit.exitCode !== 0) out(`--> step ${step.name} exited with code ${exit.exitCode}\n`);
     return exit.exitCode === 0 ? 'succeeded' : 'failed';
   } catch (err) {
     if (opts.signal.aborted) return 'cancelled';
-    const e = asSlipwayError(err);
+    const e = maskError(asSlipwayError(err), opts.secrets);
     opts.onStepError?.(e);
     out(`--> step ${step.name} failed: ${e.message}\n${e.hint ? `    hint: ${e.hint}\n` : ''}`);
     return 'failed';
@@ -216,6 +224,17 @@ function maskedOutput(write: (text: string) => void, secrets: Readonly<Record<st
       write(masker.flush());
     },
   };
+}
+
+/** The error with every secret value masked in its message and hint (they end up in logs and the API). */
+function maskError(e: SlipwayError, secrets: Readonly<Record<string, string>>): SlipwayError {
+  const values = Object.values(secrets);
+  if (values.length === 0) return e;
+  const mask = (text: string) => {
+    const m = new LogMasker(values);
+    return m.write(text) + m.flush();
+  };
+  return new SlipwayError(e.kind, mask(e.message), { ...(e.field ? { field: e.field } : {}), ...(e.hint ? { hint: mask(e.hint) } : {}), cause: e });
 }
 
 function secretEnv(refs: StepPlan['secrets'], opts: PlanRunOptions, pipeline: string, step: string): Record<string, string> {

@@ -49,7 +49,7 @@ async function runMeta(run: Run, app: App, details: RunDetails, ctx: RunContext)
     target: null,
     // Files changed by the pushed commit (against its first parent); null when unknown: path filters then match.
     changedFiles: git ? await changedFiles(git, `${run.commit}^`, run.commit) : null,
-    cronName: null,
+    cronName: details.cronName ?? null,
     params: details.params,
     commitMessage: info.message,
     author: info.author,

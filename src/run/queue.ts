@@ -1,6 +1,5 @@
 // The run queue: runs wait in the store (so they survive restarts); one run per app at a time, apps in parallel.
 
-import type { EventBus } from '../core/events.js';
 import type { Run } from '../core/types.js';
 import type { RunContext } from './executor.js';
 import { executeRun } from './executor.js';
@@ -55,29 +54,17 @@ export class RunQueue {
 
   #launch(run: Run): void {
     const done = this.execute(run, this.ctx)
-      .catch((err: unknown) => void process.stderr.write(`slipway: run ${run.id} crashed: ${String(err)}\n`))
+      .catch(async (err: unknown) => {
+        process.stderr.write(`slipway: run ${run.id} crashed: ${String(err)}\n`);
+        // Never leave a run "running": that would block the app's queue until the next restart.
+        const error = { kind: 'internal', message: `the run crashed: ${String(err)}` };
+        await this.ctx.store.updateRun(run.id, { status: 'failed', phase: 'done', error, finishedAt: new Date().toISOString() }).catch(() => undefined);
+        this.ctx.bus.emit('run.finished', { runId: run.id, app: run.app, status: 'failed', error });
+      })
       .finally(() => {
         this.#active.delete(done);
         this.kick();
       });
     this.#active.add(done);
   }
-}
-
-/** Resolves with the run's final status once it finishes (or at once if it already has). */
-export function waitForRun(bus: EventBus, runId: number, isFinished: () => Promise<boolean>): Promise<void> {
-  return new Promise((resolve) => {
-    const off = bus.on('run.finished', (e) => {
-      if (e.runId === runId) {
-        off();
-        resolve();
-      }
-    });
-    void isFinished().then((finished) => {
-      if (finished) {
-        off();
-        resolve();
-      }
-    });
-  });
 }

@@ -18,6 +18,11 @@ export class RunLog {
     this.#offset = offset;
   }
 
+  /** When the stored log cannot be read: appends still work, followers may see a chunk twice. */
+  static detached(store: Store, bus: EventBus, runId: number, app: string): RunLog {
+    return new RunLog(store, bus, runId, app, 0);
+  }
+
   static async open(store: Store, bus: EventBus, runId: number, app: string): Promise<RunLog> {
     const existing = await store.readRunLog(runId);
     return new RunLog(store, bus, runId, app, existing.length);

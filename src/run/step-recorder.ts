@@ -7,9 +7,12 @@ import type { RunLog } from './run-log.js';
 import type { StepState } from './step-scheduler.js';
 
 const MAX_LINE = 16 * 1024;
+/** Per step: logs are stored in the database and read whole by followers. */
+const MAX_STEP_LOG = 32 * 1024 * 1024;
 
 export class StoreStepRecorder implements StepRecorder {
   readonly #partial = new Map<string, string>();
+  readonly #sizes = new Map<string, number>();
   #tail: Promise<void> = Promise.resolve();
 
   constructor(
@@ -18,7 +21,7 @@ export class StoreStepRecorder implements StepRecorder {
     private readonly log: RunLog,
   ) {}
 
-  async stepState(pipeline: string, step: string, state: StepState, note?: string): Promise<void> {
+  async stepState(pipeline: string, step: string, state: StepState, note?: string, exitCode?: number): Promise<void> {
     const now = new Date().toISOString();
     if (state !== 'running') this.#flushPartial(pipeline, step);
     await this.#tail;
@@ -26,8 +29,10 @@ export class StoreStepRecorder implements StepRecorder {
     await this.store.updateRunStep(this.runId, pipeline, step, {
       status: status === 'pending' ? 'pending' : status,
       ...(state === 'running' ? { startedAt: now } : { finishedAt: now }),
-      ...(note ? (state === 'skipped' ? { skipReason: note } : { error: note }) : {}),
+      ...(note && state === 'skipped' ? { skipReason: note } : {}),
+      ...(note && (state === 'failed' || state === 'cancelled') ? { error: note } : {}),
       ...(state === 'ignored' ? { error: 'failed; ignored (failure: ignore)' } : {}),
+      ...(exitCode === undefined ? {} : { exitCode }),
     });
     if (state === 'skipped') this.log.write(`--> step ${step} skipped: ${note ?? ''}\n`);
     else if (state !== 'running') this.log.write(`--> step ${step} ${state}\n`);
@@ -35,6 +40,14 @@ export class StoreStepRecorder implements StepRecorder {
 
   stepOutput(pipeline: string, step: string, text: string): void {
     if (text === '') return;
+    const key0 = `${pipeline}\u0000${step}`;
+    const stored = this.#sizes.get(key0) ?? 0;
+    if (stored >= MAX_STEP_LOG) return;
+    if (stored + text.length >= MAX_STEP_LOG) {
+      // Beyond the cap the output is still drained (the step keeps running) but not stored or shown.
+      text = `${text.slice(0, MAX_STEP_LOG - stored)}\n[output truncated: this step printed more than ${MAX_STEP_LOG / 1024 / 1024} MiB]\n`;
+    }
+    this.#sizes.set(key0, stored + text.length);
     this.#tail = this.#tail
       .then(() => this.store.appendStepLog(this.runId, pipeline, step, text))
       .catch((err: unknown) => void process.stderr.write(`slipway: could not store step log: ${String(err)}\n`));

@@ -60,8 +60,19 @@ export class RunSources {
   open(run: Run): Readable {
     if (run.source === 'upload') return createReadStream(this.uploadPath(run.commit));
     const child = spawn('git', ['-C', this.repos.dirOf(run.app), 'archive', '--format=tar', run.commit], {
-      stdio: ['ignore', 'pipe', 'ignore'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
+    // A failing archive must fail the build with git's reason, not look like an empty build context.
+    child.on('close', (code) => {
+      if (code !== 0) {
+        child.stdout.destroy(new SlipwayError('internal', `git archive of ${run.commit.slice(0, 12)} failed: ${stderr.trim() || `exit ${code}`}`, {
+          hint: 'the app repository may be damaged; push again',
+        }));
+      }
+    });
+    child.on('error', (err) => child.stdout.destroy(err));
     return child.stdout;
   }
 

@@ -62,6 +62,9 @@ export class DockerStepBackend implements StepBackend {
         hint: 'it was removed (retention or cleanup): run the pipeline again from the start',
       });
     }
+    // A Slipway killed mid-run left this run's containers (a service, a step) running: start from nothing,
+    // or a second "db" would answer on the same network alias next to the old one.
+    if (reuse === null) await this.teardown(ref, { keepWorkspace: false });
     try {
       if (reuse === null) await this.docker.createVolume(workspaceVolumeOptions(request.app, ref));
       await this.#createNetwork(request.app, ref);

@@ -70,6 +70,26 @@ export function secretNotFound(app: string, name: string): SlipwayError {
   return notFound(`secret ${JSON.stringify(name)} of app ${JSON.stringify(app)}`, 'name');
 }
 
+// Schedule names appear in `when: { cron: [...] }`, DRONE_CRON and URLs: keep them plain.
+const SCHEDULE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
+
+export function checkScheduleName(name: string): string {
+  if (!SCHEDULE_NAME.test(name)) {
+    throw new SlipwayError('invalid_input', `invalid schedule name ${JSON.stringify(name)}`, {
+      field: 'name',
+      hint: 'use letters, digits, ".", "_" and "-", starting with a letter or digit, at most 63 characters (e.g. nightly)',
+    });
+  }
+  return name;
+}
+
+export function scheduleNotFound(app: string, name: string): SlipwayError {
+  return new SlipwayError('not_found', `schedule ${JSON.stringify(name)} of app ${JSON.stringify(app)} not found`, {
+    field: 'name',
+    hint: `list the app's schedules with \`slipway cron list ${app}\``,
+  });
+}
+
 /** A step list names each (pipeline, step) once: they are how updateRunStep and the logs find a step. */
 export function checkUniqueSteps(steps: readonly { readonly pipeline: string; readonly name: string }[]): void {
   const seen = new Set<string>();

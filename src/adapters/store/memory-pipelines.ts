@@ -141,6 +141,7 @@ export function createMemoryPipelines({ now, hasRun, hasApp }: MemoryPipelineDep
         workspace: null,
         plan: null,
         cancelRequested: false,
+        cronName: run.cronName ?? null,
       });
     },
     deleteApp(name) {

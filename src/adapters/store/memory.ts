@@ -4,6 +4,7 @@ import type { App, Release, Run, RunError } from '../../core/types.js';
 import type { AuditEvent, RunPatch, Store, TokenRecord } from '../../core/ports/store.js';
 import { appExists, checkLimit, notFound, tokenExists, toJsonText } from './checks.js';
 import { createMemoryPipelines } from './memory-pipelines.js';
+import { createMemorySchedules } from './memory-schedules.js';
 import type { StoreOptions } from './sqlite.js';
 
 /** What SQLite would hand back after storing `value` as JSON text. */
@@ -25,6 +26,7 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
   const events: AuditEvent[] = [];
   const copy = <T>(value: T): T => structuredClone(value);
   const pipelines = createMemoryPipelines({ now, hasRun: (id) => runs.some((r) => r.id === id), hasApp: (name) => apps.has(name) });
+  const schedules = createMemorySchedules({ now, hasRun: (id) => runs.some((r) => r.id === id), hasApp: (name) => apps.has(name) });
 
   const findRun = (id: number): { i: number; run: Run } => {
     const i = runs.findIndex((r) => r.id === id);
@@ -63,6 +65,7 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
     async deleteApp(name) {
       apps.delete(name);
       pipelines.deleteApp(name);
+      schedules.deleteApp(name);
     },
 
     async createToken(name, hash) {
@@ -211,6 +214,7 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
     },
 
     ...pipelines.methods,
+    ...schedules.methods,
 
     async close() {},
   };

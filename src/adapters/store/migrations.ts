@@ -152,6 +152,27 @@ const MIGRATIONS: readonly NamedMigration[] = [
       await db.schema.createIndex('step_logs_step_seq').on('step_logs').columns(['step_id', 'seq']).execute();
     },
   },
+  {
+    name: '0003_schedules',
+    async up(db) {
+      // Existing runs were not started by a schedule.
+      await db.schema.alterTable('runs').addColumn('cron_name', 'text').execute();
+
+      // Like secrets, schedules go with their app.
+      await db.schema
+        .createTable('schedules')
+        .addColumn('app', 'text', (c) => c.notNull().references('apps.name').onDelete('cascade'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('expr', 'text', (c) => c.notNull())
+        .addColumn('branch', 'text', (c) => c.notNull())
+        .addColumn('next_at', 'text', (c) => c.notNull())
+        .addColumn('last_run_id', 'integer', (c) => c.references('runs.id'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('schedules_pk', ['app', 'name'])
+        .execute();
+      await db.schema.createIndex('schedules_next_at').on('schedules').column('next_at').execute();
+    },
+  },
 ];
 
 const provider: MigrationProvider = {

@@ -39,7 +39,7 @@ describe('sqlite store, pipeline tables', () => {
     const store = await openSqliteStore(file);
     try {
       const applied = raw(file, (db) => db.prepare('SELECT name FROM kysely_migration ORDER BY name').all());
-      assert.deepEqual(applied, [{ name: '0001_initial' }, { name: '0002_pipelines' }]);
+      assert.deepEqual(applied, [{ name: '0001_initial' }, { name: '0002_pipelines' }, { name: '0003_schedules' }]);
 
       assert.equal((await store.getApp('web'))?.replicas, 2);
       const [rollback, push] = await store.listRuns('web', 10);
@@ -49,12 +49,15 @@ describe('sqlite store, pipeline tables', () => {
       assert.equal((await store.liveRelease('web'))?.number, 1);
       assert.equal(await store.getSetting('registry'), 'registry.local');
       assert.deepEqual((await store.listEvents(5)).map((e) => e.data), [{ release: 1 }]);
-      const plain = { params: {}, restartOf: null, workspace: null, plan: null, cancelRequested: false };
+      const plain = { params: {}, restartOf: null, workspace: null, plan: null, cancelRequested: false, cronName: null };
       assert.deepEqual(await store.getRunDetails(1), { event: 'push', ...plain });
       assert.deepEqual(await store.getRunDetails(2), { event: 'rollback', ...plain });
 
       // The new parts work on the upgraded file, and numbering continues.
       await store.setSecret('web', 'TOKEN', sealed);
+      await store.upsertSchedule({ app: 'web', name: 'nightly', expr: '@daily', branch: 'main', nextAt: '2030-01-01T00:00:00.000Z' });
+      await store.markScheduleFired('web', 'nightly', 1, '2030-01-02T00:00:00.000Z');
+      assert.equal((await store.listSchedules('web'))[0]?.lastRunId, 1);
       await assert.rejects(store.createRun({ ...newRun('web'), restartOf: 9999 }), slipwayError('not_found', 'restartOf'));
       const restart = await store.createRun({ ...newRun('web'), restartOf: 1 });
       assert.equal(restart.id, 3);

@@ -36,6 +36,7 @@ export function sqliteRuns({ db, now }: SqliteContext): Runs {
           workspace: null,
           plan: null,
           cancel_requested: 0,
+          cron_name: run.cronName ?? null,
         })
         .returningAll();
       try {

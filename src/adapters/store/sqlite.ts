@@ -13,6 +13,7 @@ import { sqliteRecords } from './sqlite-records.js';
 import { sqliteReleases } from './sqlite-releases.js';
 import { sqliteRunDetails } from './sqlite-run-details.js';
 import { sqliteRuns } from './sqlite-runs.js';
+import { sqliteSchedules } from './sqlite-schedules.js';
 import { sqliteSecrets } from './sqlite-secrets.js';
 import { sqliteSteps } from './sqlite-steps.js';
 import type { Database } from './tables.js';
@@ -59,6 +60,7 @@ export async function openSqliteStore(file: string, options: StoreOptions = {}):
     ...sqliteRunDetails(ctx),
     ...sqliteSteps(ctx),
     ...sqliteSecrets(ctx),
+    ...sqliteSchedules(ctx),
     async close() {
       if (closed) return;
       closed = true;

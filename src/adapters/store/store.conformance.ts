@@ -5,6 +5,7 @@ import type { OpenStore } from './conformance-kit.js';
 import { pipelineConformance } from './conformance-pipelines.js';
 import { releaseConformance } from './conformance-releases.js';
 import { runConformance } from './conformance-runs.js';
+import { scheduleConformance } from './conformance-schedules.js';
 import { secretConformance } from './conformance-secrets.js';
 
 export type { OpenedStore, OpenStore } from './conformance-kit.js';
@@ -16,4 +17,5 @@ export function storeConformance(open: OpenStore): void {
   releaseConformance(open);
   pipelineConformance(open);
   secretConformance(open);
+  scheduleConformance(open);
 }

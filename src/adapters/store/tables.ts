@@ -44,6 +44,8 @@ export interface RunsTable {
   plan: string | null;
   /** 0 or 1. */
   cancel_requested: number;
+  // Added by 0003_schedules.
+  cron_name: string | null;
 }
 
 export interface RunLogsTable {
@@ -110,6 +112,17 @@ export interface StepLogsTable {
   text: string;
 }
 
+export interface SchedulesTable {
+  app: string;
+  name: string;
+  expr: string;
+  branch: string;
+  /** ISO timestamp; compared as text (every timestamp the store writes has the same toISOString form). */
+  next_at: string;
+  last_run_id: number | null;
+  created_at: string;
+}
+
 export interface Database {
   apps: AppsTable;
   tokens: TokensTable;
@@ -121,4 +134,5 @@ export interface Database {
   secrets: SecretsTable;
   run_steps: RunStepsTable;
   step_logs: StepLogsTable;
+  schedules: SchedulesTable;
 }

@@ -9,6 +9,7 @@ import { appServiceName } from '../../core/naming.js';
 import { readableFromWeb } from '../../trigger/sources.js';
 import type { Apps } from '../apps.js';
 import { followRunLog } from '../log-follow.js';
+import { jsonBody } from './body.js';
 
 export interface RouteDeps {
   readonly apps: Apps;
@@ -67,16 +68,6 @@ async function runById(store: Store, id: string) {
   const run = /^[0-9]+$/.test(id) ? await store.getRun(Number(id)) : null;
   if (!run) throw new SlipwayError('not_found', `no run ${id}`, { hint: 'list runs with `slipway runs <app>`' });
   return run;
-}
-
-async function jsonBody(req: Request): Promise<unknown> {
-  const text = await req.text();
-  if (text.trim() === '') return {};
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new SlipwayError('invalid_input', 'the request body is not valid JSON', { hint: 'send a JSON object, e.g. {"name":"hello","domain":"hello.example.com"}' });
-  }
 }
 
 function iterableToStream(lines: AsyncIterable<string>, abort: AbortController): ReadableStream<Uint8Array> {

@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import type { Store } from '../../core/ports/store.js';
 import type { Apps } from '../apps.js';
 import type { RunOps } from '../runs.js';
+import { jsonBody } from './body.js';
 
 const TEXT = { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
 
@@ -19,13 +20,13 @@ export function runRoutes(d: { readonly runs: RunOps; readonly apps: Apps; reado
     const run = await d.runs.get(c.req.param('id'));
     return new Response(await d.store.readStepLog(run.id, c.req.param('pipeline'), c.req.param('step')), { headers: TEXT });
   });
-  r.post('/apps/:app/runs', async (c) => c.json({ run: await d.runs.manual(c.req.param('app'), await c.req.json().catch(() => ({}))) }, 202));
+  r.post('/apps/:app/runs', async (c) => c.json({ run: await d.runs.manual(c.req.param('app'), await jsonBody(c.req.raw)) }, 202));
   r.get('/apps/:app/secrets', async (c) => {
     const app = await d.apps.get(c.req.param('app'));
     return c.json({ secrets: await d.store.listSecretNames(app.name) });
   });
   r.put('/apps/:app/secrets', async (c) => {
-    await d.runs.setSecret(c.req.param('app'), await c.req.json().catch(() => ({})));
+    await d.runs.setSecret(c.req.param('app'), await jsonBody(c.req.raw));
     return c.body(null, 204);
   });
   r.delete('/apps/:app/secrets/:name', async (c) => {

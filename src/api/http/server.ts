@@ -10,9 +10,11 @@ import { appRoutes, type RouteDeps } from './app-routes.js';
 import { errorResponse } from './errors.js';
 import { runRoutes } from './run-routes.js';
 import type { RunOps } from '../runs.js';
+import type { ScheduleOps } from '../schedules.js';
+import { scheduleRoutes } from './schedule-routes.js';
 import { gitRoutes, type GitDeps } from './git-routes.js';
 
-export function httpApp(d: RouteDeps & GitDeps & { readonly store: Store; readonly version: string; readonly runs: RunOps }): Hono {
+export function httpApp(d: RouteDeps & GitDeps & { readonly store: Store; readonly version: string; readonly runs: RunOps; readonly schedules: ScheduleOps }): Hono {
   const app = new Hono();
   app.onError((err, c) => errorResponse(err, c));
   app.notFound((c) => errorResponse(new SlipwayError('not_found', `no route ${c.req.method} ${c.req.path}`), c));
@@ -23,6 +25,7 @@ export function httpApp(d: RouteDeps & GitDeps & { readonly store: Store; readon
   });
   app.route('/api', appRoutes(d));
   app.route('/api', runRoutes(d));
+  app.route('/api', scheduleRoutes(d));
   app.route('/', gitRoutes(d));
   app.route('/', webRoutes());
   return app;

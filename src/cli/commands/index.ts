@@ -2,6 +2,7 @@
 
 import type { Command } from '../command.js';
 import { appsCommand } from './apps/index.js';
+import { cronCommand } from './cron/index.js';
 import { deployCommand } from './deploy.js';
 import { execCommand } from './exec.js';
 import { lintCommand } from './lint.js';
@@ -25,6 +26,7 @@ export const commands: readonly Command[] = [
   logsCommand,
   runsCommand,
   secretsCommand,
+  cronCommand,
   releasesCommand,
   rollbackCommand,
 ];

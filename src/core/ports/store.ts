@@ -9,6 +9,8 @@
 //   but removes the app's secrets), deleteSecret, and saveRunSteps (which replaces a run's steps and their logs).
 // - Secrets are stored only sealed: the caller encrypts before setSecret and decrypts after getSealedSecrets;
 //   the store refuses a value that does not carry a sealed format's version prefix (`v1:` …).
+// - Schedules belong to their app (deleteApp removes them, like secrets). The store keeps each schedule's cron
+//   expression as text and never parses it: callers validate it and compute nextAt (trigger/cron-expr.ts).
 // - A run's steps are written once by saveRunSteps when the run starts (the plan's order is their position),
 //   then updateRunStep changes one step at a time; steps of one pipeline may be updated concurrently.
 // - appendStepLog, like appendRunLog, keeps the call order of appends issued without waiting.
@@ -43,6 +45,8 @@ export interface NewRun {
   readonly params?: Readonly<Record<string, string>>;
   /** The failed run this one restarts from its failed step; not_found if there is no such run. */
   readonly restartOf?: number | null;
+  /** The schedule that started a cron run (DRONE_CRON, `when: { cron: [...] }`). */
+  readonly cronName?: string | null;
 }
 
 export interface RunPatch {
@@ -66,6 +70,8 @@ export interface RunDetails {
    *  exactly it; the run stage parses it. */
   readonly plan: unknown;
   readonly cancelRequested: boolean;
+  /** The schedule's name for cron runs; null otherwise. */
+  readonly cronName: string | null;
 }
 
 export interface RunDetailsPatch {
@@ -118,6 +124,23 @@ export interface NewRelease {
   /** The spec without releaseNumber: the store fills it in with the number it assigns. */
   readonly spec: Omit<ServiceSpecInput, 'releaseNumber'>;
   readonly rollbackOf: number | null;
+}
+
+export interface NewSchedule {
+  readonly app: string;
+  /** ^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$, unique within the app; else invalid_input. */
+  readonly name: string;
+  /** A cron expression (validated by the caller). */
+  readonly expr: string;
+  readonly branch: string;
+  /** ISO timestamp of the next time the schedule is due. */
+  readonly nextAt: string;
+}
+
+export interface Schedule extends NewSchedule {
+  /** The last run the schedule queued; null before the first. */
+  readonly lastRunId: number | null;
+  readonly createdAt: string;
 }
 
 export interface TokenRecord {
@@ -173,6 +196,15 @@ export interface Store {
   listSecretNames(app: string): Promise<SecretName[]>; // by name; values never leave through here
   getSealedSecrets(app: string): Promise<Record<string, string>>; // name → sealed value
   deleteSecret(app: string, name: string): Promise<void>; // not_found if missing
+
+  // Schedules are named by (app, name).
+  upsertSchedule(schedule: NewSchedule): Promise<Schedule>; // insert, or replace expr/branch/nextAt keeping createdAt and lastRunId; not_found app
+  listSchedules(app: string): Promise<Schedule[]>; // by name
+  deleteSchedule(app: string, name: string): Promise<void>; // not_found if missing
+  dueSchedules(now: string): Promise<Schedule[]>; // nextAt <= now (ISO), soonest first, then app and name
+  /** Records a firing: nextAt replaced; lastRunId set when runId is not null (null: nothing was queued).
+   *  not_found (field name) if there is no such schedule, (field runId) if there is no such run. */
+  markScheduleFired(app: string, name: string, runId: number | null, nextAt: string): Promise<Schedule>;
 
   createRelease(release: NewRelease): Promise<Release>; // status deploying
   getRelease(app: string, number: number): Promise<Release | null>;
