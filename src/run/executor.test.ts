@@ -67,7 +67,8 @@ describe('run executor', () => {
     let routeSyncs = 0;
     const ctx: RunContext = {
       store, bus, engine, registry: fakeRegistry(engine), sources: new RunSources(repos, join(root, 'uploads')),
-      instance: 'slipway', rolloutTimeoutMs: 2_000, httpsPort: 8443,
+      // Generous: no test here waits for the deadline, and a loaded CI machine must not turn a success into a timeout.
+      instance: 'slipway', rolloutTimeoutMs: 30_000, httpsPort: 8443,
       syncRoutes: async () => void routeSyncs++,
       backend: new FakeStepBackend(), cancellations: new Cancellations(), sealer: createSealer(randomBytes(32), 'test.key'),
     };
