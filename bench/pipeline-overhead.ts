@@ -1,5 +1,6 @@
-// Benchmark: what Slipway's pipeline machinery adds per step. Prints figures as ratios against a baseline measured
-// in the same run; asserts no times.
+// Benchmark: what Slipway's pipeline machinery adds per step, against bare `docker run` measured in the same run.
+//
+// Prints figures as ratios against that baseline; asserts no times.
 //
 //   1. Per-step overhead: a pushed .slipway.yml of 10 sequential busybox steps running `true` (no build, push or
 //      deploy), timed from the steps' startedAt/finishedAt in the API, against 10 sequential bare
@@ -15,18 +16,20 @@
 // Bounded (hard stop after 7 minutes, then cleanup); removes everything it creates, also when it fails or is
 // interrupted.
 
-import { access, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { unlink, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Dockerode from 'dockerode';
 import { DockerStepBackend } from '../src/adapters/docker/step-backend.js';
-import { api, waitForRunEnd } from '../test/e2e/support/api.js';
-import { commitAll, gitInit, gitPush, remoteUrl, sampleSource } from '../test/e2e/support/app-source.js';
+import { waitForRunEnd } from '../test/e2e/support/api.js';
+import { commitAll, gitInit, sampleSource } from '../test/e2e/support/app-source.js';
 import { startTestSlipway, type TestSlipway } from '../test/e2e/support/slipway-process.js';
-import { DockerCli } from './support/docker-cli.js';
+import { createApp, pushApp } from './support/app.js';
+import { destroySlipway, dockerNames, leftovers, Problems, removeDirs } from './support/cleanup.js';
+import { privateDockerCli, type DockerCli } from './support/docker-cli.js';
+import { checkpoint, log, runLifecycle, within, type Summary } from './support/lifecycle.js';
 import { compileYaml, measurePlanOverhead, stepsPipelineYaml, timePlanRun, type PlanOverhead, type TimedRun } from './support/plan-overhead.js';
-import { findPebblePids } from './support/proc.js';
 import { queuedRunId, runTimeline, timelineFigures, type RunTimeline, type TimelineFigures } from './support/run-timeline.js';
 import { delta, mean, median, ms, present, ratio, seconds } from './support/stats.js';
 import { objectsNamed, removeObjectsNamed } from './support/step-objects.js';
@@ -92,23 +95,6 @@ const made = {
 // ---------------------------------------------------------------------------------------------------------------
 // Small helpers
 
-/** Set on interrupt or time limit: no new step starts (so nothing is created after cleanup began). */
-let stopReason: string | null = null;
-
-function checkpoint(): void {
-  if (stopReason !== null) throw new Error(`stopped before the next step: ${stopReason}`);
-}
-
-const log = (line: string) => console.log(`bench: ${line}`);
-
-function within<T>(limitMs: number, what: string, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${limitMs / 1000} s`)), limitMs);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 /** Names the benchmark's pipeline (and so its run networks, workspace volumes and step containers) after the instance. */
 const stepsMark = (instance: string) => `${instance}-steps`;
 const bareMark = (instance: string) => `${instance}-bare-`;
@@ -133,16 +119,12 @@ async function startSlipway(fig: Figures): Promise<{ slipway: TestSlipway; cli: 
   const slipway = await startTestSlipway();
   made.slipway = slipway;
   fig.instance = slipway.instance;
-  const configDir = await mkdtemp(join(tmpdir(), 'slipway-bench-docker-'));
-  made.dirs.push(configDir);
-  const cli = new DockerCli(configDir);
+  const cli = await privateDockerCli(made.dirs);
   made.cli = cli;
-  fig.engine = (await cli.run(['version', '--format', '{{.Server.Version}}'])).trim();
+  fig.engine = await cli.engineVersion();
   // Nothing can be pulled here: both sides use the local busybox image.
   await cli.run(['image', 'inspect', '--format', '{{.Id}}', IMAGE]);
-  checkpoint();
-  const res = await api(slipway, 'POST', '/api/apps', { name: APP, domain: DOMAIN });
-  if (res.status !== 201) throw new Error(`creating the app failed: HTTP ${res.status} ${JSON.stringify(res.json)}`);
+  await createApp(slipway, APP, DOMAIN);
   return { slipway, cli };
 }
 
@@ -161,7 +143,7 @@ async function pushAndRead(slipway: TestSlipway, dir: string, message: string): 
   await commitAll(dir, message);
   const pushStartedAt = Date.now();
   const start = performance.now();
-  const push = await within(PUSH_LIMIT_MS, 'git push', gitPush(dir, remoteUrl(slipway.url, APP, slipway.token)));
+  const push = await pushApp(slipway, APP, dir, PUSH_LIMIT_MS);
   const pushMs = performance.now() - start;
   if (push.code !== 0) throw new Error(`git push failed (exit ${push.code}):\n${push.output.slice(-3000)}`);
   const runId = queuedRunId(push.output);
@@ -247,7 +229,7 @@ async function defaultPipelinePush(slipway: TestSlipway, dir: string, fig: Figur
   await commitAll(dir, 'default pipeline');
   const pushStartedAt = Date.now();
   const start = performance.now();
-  const push = await within(PUSH_LIMIT_MS + 60_000, 'git push (default pipeline)', gitPush(dir, remoteUrl(slipway.url, APP, slipway.token)));
+  const push = await pushApp(slipway, APP, dir, PUSH_LIMIT_MS + 60_000, 'git push (default pipeline)');
   const pushMs = performance.now() - start;
   const runId = queuedRunId(push.output);
   const end = await waitForRunEnd(slipway, runId, 60_000);
@@ -276,65 +258,41 @@ async function runBenchmark(fig: Figures): Promise<void> {
 // ---------------------------------------------------------------------------------------------------------------
 // Cleanup
 
-let cleaning: Promise<void> | null = null;
-function cleanup(fig: Figures): Promise<void> {
-  cleaning ??= removeEverything(fig);
-  return cleaning;
-}
-
-async function removeEverything(fig: Figures): Promise<void> {
-  const problems: string[] = [];
-  const attempt = async (what: string, fn: () => Promise<unknown>) => {
-    try {
-      await fn();
-    } catch (err) {
-      problems.push(`${what}: ${(err as Error).message}`);
-    }
-  };
+async function cleanup(fig: Figures): Promise<void> {
+  const problems = new Problems();
   const slipway = made.slipway;
   const cli = made.cli;
   if (slipway) {
-    await attempt('destroying the Slipway instance', () => slipway.destroy());
-    for (const pid of await findPebblePids(slipway.dataDir)) {
-      await attempt(`ending orphaned Pebble ${pid}`, async () => process.kill(pid, 'SIGTERM'));
-    }
+    await destroySlipway(slipway, problems);
     // Step containers, run networks and workspace volumes of a run cut off by the time limit or an interrupt, and
     // baseline containers: found by the instance-named pipeline / container names, whatever prefix Slipway uses.
     if (cli) {
       for (const mark of [stepsMark(slipway.instance), bareMark(slipway.instance)]) {
-        problems.push(...(await removeObjectsNamed(cli, mark).catch((err: Error) => [`sweeping ${mark}*: ${err.message}`])));
+        problems.list.push(...(await removeObjectsNamed(cli, mark).catch((err: Error) => [`sweeping ${mark}*: ${err.message}`])));
       }
     }
   }
-  for (const dir of made.dirs) await attempt(`removing ${dir}`, () => rm(dir, { recursive: true, force: true }));
-  if (cli && slipway) problems.push(...(await leftovers(cli, slipway)));
-  fig.cleanup = problems.length === 0 ? ['nothing left behind (services, containers, networks, volumes, images, folders, processes)'] : problems;
+  await removeDirs(made.dirs, problems);
+  if (cli && slipway) problems.list.push(...(await leftovers(cli, slipway, made.dirs, await leftObjects(cli, slipway))));
+  fig.cleanup = problems.report('nothing left behind (services, containers, networks, volumes, images, folders, processes)');
 }
 
-/** What is still there after cleanup: anything named for the instance, images of its registry, folders. */
-async function leftovers(cli: DockerCli, slipway: TestSlipway): Promise<string[]> {
-  const names = async (args: string[]) => (await cli.run(args).catch(() => '')).split('\n').filter((n) => n !== '');
+/** What leftovers() looks for besides services, processes and folders: anything named for the instance, images of its registry. */
+async function leftObjects(cli: DockerCli, slipway: TestSlipway): Promise<string[]> {
   const registry = `127.0.0.1:${slipway.env.SLIPWAY_REGISTRY_PORT}/`;
   const named = await objectsNamed(cli, slipway.instance).catch(() => ({ containers: [], networks: [], volumes: [] }));
-  const left = [
-    ...(await names(['service', 'ls', '--format', '{{.Name}}'])).filter((n) => n.startsWith(`${slipway.instance}-`)).map((n) => `service ${n}`),
+  return [
     ...named.containers.map((n) => `container ${n}`),
     ...named.networks.map((n) => `network ${n}`),
     ...named.volumes.map((n) => `volume ${n}`),
-    ...(await names(['images', '--format', '{{.Repository}}:{{.Tag}}'])).filter((n) => n.startsWith(registry)).map((n) => `image ${n}`),
-    ...(await findPebblePids(slipway.dataDir)).map((pid) => `pebble process ${pid}`),
+    ...(await dockerNames(cli, ['images', '--format', '{{.Repository}}:{{.Tag}}'])).filter((n) => n.startsWith(registry)).map((n) => `image ${n}`),
   ];
-  for (const dir of [...made.dirs, slipway.dataDir]) {
-    if (await access(dir).then(() => true, () => false)) left.push(`folder ${dir}`);
-  }
-  return left.map((l) => `left behind: ${l}`);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Summary
 
-function printSummary(fig: Figures): void {
-  const line = '─'.repeat(110);
+function summary(fig: Figures): Summary {
   const med = (values: ReadonlyArray<number | undefined>) => median(present(values));
   const sl = fig.slipway.map((r) => r.figures);
   const slStep = med(sl.map((f) => f.meanStepMs));
@@ -351,12 +309,11 @@ function printSummary(fig: Figures): void {
   const ip = fig.inProcess;
   const d = fig.defaultPush;
   const w = fig.warmup;
-  const out = [
-    '',
-    line,
+  const title = [
     `Slipway pipeline-overhead benchmark — instance ${fig.instance ?? 'n/a'}, ${cpus().length} CPUs, Docker Engine ${fig.engine ?? 'n/a'}`,
     `${STEPS} sequential steps \`${IMAGE}\` running \`${COMMAND}\`; ${fig.slipway.length}/${REPS} Slipway, ${fig.bare.length}/${REPS} baseline, ${fig.direct.length}/${REPS} direct repetitions (order: ${fig.order.join('; ') || 'n/a'}); medians over repetitions`,
-    line,
+  ];
+  const figures = [
     '1. per-step overhead: Slipway pipeline (API startedAt→finishedAt) vs bare `docker run --rm` (docker CLI)',
     `   per step:   slipway ${ms(slStep)}   bare ${ms(bareStep)}   ratio ${ratio(slStep, bareStep)}   (${delta(slStep, bareStep)} per step)`,
     `   total:      slipway ${seconds(slSpan)} (first step start → last step end)   bare ${seconds(bareTotal)} (${STEPS} runs back to back)   ratio ${ratio(slSpan, bareTotal)}`,
@@ -383,53 +340,16 @@ function printSummary(fig: Figures): void {
     ip && slStep !== undefined && bareStep !== undefined && slStep > bareStep
       ? `   i.e. the runner's own work is ${((ip.perStepMs / Math.max(slStep - bareStep, Number.EPSILON)) * 100).toFixed(2)}% of Slipway's per-step overhead over bare docker run (the rest: the container path and, per the split above, the server's store/log work)`
       : '',
-    line,
+  ];
+  const explanations = [
     'Slipway step time: the StepRecorder stamps "running" before the container is created and the final state after wait + output drain',
     '(create with workspace volume + run network, attach, start, wait; containers are removed together at teardown, after the last step).',
     'Bare time: one `docker run --rm` process each (CLI start, create, attach, start, wait, remove).',
-    ...fig.notes.map((n) => `note: ${n}`),
-    ...fig.cleanup.map((c) => `cleanup: ${c}`),
-    line,
   ];
-  console.log(out.filter((l) => l !== '').join('\n'));
+  return { width: 110, title, figures, explanations };
 }
 
-async function main(): Promise<number> {
-  const fig: Figures = { slipway: [], bare: [], direct: [], order: [], notes: [], cleanup: [] };
-  let code = 0;
-  const stop = (reason: string, exitCode: number) => {
-    if (stopReason !== null) return;
-    stopReason = reason;
-    code = exitCode;
-    console.error(`\nbench: ${reason}; stopping after the current step, then cleaning up`);
-    // A step that hangs must not keep the benchmark's objects alive: clean up anyway after a grace period.
-    setTimeout(() => {
-      console.error(`bench: the current step did not end within ${ABORT_GRACE_MS / 1000} s; cleaning up now`);
-      void cleanup(fig).finally(() => {
-        printSummary(fig);
-        process.exit(exitCode);
-      });
-    }, ABORT_GRACE_MS).unref();
-  };
-  const limit = setTimeout(() => stop(`over the ${HARD_LIMIT_MS / 60_000}-minute limit`, 1), HARD_LIMIT_MS);
-  process.once('SIGINT', () => stop('interrupted', 130));
-  process.once('SIGTERM', () => stop('terminated', 143));
-  const started = performance.now();
-  try {
-    await runBenchmark(fig);
-  } catch (err) {
-    code ||= 1;
-    console.error(`bench: failed: ${(err as Error).stack ?? String(err)}`);
-    if (made.slipway && stopReason === null) console.error(`bench: Slipway's output (last 3000 chars):\n${made.slipway.output().slice(-3000)}`);
-  } finally {
-    clearTimeout(limit);
-    log('cleaning up…');
-    await cleanup(fig);
-  }
-  fig.notes.push(`whole benchmark took ${seconds(performance.now() - started)}`);
-  printSummary(fig);
-  return code;
-}
-
-// Exit explicitly: a step abandoned after an interrupt may still hold handles open.
-process.exit(await main());
+const fig: Figures = { slipway: [], bare: [], direct: [], order: [], notes: [], cleanup: [] };
+const started = performance.now();
+const tookNote = (f: Figures) => f.notes.push(`whole benchmark took ${seconds(performance.now() - started)}`);
+await runLifecycle(fig, { hardLimitMs: HARD_LIMIT_MS, abortGraceMs: ABORT_GRACE_MS, run: runBenchmark, cleanup, summary, slipway: () => made.slipway, afterCleanup: tookNote });

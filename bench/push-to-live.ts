@@ -1,21 +1,25 @@
-// Benchmark: push-to-live through Slipway vs the same work by hand with the raw docker CLI, zero-downtime under
-// load vs a plain `docker service update`, and Slipway's own start time and memory. Prints figures, asserts none.
+// Benchmark: push-to-live via Slipway vs the raw docker CLI, zero downtime under load, Slipway's start time and memory.
+//
+// Push-to-live is timed against the same work done with the docker CLI, zero-downtime under load against a plain
+// `docker service update`; Slipway's own start time and memory are measured too. Prints figures, asserts none.
 //
 //   cd /work/main && node --import tsx bench/push-to-live.ts
 //
-// Bounded (hard stop after 12 minutes); removes everything it creates, also when it fails or is interrupted.
+// Bounded (hard stop after 9 minutes); removes everything it creates, also when it fails or is interrupted.
 
-import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { api } from '../test/e2e/support/api.js';
-import { commitAll, gitInit, gitPush, remoteUrl } from '../test/e2e/support/app-source.js';
+import { commitAll, gitInit } from '../test/e2e/support/app-source.js';
 import { appClient, waitForBody, type AppClient } from '../test/e2e/support/https-client.js';
 import { startTestSlipway, type TestSlipway } from '../test/e2e/support/slipway-process.js';
-import { DockerCli, slipwayLikeServiceArgs } from './support/docker-cli.js';
+import { createApp, pushApp } from './support/app.js';
+import { destroySlipway, dockerNames, leftovers, Problems, removeDirs } from './support/cleanup.js';
+import { privateDockerCli, slipwayLikeServiceArgs, type DockerCli } from './support/docker-cli.js';
 import { httpLoad, waitForHttp, type LoadResult } from './support/http-load.js';
+import { checkpoint, log, runLifecycle, type Summary } from './support/lifecycle.js';
 import { findPebblePids, findSlipwayPid, rssMiB } from './support/proc.js';
 import { editGreeting, uniqueSource } from './support/sources.js';
 
@@ -73,14 +77,6 @@ const made = {
 // ---------------------------------------------------------------------------------------------------------------
 // Small helpers
 
-/** Set on interrupt or time limit: no new step starts (so nothing is created after cleanup began). */
-let stopReason: string | null = null;
-
-function checkpoint(): void {
-  if (stopReason !== null) throw new Error(`stopped before the next step: ${stopReason}`);
-}
-
-const log = (line: string) => console.log(`bench: ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const seconds = (ms: number | undefined) => (ms === undefined ? 'n/a' : `${(ms / 1000).toFixed(1)} s`);
 const mib = (v: number | undefined) => (v === undefined ? 'n/a' : `${v.toFixed(0)} MiB`);
@@ -91,14 +87,6 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const start = performance.now();
   const value = await fn();
   return [value, performance.now() - start];
-}
-
-function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function freePort(): Promise<number> {
@@ -160,12 +148,10 @@ async function slipwayRss(slipway: TestSlipway, fig: Figures): Promise<number | 
 // 2. Push-to-live: Slipway vs the raw docker CLI
 
 async function prepareRawSide(slipway: TestSlipway, fig: Figures): Promise<DockerCli> {
-  const configDir = await mkdtemp(join(tmpdir(), 'slipway-bench-docker-'));
-  made.dirs.push(configDir);
-  const cli = new DockerCli(configDir);
+  const cli = await privateDockerCli(made.dirs);
   made.cli = cli;
   made.registry = `127.0.0.1:${slipway.env.SLIPWAY_REGISTRY_PORT}`;
-  fig.engine = (await cli.run(['version', '--format', '{{.Server.Version}}'])).trim();
+  fig.engine = await cli.engineVersion();
   const { username, password } = await registryCredentials(slipway.dataDir);
   await cli.login(made.registry, username, password);
   // The first push into an empty registry uploads node:20-slim's layers; later pushes mount them. Pushing the base
@@ -179,15 +165,9 @@ async function prepareRawSide(slipway: TestSlipway, fig: Figures): Promise<Docke
   return cli;
 }
 
-async function createApp(slipway: TestSlipway): Promise<void> {
-  checkpoint();
-  const res = await api(slipway, 'POST', '/api/apps', { name: APP, domain: DOMAIN });
-  if (res.status !== 201) throw new Error(`creating the app failed: HTTP ${res.status} ${JSON.stringify(res.json)}`);
-}
-
 /** git push to the app's remote: returns when the release is live. */
 async function pushToSlipway(slipway: TestSlipway, dir: string): Promise<number> {
-  const [push, ms] = await timed(() => within(180_000, 'git push', gitPush(dir, remoteUrl(slipway.url, APP, slipway.token))));
+  const [push, ms] = await timed(() => pushApp(slipway, APP, dir, 180_000));
   if (push.code !== 0 || !/is live/.test(push.output)) throw new Error(`git push did not go live (exit ${push.code}):\n${push.output.slice(-3000)}`);
   return ms;
 }
@@ -299,12 +279,12 @@ async function plainUpdateUnderLoad(cli: DockerCli, name: string, from: string, 
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The run, the cleanup and the summary
+// The run, the cleanup and the summary (runLifecycle in support/lifecycle.ts ties them together)
 
 async function runBenchmark(fig: Figures): Promise<void> {
   const slipway = await startAndMeasure(fig);
   const cli = await prepareRawSide(slipway, fig);
-  await createApp(slipway);
+  await createApp(slipway, APP, DOMAIN);
   const pushed = await pushToLive(slipway, cli, fig);
 
   log('zero-downtime: 8 keep-alive HTTPS clients through the edge during a Slipway redeploy…');
@@ -321,53 +301,28 @@ async function runBenchmark(fig: Figures): Promise<void> {
   fig.endRssMiB = await slipwayRss(slipway, fig);
 }
 
-let cleaning: Promise<void> | null = null;
-function cleanup(fig: Figures): Promise<void> {
-  cleaning ??= removeEverything(fig);
-  return cleaning;
-}
-
-async function removeEverything(fig: Figures): Promise<void> {
-  const problems: string[] = [];
-  const attempt = async (what: string, fn: () => Promise<unknown>) => {
-    try {
-      await fn();
-    } catch (err) {
-      problems.push(`${what}: ${(err as Error).message}`);
-    }
-  };
+async function cleanup(fig: Figures): Promise<void> {
+  const problems = new Problems();
   made.client?.close();
   const cli = made.cli;
   if (cli) {
-    await attempt('removing services', () => cli.removeServices(made.services));
-    problems.push(...(await cli.removeImageRefs(made.imageRefs)));
+    await problems.attempt('removing services', () => cli.removeServices(made.services));
+    problems.list.push(...(await cli.removeImageRefs(made.imageRefs)));
   }
   const slipway = made.slipway;
-  if (slipway) {
-    await attempt('destroying the Slipway instance', () => slipway.destroy());
-    for (const pid of await findPebblePids(slipway.dataDir)) {
-      await attempt(`ending orphaned Pebble ${pid}`, async () => process.kill(pid, 'SIGTERM'));
-    }
-  }
-  for (const dir of made.dirs) await attempt(`removing ${dir}`, () => rm(dir, { recursive: true, force: true }));
-  if (cli && slipway) problems.push(...(await leftovers(cli, slipway)));
-  fig.cleanup = problems.length === 0 ? ['nothing left behind (services, containers, network, images, folders, processes)'] : problems;
+  if (slipway) await destroySlipway(slipway, problems);
+  await removeDirs(made.dirs, problems);
+  if (cli && slipway) problems.list.push(...(await leftovers(cli, slipway, made.dirs, await leftObjects(cli, slipway))));
+  fig.cleanup = problems.report('nothing left behind (services, containers, network, images, folders, processes)');
 }
 
-/** What is still there after cleanup: anything named for the instance, images of its registry, folders. */
-async function leftovers(cli: DockerCli, slipway: TestSlipway): Promise<string[]> {
-  const names = async (args: string[]) => (await cli.run(args).catch(() => '')).split('\n').filter((n) => n !== '');
-  const left = [
-    ...(await names(['service', 'ls', '--format', '{{.Name}}'])).filter((n) => n.startsWith(`${slipway.instance}-`)).map((n) => `service ${n}`),
-    ...(await names(['ps', '-a', '--format', '{{.Names}}'])).filter((n) => n.includes(slipway.instance)).map((n) => `container ${n}`),
-    ...(await names(['network', 'ls', '--format', '{{.Name}}'])).filter((n) => n === slipway.instance).map((n) => `network ${n}`),
-    ...(await names(['images', '--digests', '--format', '{{.Repository}}:{{.Tag}}@{{.Digest}}'])).filter((n) => n.startsWith(`${made.registry}/`)).map((n) => `image ${n}`),
-    ...(await findPebblePids(slipway.dataDir)).map((pid) => `pebble process ${pid}`),
+/** What leftovers() looks for besides services, processes and folders: anything named for the instance, images of its registry. */
+async function leftObjects(cli: DockerCli, slipway: TestSlipway): Promise<string[]> {
+  return [
+    ...(await dockerNames(cli, ['ps', '-a', '--format', '{{.Names}}'])).filter((n) => n.includes(slipway.instance)).map((n) => `container ${n}`),
+    ...(await dockerNames(cli, ['network', 'ls', '--format', '{{.Name}}'])).filter((n) => n === slipway.instance).map((n) => `network ${n}`),
+    ...(await dockerNames(cli, ['images', '--digests', '--format', '{{.Repository}}:{{.Tag}}@{{.Digest}}'])).filter((n) => n.startsWith(`${made.registry}/`)).map((n) => `image ${n}`),
   ];
-  for (const dir of [...made.dirs, slipway.dataDir]) {
-    if (await access(dir).then(() => true, () => false)) left.push(`folder ${dir}`);
-  }
-  return left.map((l) => `left behind: ${l}`);
 }
 
 function ratio(a: number | undefined, b: number | undefined): string {
@@ -385,15 +340,13 @@ function withoutVerify(c: PushCase): string {
   return `; without the CLI's 5 s verify wait ≈ ${seconds(raw)} (ratio ${ratio(c.slipwayMs, raw)})`;
 }
 
-function printSummary(fig: Figures): void {
-  const line = '─'.repeat(100);
+function summary(fig: Figures): Summary {
   const sl = fig.slipwayLoad;
   const pl = fig.plainLoad;
-  const out = [
-    '',
-    line,
+  const title = [
     `Slipway push-to-live benchmark — instance ${fig.instance ?? 'n/a'}, ${cpus().length} CPUs, Docker Engine ${fig.engine ?? 'n/a'}, classic builder on both paths`,
-    line,
+  ];
+  const figures = [
     `push-to-live cold build:      slipway ${seconds(fig.cold.slipwayMs)}, raw docker CLI ${seconds(fig.cold.rawMs)}, ratio ${ratio(fig.cold.slipwayMs, fig.cold.rawMs)}`,
     `    raw steps: ${steps(fig.cold.rawSteps)}${withoutVerify(fig.cold)}`,
     `push-to-live one-line change: slipway ${seconds(fig.change.slipwayMs)}, raw docker CLI ${seconds(fig.change.rawMs)}, ratio ${ratio(fig.change.slipwayMs, fig.change.rawMs)}`,
@@ -404,50 +357,13 @@ function printSummary(fig: Figures): void {
     pl ? `    plain:   ${LOAD_CLIENTS} keep-alive HTTP clients on the host port for ${seconds(pl.durationMs)}, update ${seconds(pl.updateMs)}; failures spread over ${seconds(pl.failureWindowMs)}` : '',
     pl && pl.errors.size > 0 ? `    plain errors: ${[...pl.errors].map(([m, n]) => `${m} ×${n}`).join('; ')}` : '',
     `slipway start: cold ${seconds(fig.coldStartMs)}, warm ${seconds(fig.warmStartMs)}; idle RSS ${mib(fig.idleRssMiB)} (after the warm start ${mib(fig.warmIdleRssMiB)}, after the deploys ${mib(fig.endRssMiB)})`,
-    line,
+  ];
+  const explanations = [
     'Slipway times: git push → release live (build, push, digest, health-gated start-first rollout, old task gone, edge routes).',
     'Raw times: docker build + push + image inspect + service create/update; the CLI waits until converged and then 5 s to verify.',
-    ...fig.notes.map((n) => `note: ${n}`),
-    ...fig.cleanup.map((c) => `cleanup: ${c}`),
-    line,
   ];
-  console.log(out.filter((l) => l !== '').join('\n'));
+  return { width: 100, title, figures, explanations };
 }
 
-async function main(): Promise<number> {
-  const fig: Figures = { cold: {}, change: {}, notes: [], cleanup: [] };
-  let code = 0;
-  const stop = (reason: string, exitCode: number) => {
-    if (stopReason !== null) return;
-    stopReason = reason;
-    code = exitCode;
-    console.error(`\nbench: ${reason}; stopping after the current step, then cleaning up`);
-    // A step that hangs must not keep the benchmark's objects alive: clean up anyway after a grace period.
-    setTimeout(() => {
-      console.error(`bench: the current step did not end within ${ABORT_GRACE_MS / 1000} s; cleaning up now`);
-      void cleanup(fig).finally(() => {
-        printSummary(fig);
-        process.exit(exitCode);
-      });
-    }, ABORT_GRACE_MS).unref();
-  };
-  const limit = setTimeout(() => stop(`over the ${HARD_LIMIT_MS / 60_000}-minute limit`, 1), HARD_LIMIT_MS);
-  process.once('SIGINT', () => stop('interrupted', 130));
-  process.once('SIGTERM', () => stop('terminated', 143));
-  try {
-    await runBenchmark(fig);
-  } catch (err) {
-    code ||= 1;
-    console.error(`bench: failed: ${(err as Error).stack ?? String(err)}`);
-    if (made.slipway && stopReason === null) console.error(`bench: Slipway's output (last 3000 chars):\n${made.slipway.output().slice(-3000)}`);
-  } finally {
-    clearTimeout(limit);
-    log('cleaning up…');
-    await cleanup(fig);
-  }
-  printSummary(fig);
-  return code;
-}
-
-// Exit explicitly: a step abandoned after an interrupt may still hold handles open.
-process.exit(await main());
+const fig: Figures = { cold: {}, change: {}, notes: [], cleanup: [] };
+await runLifecycle(fig, { hardLimitMs: HARD_LIMIT_MS, abortGraceMs: ABORT_GRACE_MS, run: runBenchmark, cleanup, summary, slipway: () => made.slipway });

@@ -1,7 +1,12 @@
-// The "by hand" side of the benchmark: the raw docker CLI, always with argv arrays (never a shell string),
-// with its own DOCKER_CONFIG folder so `docker login` never touches the user's ~/.docker.
+// The raw docker CLI, the "by hand" side of the benchmarks, run with argv arrays and a DOCKER_CONFIG of its own.
+//
+// Always argv arrays (never a shell string), and its own DOCKER_CONFIG folder so `docker login` never touches the
+// user's ~/.docker.
 
 import { execFile } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface RunOptions {
   /** Written to the CLI's stdin (e.g. a password for --password-stdin). */
@@ -25,6 +30,11 @@ export class DockerCli {
       );
       child.stdin?.end(opts.input ?? '');
     });
+  }
+
+  /** The Docker Engine's version, as the server reports it. */
+  async engineVersion(): Promise<string> {
+    return (await this.run(['version', '--format', '{{.Server.Version}}'])).trim();
   }
 
   async login(registry: string, username: string, password: string): Promise<void> {
@@ -79,6 +89,13 @@ export class DockerCli {
     }
     return problems;
   }
+}
+
+/** A DockerCli with a DOCKER_CONFIG folder of its own in the temp folder; the folder is added to `dirs` (for cleanup). */
+export async function privateDockerCli(dirs: string[]): Promise<DockerCli> {
+  const configDir = await mkdtemp(join(tmpdir(), 'slipway-bench-docker-'));
+  dirs.push(configDir);
+  return new DockerCli(configDir);
 }
 
 /**

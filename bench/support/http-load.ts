@@ -1,3 +1,5 @@
+// Keep-alive HTTP load on a local port that records when requests failed.
+//
 // Keep-alive HTTP load on 127.0.0.1:<port> (the plain Swarm service's host-mode port), like https-client.ts load()
 // but also recording when failures happened, so the outage window can be reported independently of the loop rate.
 

@@ -1,3 +1,5 @@
+// Measures the in-process cost of Slipway's step scheduler and runner alone, and times plan runs on any backend.
+//
 // The in-process cost of Slipway's step scheduler and runner alone: a compiled plan run through runPlan on the
 // FakeStepBackend (no containers; a step prints its `+ command` line and exits 0 at once), timed with
 // performance.now(). What is left is the runner's own work per step: scheduling, state recording calls, output

@@ -1,3 +1,5 @@
+// Reads a pipeline run's timeline from Slipway's API and derives the benchmark's figures from it.
+//
 // A run's timeline as Slipway's API reports it: the run's createdAt/startedAt/finishedAt (GET /api/runs/:id) and
 // each step's startedAt/finishedAt (GET /api/runs/:id/steps), as epoch milliseconds. Slipway stamps them with
 // new Date().toISOString() in its own process on this machine, so they compare directly with Date.now() here.

@@ -1,5 +1,6 @@
-// Sample-app sources for the benchmark: each one unique right after FROM, so its build shares no cached layer
-// with any other source; and a one-line edit of server.js.
+// Sample-app sources for the benchmark: unique builds and a one-line edit of server.js.
+//
+// Each source is unique right after FROM, so its build shares no cached layer with any other source.
 
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';

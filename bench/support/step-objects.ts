@@ -1,8 +1,9 @@
-// Docker objects of pipeline runs and baseline containers, found by a marker in their names: the benchmark puts
-// its instance prefix in its pipeline's name, so step containers, run networks and workspace volumes carry it
-// whatever prefix Slipway itself gives them (slipway-run-… before step objects were namespaced by instance,
-// <instance>-run-… after), and in its baseline containers' names. A run cut off by the time limit or an interrupt
-// can leave such objects behind; this sweeps them after the instance is destroyed.
+// Finds and removes the Docker objects of pipeline runs and baseline containers by a marker in their names.
+//
+// The benchmark puts its instance prefix in its pipeline's name, so step containers, run networks and workspace
+// volumes carry it whatever prefix Slipway itself gives them (slipway-run-… before step objects were namespaced by
+// instance, <instance>-run-… after), and in its baseline containers' names. A run cut off by the time limit or an
+// interrupt can leave such objects behind; this sweeps them after the instance is destroyed.
 
 import type { DockerCli } from './docker-cli.js';
 

@@ -73,7 +73,25 @@ export class RunOps {
         hint: 'only a failed pipeline run whose workspace was kept can be restarted; push again to start fresh',
       });
     }
-    return this.enqueue({ app: r.app, source: r.source, ref: r.ref, commit: r.commit, event: details.event, params: details.params, cronName: details.cronName, restartOf: r.id });
+    return this.enqueue({ app: r.app, source: r.source, ref: r.ref, commit: r.commit, event: details.event, params: details.params, cronName: details.cronName, target: details.target, restartOf: r.id });
+  }
+
+  /**
+   * Promote: the same commit as a finished run, again, as a `deploy` event to a named environment
+   * (Drone's promote, Woodpecker's deployment): `when: { event: deploy/promote, target/environment }` pick the steps.
+   */
+  async promote(id: string, body: unknown): Promise<Run> {
+    const r = await this.get(id);
+    const environment = asRecord(body).environment;
+    if (typeof environment !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(environment)) {
+      throw new SlipwayError('invalid_input', `invalid environment ${JSON.stringify(environment)}`, {
+        field: 'environment',
+        hint: 'name the environment to promote to, e.g. {"environment":"production"}',
+      });
+    }
+    if (r.source === 'rollback') throw new SlipwayError('conflict', `run ${r.id} is a rollback; promote a run that built a commit`);
+    const details = await this.d.store.getRunDetails(r.id);
+    return this.enqueue({ app: r.app, source: r.source, ref: r.ref, commit: r.commit, event: 'deploy', params: details?.params ?? {}, target: environment });
   }
 
   /** A manual run of the head of a branch (default: the app's deploy branch), with parameters. */

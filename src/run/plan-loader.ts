@@ -46,7 +46,7 @@ async function runMeta(run: Run, app: App, details: RunDetails, ctx: RunContext)
     ref,
     branch: branch ?? (run.source === 'upload' ? app.branch : null),
     tag,
-    target: null,
+    target: details.target,
     // Files changed by the pushed commit (against its first parent); null when unknown: path filters then match.
     changedFiles: git ? await changedFiles(git, `${run.commit}^`, run.commit) : null,
     cronName: details.cronName ?? null,

@@ -246,3 +246,31 @@ steps:
   assert.deepEqual(tagged.map((s) => [s.name, s.status]), [['on-tag', 'succeeded'], ['on-push', 'skipped']]);
   assert.match(await runLog(slipway, runs[0]!.id), /\[on-tag\] tagged v1\.2\.3/);
 });
+
+test('promoting a run to an environment runs the same commit as a deploy event with that target', async () => {
+  const pipeline = `
+steps:
+  - name: to-production
+    image: busybox:latest
+    commands: [echo "deploying to $DRONE_DEPLOY_TO"]
+    when:
+      event: deploy
+      environment: production
+  - name: on-push
+    image: busybox:latest
+    commands: [echo pushed]
+    when:
+      event: push
+`;
+  const { runId } = await pushWith({ '.slipway.yml': pipeline }, 'pipe-9');
+  assert.equal((await waitForRunEnd(slipway, runId)).status, 'succeeded');
+  const bad = await api<{ error: { field?: string } }>(slipway, 'POST', `/api/runs/${runId}/promote`, { environment: '' });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.json.error.field, 'environment');
+  const promoted = await api<RunBody>(slipway, 'POST', `/api/runs/${runId}/promote`, { environment: 'production' });
+  assert.equal(promoted.status, 202);
+  assert.equal((await waitForRunEnd(slipway, promoted.json.run.id)).status, 'succeeded');
+  const promotedSteps = await steps(promoted.json.run.id);
+  assert.deepEqual(promotedSteps.map((s) => [s.name, s.status]), [['to-production', 'succeeded'], ['on-push', 'skipped']]);
+  assert.match(await runLog(slipway, promoted.json.run.id), /\[to-production\] deploying to production/);
+});

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import type { NewRunStep, RunDetails } from '../../core/ports/store.js';
 import { newRun, slipwayError, withStore, type OpenStore } from './conformance-kit.js';
 
-const plain: RunDetails = { event: 'push', params: {}, restartOf: null, workspace: null, plan: null, cancelRequested: false, cronName: null };
+const plain: RunDetails = { event: 'push', params: {}, restartOf: null, workspace: null, plan: null, cancelRequested: false, cronName: null, target: null };
 
 const step = (pipeline: string, name: string, status: NewRunStep['status'] = 'pending', skipReason: string | null = null): NewRunStep =>
   ({ pipeline, name, status, skipReason });
@@ -22,6 +22,8 @@ export function pipelineConformance(open: OpenStore): void {
         assert.deepEqual(await store.getRunDetails(rollback.id), { ...plain, event: 'rollback' });
         const manual = await store.createRun({ ...newRun('web'), event: 'manual', params: { TARGET: 'eu', DRY: '' }, restartOf: push.id });
         assert.deepEqual(await store.getRunDetails(manual.id), { ...plain, event: 'manual', params: { TARGET: 'eu', DRY: '' }, restartOf: push.id });
+        const promote = await store.createRun({ ...newRun('web'), event: 'deploy', target: 'production' });
+        assert.deepEqual(await store.getRunDetails(promote.id), { ...plain, event: 'deploy', target: 'production' });
         // The Run record itself is what it was before pipelines.
         assert.deepEqual(await store.getRun(manual.id), { ...push, id: manual.id, createdAt: manual.createdAt });
         assert.equal(await store.getRunDetails(9999), null);

@@ -142,6 +142,7 @@ export function createMemoryPipelines({ now, hasRun, hasApp }: MemoryPipelineDep
         plan: null,
         cancelRequested: false,
         cronName: run.cronName ?? null,
+        target: run.target ?? null,
       });
     },
     deleteApp(name) {

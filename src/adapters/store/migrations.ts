@@ -173,6 +173,13 @@ const MIGRATIONS: readonly NamedMigration[] = [
       await db.schema.createIndex('schedules_next_at').on('schedules').column('next_at').execute();
     },
   },
+  {
+    name: '0004_deploy_targets',
+    async up(db) {
+      // The environment a promote run deploys to; earlier runs had none.
+      await db.schema.alterTable('runs').addColumn('target', 'text').execute();
+    },
+  },
 ];
 
 const provider: MigrationProvider = {

@@ -13,7 +13,7 @@ const STEP_STATUSES: readonly StepStatus[] = ['pending', 'running', 'succeeded',
 const paramsSchema = z.record(z.string(), z.string());
 
 /** The columns of a runs row that make up RunDetails. */
-export type RunDetailsRow = Pick<Selectable<RunsTable>, 'id' | 'event' | 'params' | 'restart_of' | 'workspace' | 'plan' | 'cancel_requested' | 'cron_name'>;
+export type RunDetailsRow = Pick<Selectable<RunsTable>, 'id' | 'event' | 'params' | 'restart_of' | 'workspace' | 'plan' | 'cancel_requested' | 'cron_name' | 'target'>;
 
 export function toRunDetails(row: RunDetailsRow): RunDetails {
   const cell = (column: string): Cell => ({ table: 'runs', id: row.id, column });
@@ -28,6 +28,7 @@ export function toRunDetails(row: RunDetailsRow): RunDetails {
     plan: row.plan === null ? null : parseJsonColumn(cell('plan'), row.plan),
     cancelRequested: row.cancel_requested === 1,
     cronName: row.cron_name,
+    target: row.target,
   };
 }
 

@@ -37,6 +37,7 @@ export function sqliteRuns({ db, now }: SqliteContext): Runs {
           plan: null,
           cancel_requested: 0,
           cron_name: run.cronName ?? null,
+          target: run.target ?? null,
         })
         .returningAll();
       try {

@@ -46,6 +46,7 @@ export interface RunsTable {
   cancel_requested: number;
   // Added by 0003_schedules.
   cron_name: string | null;
+  target: string | null;
 }
 
 export interface RunLogsTable {

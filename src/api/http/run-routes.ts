@@ -11,6 +11,7 @@ const TEXT = { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no
 export function runRoutes(d: { readonly runs: RunOps; readonly apps: Apps; readonly store: Store }): Hono {
   const r = new Hono();
   r.post('/runs/:id/cancel', async (c) => c.json({ run: await d.runs.cancel(c.req.param('id')) }));
+  r.post('/runs/:id/promote', async (c) => c.json({ run: await d.runs.promote(c.req.param('id'), await jsonBody(c.req.raw)) }, 202));
   r.post('/runs/:id/restart', async (c) => c.json({ run: await d.runs.restart(c.req.param('id')) }, 202));
   r.get('/runs/:id/steps', async (c) => {
     const run = await d.runs.get(c.req.param('id'));

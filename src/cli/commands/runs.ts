@@ -1,4 +1,4 @@
-// `slipway runs …`: the run commands (list, logs, steps, step-log, cancel, restart, start); `slipway runs <app>` lists.
+// `slipway runs …`: the run commands (list, logs, steps, step-log, cancel, restart, promote, start); `slipway runs <app>` lists.
 
 import type { Command } from '../command.js';
 import { dispatch } from '../dispatch.js';
@@ -6,6 +6,7 @@ import { runsCancelCommand } from './runs/cancel.js';
 import { runsListCommand } from './runs/list.js';
 import { runsLogsCommand } from './runs/logs.js';
 import { runsRestartCommand } from './runs/restart.js';
+import { runsPromoteCommand } from './runs/promote.js';
 import { runsStartCommand } from './runs/start.js';
 import { runsStepLogCommand } from './runs/step-log.js';
 import { runsStepsCommand } from './runs/steps.js';
@@ -17,6 +18,7 @@ const subcommands: readonly Command[] = [
   runsStepLogCommand,
   runsCancelCommand,
   runsRestartCommand,
+  runsPromoteCommand,
   runsStartCommand,
 ];
 

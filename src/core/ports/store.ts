@@ -47,6 +47,8 @@ export interface NewRun {
   readonly restartOf?: number | null;
   /** The schedule that started a cron run (DRONE_CRON, `when: { cron: [...] }`). */
   readonly cronName?: string | null;
+  /** The environment of a deploy (promote) run: DRONE_DEPLOY_TO, `when: { target / environment }`. */
+  readonly target?: string | null;
 }
 
 export interface RunPatch {
@@ -72,6 +74,8 @@ export interface RunDetails {
   readonly cancelRequested: boolean;
   /** The schedule's name for cron runs; null otherwise. */
   readonly cronName: string | null;
+  /** The environment of a deploy (promote) run; null otherwise. */
+  readonly target: string | null;
 }
 
 export interface RunDetailsPatch {

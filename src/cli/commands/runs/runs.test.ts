@@ -55,6 +55,7 @@ describe('slipway runs', () => {
       // Restarts: 13 → 40 (succeeds), 20 → 41 (fails to build); 12 cannot be restarted.
       'POST /api/runs/13/restart': json({ run: run({ id: 40, source: 'git', ref: 'refs/heads/main' }) }, 202),
       'POST /api/runs/20/restart': json({ run: run({ id: 41, source: 'git', ref: 'refs/heads/main' }) }, 202),
+      'POST /api/runs/13/promote': json({ run: run({ id: 42, source: 'git', ref: 'refs/heads/main' }) }, 202),
       'POST /api/runs/12/restart': fail('conflict', 'run 12 cannot be restarted from a failed step', 'push again to start fresh'),
       'GET /api/runs/40/logs': text('[build/test] skipped: succeeded in run #13\n', '[build/lint] ok\n'),
       'GET /api/runs/40': json({ run: run({ id: 40, status: 'succeeded', phase: 'done' }) }),
@@ -248,6 +249,22 @@ describe('slipway runs', () => {
       const io = await apiIO(api);
       assert.equal(await main(['runs', 'cancel', '12'], io), 5);
       assert.equal(io.stderr.text, 'error: run 12 already succeeded\n');
+    });
+  });
+
+  describe('promote', () => {
+    it('POSTs /api/runs/:id/promote with the environment and says how to follow the new run', async () => {
+      const io = await apiIO(api);
+      assert.equal(await main(['runs', 'promote', '13', 'production'], io), 0, io.stderr.text);
+      const last = api.requests.at(-1);
+      assert.deepEqual([last?.method, last?.path, bodyJson(last)], ['POST', '/api/runs/13/promote', { environment: 'production' }]);
+      assert.match(io.stdout.text, /^run #42 queued for hello: promotion of run #13 to production\n/);
+    });
+
+    it('needs the environment', async () => {
+      const io = await apiIO(api);
+      assert.equal(await main(['runs', 'promote', '13'], io), 2);
+      assert.match(io.stderr.text, /environment/);
     });
   });
 
