@@ -55,8 +55,9 @@ test('git push deploys: the push output streams build and deploy and ends with t
   await gitInit(source);
   const push = await gitPush(source, remoteUrl(slipway.url, 'hello', slipway.token));
   assert.equal(push.code, 0, push.output);
-  assert.match(push.output, /remote: Step 1\/\d+ : FROM node:20-slim/);
-  assert.match(push.output, /remote: --> deploying release v1 \(127\.0\.0\.1:\d+\/apps\/hello@sha256:[0-9a-f]{64}\)/);
+  // The default pipeline (no pipeline file): build, push, deploy steps, their output prefixed with the step.
+  assert.match(push.output, /remote: \[build\] Step 1\/\d+ : FROM node:20-slim/);
+  assert.match(push.output, /remote: \[deploy\] --> deploying release v1 \(127\.0\.0\.1:\d+\/apps\/hello@sha256:[0-9a-f]{64}\)/);
   assert.match(push.output, new RegExp(`remote: --> live at https://${domain.replace(/\./g, '\\.')}:${slipway.httpsPort}/`));
   // The last line the pusher sees is the result with the app's HTTPS URL.
   const lastRemote = push.output.split('\n').filter((l) => l.startsWith('remote:')).pop() ?? '';
