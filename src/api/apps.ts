@@ -7,7 +7,7 @@ import type { EventBus } from '../core/events.js';
 import { appServiceName, appUrl } from '../core/naming.js';
 import { parseAppName, parseBranch, parseDomain, parsePort, parseReplicas } from '../core/names.js';
 import type { EnginePort } from '../core/ports/engine.js';
-import type { AppPatch, Store } from '../core/ports/store.js';
+import type { AppPatch, NewRun, Store } from '../core/ports/store.js';
 import type { App, AppStatus, Run } from '../core/types.js';
 import type { RouteSync } from '../edge/route-sync.js';
 import type { RunQueue } from '../run/queue.js';
@@ -15,6 +15,8 @@ import type { GitRepos } from '../trigger/git-repos.js';
 import type { RunSources } from '../trigger/sources.js';
 import { pipelineFilesFromGit } from '../trigger/pipeline-files.js';
 import { asRecord } from '../adapters/docker/convert.js';
+import { removeAppStacks } from '../stack/remove.js';
+import { enqueueRun } from './enqueue.js';
 
 export interface AppsDeps {
   readonly store: Store;
@@ -86,6 +88,8 @@ export class Apps {
       throw new SlipwayError('conflict', `app ${app.name} has run ${active.id} ${active.status}`, { hint: 'wait for it to finish, then delete' });
     }
     await this.d.engine.removeService(appServiceName(this.d.instance, app.name));
+    // Its stacks (`deploy: { stack }` steps) go with it: services first, then their networks.
+    await removeAppStacks(this.d.engine, this.d.instance, app.name);
     // History stays (audit), but nothing of a deleted app may count as live for a new app of the same name.
     const live = await this.d.store.liveRelease(app.name);
     if (live) await this.d.store.setReleaseStatus(live.id, 'superseded');
@@ -103,6 +107,22 @@ export class Apps {
 
   async deployCommit(app: App, ref: string, commit: string, event: 'push' | 'tag' = 'push'): Promise<Run> {
     return this.#enqueue({ app: app.name, source: 'git', ref, commit: await this.d.repos.resolveCommit(app.name, commit), event });
+  }
+
+  /**
+   * A branch or tag was updated (Slipway's git remote or a forge push): the deploy branch always runs (its default
+   * pipeline deploys); other branches and tags run only their own pipeline file, whose `when` filters decide.
+   * Returns the queued run, if any, and a line for the pusher.
+   */
+  async receivePush(app: App, ref: string, commit: string): Promise<{ run: Run | null; note: string }> {
+    const short = ref.replace(/^refs\/(heads|tags)\//, '');
+    if (/^0+$/.test(commit)) return { run: null, note: `${ref} deleted; the running release is unchanged` };
+    const event = ref.startsWith('refs/tags/') ? 'tag' : 'push';
+    if (ref !== `refs/heads/${app.branch}` && !(await this.hasPipeline(app, commit))) {
+      return { run: null, note: `${ref} stored; only pushes to ${app.branch} deploy (no pipeline file at this commit)` };
+    }
+    const run = await this.deployCommit(app, ref, commit, event);
+    return { run, note: `run ${run.id} queued for ${app.name} (${event} ${short} at ${commit.slice(0, 12)})` };
   }
 
   /** Whether the commit carries its own pipeline file(s). */
@@ -151,12 +171,8 @@ export class Apps {
     };
   }
 
-  async #enqueue(run: Parameters<Store['createRun']>[0]): Promise<Run> {
-    const created = await this.d.store.createRun(run);
-    await this.d.store.recordEvent('run.queued', run.app, { runId: created.id, source: run.source });
-    this.d.bus.emit('run.queued', { runId: created.id, app: run.app });
-    this.d.queue.kick();
-    return created;
+  async #enqueue(run: NewRun): Promise<Run> {
+    return enqueueRun(this.d, run);
   }
 
   async #assertDomainFree(domain: string, except: string | null): Promise<void> {

@@ -27,11 +27,13 @@ import { openSealer } from '../adapters/secrets/sealer.js';
 import { RunOps } from './runs.js';
 import { ScheduleOps } from './schedules.js';
 import { subscribeAudit } from '../tell/audit.js';
+import { subscribeForgeStatuses } from '../tell/forge-status.js';
 import { branchHead } from '../trigger/branch-head.js';
 import { GitRepos } from '../trigger/git-repos.js';
 import { Scheduler } from '../trigger/scheduler.js';
 import { RunSources } from '../trigger/sources.js';
 import { Apps } from './apps.js';
+import { ForgeHooks } from './forges.js';
 import { bootstrapAdminToken } from './auth.js';
 import type { SlipwayConfig } from './config.js';
 import { httpApp } from './http/server.js';
@@ -90,6 +92,7 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
   const routes = new RouteSync(store, edge, bus, config.instance);
   const cancellations = new Cancellations();
   const sealer = await openSealer(config.dataDir);
+  const unsubscribeStatuses = subscribeForgeStatuses({ bus, store, open: (s) => sealer.open(s).reveal(), publicUrl: config.publicUrl, warn: (line) => say(`forge status: ${line}`) });
   const queue = new RunQueue({
     store, bus, engine, registry, sources,
     backend: new DockerStepBackend(docker),
@@ -119,8 +122,9 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
   });
   scheduler.start();
   const schedules = new ScheduleOps({ store, apps, scheduler });
+  const forges = new ForgeHooks({ store, apps, repos, sealer, enqueue: (run) => runs.enqueue(run), publicUrl: config.publicUrl });
   const http = httpApp({
-    apps, runs, schedules, store, bus, engine, repos, instance: config.instance, version: VERSION,
+    apps, runs, schedules, forges, store, bus, engine, repos, instance: config.instance, version: VERSION,
     hookUrl: `http://127.0.0.1:${config.port}/internal/git/received`,
     hookToken,
   });
@@ -133,6 +137,7 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
       await queue.stop(wait);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       unsubscribeAudit();
+      unsubscribeStatuses();
       await pebble?.stop();
       await store.close();
     },

@@ -7,12 +7,13 @@ import { asRecord } from '../adapters/docker/convert.js';
 import type { Sealer } from '../adapters/secrets/sealer.js';
 import { SlipwayError } from '../core/errors.js';
 import type { EventBus } from '../core/events.js';
-import type { Store } from '../core/ports/store.js';
+import type { NewRun, Store } from '../core/ports/store.js';
 import type { Run } from '../core/types.js';
 import type { Cancellations } from '../run/cancellations.js';
 import type { RunQueue } from '../run/queue.js';
 import type { GitRepos } from '../trigger/git-repos.js';
 import type { Apps } from './apps.js';
+import { enqueueRun } from './enqueue.js';
 
 const run = promisify(execFile);
 
@@ -43,12 +44,17 @@ export class RunOps {
   }
 
   async cancel(id: string): Promise<Run> {
-    const r = await this.get(id);
+    let r = await this.get(id);
     if (r.status === 'queued') {
       const error = { kind: 'cancelled', message: 'cancelled before it started' };
-      const done = await this.d.store.updateRun(r.id, { status: 'cancelled', phase: 'done', error, finishedAt: new Date().toISOString() });
-      this.d.bus.emit('run.finished', { runId: r.id, app: r.app, status: 'cancelled', error });
-      return done;
+      // Conditional on still being queued: the queue may have claimed it since it was read.
+      const done = await this.d.store.cancelQueuedRun(r.id, error, new Date().toISOString());
+      if (done) {
+        await this.d.store.recordEvent('run.cancelled', r.app, { runId: r.id });
+        this.d.bus.emit('run.finished', { runId: r.id, app: r.app, status: 'cancelled', error });
+        return done;
+      }
+      r = await this.get(id);
     }
     if (r.status !== 'running') throw new SlipwayError('conflict', `run ${r.id} already ${r.status}`);
     if (r.phase === 'deploy') {
@@ -126,11 +132,7 @@ export class RunOps {
   }
 
   /** Queues a run as every trigger does: stored, audited, announced on the bus, and the queue kicked. */
-  async enqueue(newRun: Parameters<Store['createRun']>[0]): Promise<Run> {
-    const created = await this.d.store.createRun(newRun);
-    await this.d.store.recordEvent('run.queued', newRun.app, { runId: created.id, source: newRun.source, event: newRun.event, ...(newRun.cronName != null && { cronName: newRun.cronName }) });
-    this.d.bus.emit('run.queued', { runId: created.id, app: newRun.app });
-    this.d.queue.kick();
-    return created;
+  async enqueue(newRun: NewRun): Promise<Run> {
+    return enqueueRun(this.d, newRun);
   }
 }

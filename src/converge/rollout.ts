@@ -57,6 +57,19 @@ export async function rollOut(release: Release, ctx: RolloutContext): Promise<vo
   });
 }
 
+/**
+ * Slipway stopped while putting the previous release back after `failed` failed its gate (the release is already
+ * recorded failed): finish putting it back rather than deploy the failed release again, then fail the run.
+ */
+export async function resumePutBack(failed: Release, ctx: RolloutContext): Promise<never> {
+  const live = await ctx.store.liveRelease(failed.app);
+  ctx.log(`--> release v${failed.number} had failed; Slipway restarted while putting the previous release back, finishing that\n`);
+  await putBack(live && live.id !== failed.id ? live : null, failed, ctx, 'Slipway restarted during the rollback');
+  throw new SlipwayError('health_gate_failed', `release v${failed.number} did not become healthy (Slipway restarted while rolling back)`, {
+    hint: live ? `release v${live.number} is serving; see \`slipway logs ${failed.app}\` for why the new version failed` : 'nothing was live before; fix the app and deploy again',
+  });
+}
+
 async function putBack(previous: Release | null, failed: Release, ctx: RolloutContext, reason: string): Promise<void> {
   const serviceName = appServiceName(ctx.instance, failed.app);
   if (previous === null) {

@@ -92,3 +92,29 @@ export interface ScheduleResponse {
 export interface SchedulesResponse {
   schedules: Schedule[];
 }
+
+// Forge repositories (src/api/forges.ts).
+
+/** PUT /api/apps/:app/repo. */
+export interface ConnectRepoRequest {
+  repo: string;
+  token?: string;
+  webhookSecret?: string;
+}
+
+/** GET/PUT /api/apps/:app/repo → { repo: RepoLink }. */
+export interface RepoLink {
+  readonly app: string;
+  readonly repo: string;
+  readonly webhookUrl: string;
+  readonly hasToken: boolean;
+  readonly updatedAt: string;
+  /** Only in the answer to connect: the secret to paste into the forge's webhook (stored sealed, not shown again). */
+  readonly webhookSecret?: string;
+}
+
+/** The answer to a webhook delivery (POST /hooks/:app). */
+export interface DeliveryResult {
+  readonly runs: { readonly id: number; readonly event: string; readonly ref: string }[];
+  readonly note: string;
+}

@@ -131,6 +131,19 @@ describe('run executor', () => {
     assert.equal((await w.store.listEvents(1))[0]?.type, 'run.succeeded');
   });
 
+  it('a run asked to cancel before a restart cut it off ends cancelled instead of running again', async () => {
+    const w = await world();
+    const commit = await w.commit(DOCKERFILE);
+    const created = await w.store.createRun({ app: 'web', source: 'git', ref: 'refs/heads/main', commit });
+    const [claimed] = await w.store.claimNextRuns(new Date().toISOString());
+    await w.store.updateRunDetails(created.id, { cancelRequested: true });
+    await executeRun(claimed!, w.ctx);
+    const done = await w.store.getRun(created.id);
+    assert.equal(done?.status, 'cancelled');
+    assert.match(done?.error?.message ?? '', /cancelled/);
+    assert.deepEqual(w.engine.callsTo('build'), []);
+  });
+
   it('a failing build fails the run with build_failed and its hint; nothing is pushed or deployed', async () => {
     const w = await world();
     const commit = await w.commit(DOCKERFILE);
@@ -208,6 +221,40 @@ describe('run executor', () => {
     assert.deepEqual(w.engine.callsTo('deployService').map((c) => c.changed), [true, false], 'the deploy was not sent again');
     assert.equal((await w.store.liveRelease('web'))?.id, release.id);
     assert.match(await w.store.readRunLog(run.id), /resuming release v1/);
+  });
+
+  it('a run cut off while putting the previous release back finishes that, instead of deploying the failed release', async () => {
+    const w = await world();
+    assert.equal((await w.run(await w.commit(DOCKERFILE))).status, 'succeeded');
+    const v1 = await w.store.liveRelease('web');
+    const commit = await w.commit({ 'server.js': 'process.exit(1)\n' });
+    // What the interrupted run had done: v2 sent out, failed its gate and recorded so, then Slipway stopped.
+    const run = await w.store.createRun({ app: 'web', source: 'git', ref: 'refs/heads/main', commit });
+    await w.store.claimNextRuns(new Date().toISOString());
+    const image = `${REGISTRY}/apps/web@sha256:${'f'.repeat(64)}`;
+    const v2 = await w.store.createRelease({ app: 'web', image, commit, runId: run.id, rollbackOf: null, spec: { app: 'web', image, port: 3000, replicas: 1, env: {} } });
+    await w.store.updateRun(run.id, { phase: 'deploy', releaseId: v2.id });
+    await w.engine.deployService(definitionOf(v2, 'slipway'), w.ctx.registry.credentials());
+    await w.store.setReleaseStatus(v2.id, 'failed');
+
+    await executeRun((await w.store.getRun(run.id))!, w.ctx);
+    const done = await w.store.getRun(run.id);
+    assert.equal(done?.status, 'failed');
+    assert.equal(done?.error?.kind, 'health_gate_failed');
+    assert.equal(w.engine.definitionOf(SERVICE)?.image, v1?.image, 'v1 is back');
+    assert.deepEqual((await w.store.listReleases('web')).map((r) => `v${r.number}:${r.status}`), ['v2:failed', 'v1:live']);
+  });
+
+  it('a release recorded just before a crash, but never sent, is marked failed when its run starts again', async () => {
+    const w = await world();
+    const commit = await w.commit(DOCKERFILE);
+    const run = await w.store.createRun({ app: 'web', source: 'git', ref: 'refs/heads/main', commit });
+    const [claimed] = await w.store.claimNextRuns(new Date().toISOString());
+    const image = `${REGISTRY}/apps/web@sha256:${'d'.repeat(64)}`;
+    await w.store.createRelease({ app: 'web', image, commit, runId: run.id, rollbackOf: null, spec: { app: 'web', image, port: 3000, replicas: 1, env: {} } });
+    await executeRun(claimed!, w.ctx);
+    assert.equal((await w.store.getRun(run.id))?.status, 'succeeded');
+    assert.deepEqual((await w.store.listReleases('web')).map((r) => `v${r.number}:${r.status}`), ['v2:live', 'v1:failed']);
   });
 
   it('a run of an app deleted meanwhile fails with not_found', async () => {

@@ -11,7 +11,7 @@ import type { StepBackend } from '../core/ports/step-backend.js';
 import type { Store } from '../core/ports/store.js';
 import type { App, Release, Run, RunStatus } from '../core/types.js';
 import type { RunPlan } from '../core/plan.js';
-import { rollOut } from '../converge/rollout.js';
+import { resumePutBack, rollOut } from '../converge/rollout.js';
 import { rollbackTarget } from '../release/rollback-target.js';
 import type { RunSources } from '../trigger/sources.js';
 import { RunBuiltins, type WorkspaceExporter } from './builtins.js';
@@ -20,6 +20,7 @@ import { runPlan } from './pipeline-runner.js';
 import { loadPlan } from './plan-loader.js';
 import { RunLog } from './run-log.js';
 import { StoreStepRecorder } from './step-recorder.js';
+import { pruneKeptWorkspaces } from './workspace-retention.js';
 
 export interface RunContext {
   readonly store: Store;
@@ -47,6 +48,7 @@ export async function executeRun(run: Run, ctx: RunContext): Promise<void> {
     const resumed = await resumedRelease(run, ctx, log.write);
     if (resumed || run.source === 'rollback') {
       const release = resumed ?? (await rollbackRelease(run, app, ctx, log.write));
+      if (release.status === 'failed') await resumePutBack(release, { ...ctx, log: log.write });
       await ctx.store.updateRun(run.id, { phase: 'deploy', releaseId: release.id });
       await rollOut(release, { ...ctx, log: log.write });
       await ctx.syncRoutes();
@@ -54,6 +56,12 @@ export async function executeRun(run: Run, ctx: RunContext): Promise<void> {
       if (resumed) await failIfStepsWereCutOff(run, ctx);
       return await finish(run, ctx, log, 'succeeded', null, url);
     }
+    // Killed between recording a release and recording the run's deploy phase: that release never went out.
+    for (const r of await ctx.store.listReleases(app.name)) {
+      if (r.runId === run.id && r.status === 'deploying') await ctx.store.setReleaseStatus(r.id, 'failed');
+    }
+    // Asked to cancel before a restart cut it off: end it so, rather than run it again.
+    if ((await ctx.store.getRunDetails(run.id))?.cancelRequested) throw new SlipwayError('cancelled', 'the run was cancelled (before Slipway restarted)');
     const deployed = await runPipelines(run, app, ctx, log, signal);
     await finish(run, ctx, log, 'succeeded', null, deployed ? liveAt(app, ctx, log) : undefined);
   } catch (err) {
@@ -107,6 +115,7 @@ async function runPipelines(run: Run, app: App, ctx: RunContext, log: RunLog, si
   if (Object.keys(outcome.keptWorkspaces).length > 0) {
     await ctx.store.updateRunDetails(run.id, { workspace: JSON.stringify(outcome.keptWorkspaces) });
   }
+  await pruneKeptWorkspaces(ctx.store, ctx.backend, app.name, (t) => log.write(`    warning: ${t}`));
   if (outcome.status === 'cancelled') throw new SlipwayError('cancelled', 'the run was cancelled');
   if (outcome.status === 'failed') {
     const e = firstError as SlipwayError | null;

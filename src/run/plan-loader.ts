@@ -8,6 +8,7 @@ import type { App, Run } from '../core/types.js';
 import { compilePlan, defaultPlan, discoverPipelines } from '../pipeline/index.js';
 import { changedFiles, commitInfo } from '../trigger/pipeline-files.js';
 import type { RunContext } from './executor.js';
+import { restrictPullRequest } from './pr-policy.js';
 
 export interface LoadedPlan {
   readonly plan: RunPlan;
@@ -23,12 +24,12 @@ export async function loadPlan(run: Run, app: App, ctx: RunContext): Promise<Loa
   const meta = await runMeta(run, app, details, ctx);
   if (details.restartOf !== null) {
     const earlier = await ctx.store.getRunDetails(details.restartOf);
-    if (earlier?.plan) return { plan: earlier.plan as RunPlan, meta, details, origin: `the plan of run ${details.restartOf}` };
+    if (earlier?.plan) return { plan: restrictPullRequest(earlier.plan as RunPlan, meta), meta, details, origin: `the plan of run ${details.restartOf}` };
   }
   const source = discoverPipelines(await ctx.sources.pipelineFiles(run));
-  if (!source) return { plan: defaultPlan(meta), meta, details, origin: 'the default pipeline (build, push, deploy)' };
+  if (!source) return { plan: restrictPullRequest(defaultPlan(meta), meta), meta, details, origin: 'the default pipeline (build, push, deploy)' };
   const knownSecrets = (await ctx.store.listSecretNames(app.name)).map((s) => s.name);
-  const plan = compilePlan(source, meta, { knownSecrets });
+  const plan = restrictPullRequest(compilePlan(source, meta, { knownSecrets }), meta);
   return { plan, meta, details, origin: source.files.map((f) => f.path).join(', ') };
 }
 
@@ -44,7 +45,8 @@ async function runMeta(run: Run, app: App, details: RunDetails, ctx: RunContext)
     event: tag !== null && details.event === 'push' ? 'tag' : details.event,
     commit: run.commit,
     ref,
-    branch: branch ?? (run.source === 'upload' ? app.branch : null),
+    // A pull request's branch is its head branch (DRONE_SOURCE_BRANCH); `when: branch` matches its target.
+    branch: details.event === 'pull_request' ? details.sourceBranch : branch ?? (run.source === 'upload' ? app.branch : null),
     tag,
     target: details.target,
     // Files changed by the pushed commit (against its first parent); null when unknown: path filters then match.
@@ -53,7 +55,7 @@ async function runMeta(run: Run, app: App, details: RunDetails, ctx: RunContext)
     params: details.params,
     commitMessage: info.message,
     author: info.author,
-    fromFork: false,
+    fromFork: details.fromFork,
     describe: info.describe,
   };
 }

@@ -73,6 +73,13 @@ export function secretNotFound(app: string, name: string): SlipwayError {
 // Schedule names appear in `when: { cron: [...] }`, DRONE_CRON and URLs: keep them plain.
 const SCHEDULE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 
+export function appRepoNotFound(app: string): SlipwayError {
+  return new SlipwayError('not_found', `app ${JSON.stringify(app)} is not connected to a repository`, {
+    field: 'app',
+    hint: 'connect it with `slipway apps connect <app> --repo <clone URL>`',
+  });
+}
+
 export function checkScheduleName(name: string): string {
   if (!SCHEDULE_NAME.test(name)) {
     throw new SlipwayError('invalid_input', `invalid schedule name ${JSON.stringify(name)}`, {

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import type { NewRunStep, RunDetails } from '../../core/ports/store.js';
 import { newRun, slipwayError, withStore, type OpenStore } from './conformance-kit.js';
 
-const plain: RunDetails = { event: 'push', params: {}, restartOf: null, workspace: null, plan: null, cancelRequested: false, cronName: null, target: null };
+const plain: RunDetails = { event: 'push', params: {}, restartOf: null, workspace: null, plan: null, cancelRequested: false, cronName: null, target: null, fromFork: false, sourceBranch: null };
 
 const step = (pipeline: string, name: string, status: NewRunStep['status'] = 'pending', skipReason: string | null = null): NewRunStep =>
   ({ pipeline, name, status, skipReason });

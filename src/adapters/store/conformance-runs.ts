@@ -77,6 +77,24 @@ export function runConformance(open: OpenStore): void {
     });
   });
 
+  describe('cancelQueuedRun', () => {
+    it('cancels a run only while it is queued, so a claimed run is never marked cancelled behind the queue\'s back', async () => {
+      await withStore(open, async (store) => {
+        const queued = await store.createRun(newRun('web'));
+        const error = { kind: 'cancelled', message: 'cancelled before it started' };
+        const done = await store.cancelQueuedRun(queued.id, error, 't1');
+        assert.deepEqual(done, { ...queued, status: 'cancelled', phase: 'done', error, finishedAt: 't1' });
+        assert.deepEqual(await store.getRun(queued.id), done);
+        assert.equal(await store.cancelQueuedRun(queued.id, error, 't2'), null, 'already cancelled');
+        const claimed = await store.createRun(newRun('api'));
+        await store.claimNextRuns('t3');
+        assert.equal(await store.cancelQueuedRun(claimed.id, error, 't4'), null);
+        assert.equal((await store.getRun(claimed.id))?.status, 'running');
+        assert.equal(await store.cancelQueuedRun(9999, error, 't5'), null);
+      });
+    });
+  });
+
   describe('claimNextRuns', () => {
     it('claims each idle app\'s oldest queued run and marks it running', async () => {
       await withStore(open, async (store) => {

@@ -143,6 +143,8 @@ export function createMemoryPipelines({ now, hasRun, hasApp }: MemoryPipelineDep
         cancelRequested: false,
         cronName: run.cronName ?? null,
         target: run.target ?? null,
+        fromFork: run.fromFork === true,
+        sourceBranch: run.sourceBranch ?? null,
       });
     },
     deleteApp(name) {

@@ -2,6 +2,7 @@
 
 import type { App, Release, Run, RunError } from '../../core/types.js';
 import type { AuditEvent, RunPatch, Store, TokenRecord } from '../../core/ports/store.js';
+import { createMemoryAppRepos } from './memory-app-repos.js';
 import { appExists, checkLimit, notFound, tokenExists, toJsonText } from './checks.js';
 import { createMemoryPipelines } from './memory-pipelines.js';
 import { createMemorySchedules } from './memory-schedules.js';
@@ -26,6 +27,7 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
   const events: AuditEvent[] = [];
   const copy = <T>(value: T): T => structuredClone(value);
   const pipelines = createMemoryPipelines({ now, hasRun: (id) => runs.some((r) => r.id === id), hasApp: (name) => apps.has(name) });
+  const appRepos = createMemoryAppRepos({ now, hasApp: (name) => apps.has(name) });
   const schedules = createMemorySchedules({ now, hasRun: (id) => runs.some((r) => r.id === id), hasApp: (name) => apps.has(name) });
 
   const findRun = (id: number): { i: number; run: Run } => {
@@ -66,6 +68,7 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
       apps.delete(name);
       pipelines.deleteApp(name);
       schedules.deleteApp(name);
+      appRepos.deleteApp(name);
     },
 
     async createToken(name, hash) {
@@ -139,6 +142,13 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
         claimed.push(copy(started));
       });
       return claimed;
+    },
+    async cancelQueuedRun(id, error, finishedAt) {
+      const i = runs.findIndex((r) => r.id === id && r.status === 'queued');
+      if (i === -1) return null;
+      const cancelled = applyRunPatch(runs[i]!, { status: 'cancelled', phase: 'done', error, finishedAt });
+      runs[i] = cancelled;
+      return copy(cancelled);
     },
     async appendRunLog(runId, text) {
       findRun(runId);
@@ -215,6 +225,7 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
 
     ...pipelines.methods,
     ...schedules.methods,
+    ...appRepos.methods,
 
     async close() {},
   };

@@ -180,6 +180,23 @@ const MIGRATIONS: readonly NamedMigration[] = [
       await db.schema.alterTable('runs').addColumn('target', 'text').execute();
     },
   },
+  {
+    name: '0005_forges',
+    async up(db) {
+      // Runs before this came from Slipway's own remote, uploads and schedules: none from a fork.
+      await db.schema.alterTable('runs').addColumn('from_fork', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable('runs').addColumn('source_branch', 'text').execute();
+      await db.schema
+        .createTable('app_repos')
+        .addColumn('app', 'text', (c) => c.primaryKey().references('apps.name').onDelete('cascade'))
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('webhook_secret', 'text', (c) => c.notNull())
+        .addColumn('token', 'text')
+        .addColumn('forge', 'text')
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 ];
 
 const provider: MigrationProvider = {

@@ -13,13 +13,14 @@ const STEP_STATUSES: readonly StepStatus[] = ['pending', 'running', 'succeeded',
 const paramsSchema = z.record(z.string(), z.string());
 
 /** The columns of a runs row that make up RunDetails. */
-export type RunDetailsRow = Pick<Selectable<RunsTable>, 'id' | 'event' | 'params' | 'restart_of' | 'workspace' | 'plan' | 'cancel_requested' | 'cron_name' | 'target'>;
+export type RunDetailsRow = Pick<Selectable<RunsTable>, 'id' | 'event' | 'params' | 'restart_of' | 'workspace' | 'plan' | 'cancel_requested' | 'cron_name' | 'target' | 'from_fork' | 'source_branch'>;
 
 export function toRunDetails(row: RunDetailsRow): RunDetails {
   const cell = (column: string): Cell => ({ table: 'runs', id: row.id, column });
   if (row.cancel_requested !== 0 && row.cancel_requested !== 1) {
     throw corrupt(cell('cancel_requested'), `unexpected value ${String(row.cancel_requested)}`);
   }
+  if (row.from_fork !== 0 && row.from_fork !== 1) throw corrupt(cell('from_fork'), `unexpected value ${String(row.from_fork)}`);
   return {
     event: oneOf(cell('event'), row.event, RUN_EVENTS),
     params: row.params === null ? {} : parseJsonColumn(cell('params'), row.params, paramsSchema),
@@ -29,6 +30,8 @@ export function toRunDetails(row: RunDetailsRow): RunDetails {
     cancelRequested: row.cancel_requested === 1,
     cronName: row.cron_name,
     target: row.target,
+    fromFork: row.from_fork === 1,
+    sourceBranch: row.source_branch,
   };
 }
 

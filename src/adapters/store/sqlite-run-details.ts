@@ -9,7 +9,7 @@ import type { RunsTable } from './tables.js';
 
 type RunDetailsPart = Pick<Store, 'getRunDetails' | 'updateRunDetails'>;
 
-const COLUMNS = ['id', 'event', 'params', 'restart_of', 'workspace', 'plan', 'cancel_requested', 'cron_name', 'target'] as const;
+const COLUMNS = ['id', 'event', 'params', 'restart_of', 'workspace', 'plan', 'cancel_requested', 'cron_name', 'target', 'from_fork', 'source_branch'] as const;
 
 export function sqliteRunDetails({ db }: SqliteContext): RunDetailsPart {
   return {

@@ -9,7 +9,7 @@ import type { RunsTable } from './tables.js';
 
 type Runs = Pick<
   Store,
-  'createRun' | 'getRun' | 'listRuns' | 'updateRun' | 'runsWithStatus' | 'claimNextRuns' | 'appendRunLog' | 'readRunLog'
+  'createRun' | 'getRun' | 'listRuns' | 'updateRun' | 'runsWithStatus' | 'claimNextRuns' | 'cancelQueuedRun' | 'appendRunLog' | 'readRunLog'
 >;
 
 export function sqliteRuns({ db, now }: SqliteContext): Runs {
@@ -38,6 +38,8 @@ export function sqliteRuns({ db, now }: SqliteContext): Runs {
           cancel_requested: 0,
           cron_name: run.cronName ?? null,
           target: run.target ?? null,
+          from_fork: run.fromFork === true ? 1 : 0,
+          source_branch: run.sourceBranch ?? null,
         })
         .returningAll();
       try {
@@ -98,6 +100,17 @@ export function sqliteRuns({ db, now }: SqliteContext): Runs {
         .returningAll()
         .execute();
       return rows.map(toRun).sort((a, b) => a.id - b.id);
+    },
+
+    async cancelQueuedRun(id, error, finishedAt) {
+      const row = await db
+        .updateTable('runs')
+        .set({ status: 'cancelled', phase: 'done', error: toJsonText(error, 'error'), finished_at: finishedAt })
+        .where('id', '=', id)
+        .where('status', '=', 'queued')
+        .returningAll()
+        .executeTakeFirst();
+      return row === undefined ? null : toRun(row);
     },
 
     async appendRunLog(runId, text) {

@@ -7,6 +7,7 @@ import { Kysely, SqliteAdapter, SqliteDialect, type DialectAdapter } from 'kysel
 import { SlipwayError } from '../../core/errors.js';
 import type { Store } from '../../core/ports/store.js';
 import { migrateToLatest } from './migrations.js';
+import { sqliteAppRepos } from './sqlite-app-repos.js';
 import { sqliteApps } from './sqlite-apps.js';
 import type { SqliteContext } from './sqlite-context.js';
 import { sqliteRecords } from './sqlite-records.js';
@@ -61,6 +62,7 @@ export async function openSqliteStore(file: string, options: StoreOptions = {}):
     ...sqliteSteps(ctx),
     ...sqliteSecrets(ctx),
     ...sqliteSchedules(ctx),
+    ...sqliteAppRepos(ctx),
     async close() {
       if (closed) return;
       closed = true;

@@ -1,5 +1,6 @@
 // The one Store conformance suite: every implementation (fake and SQLite) must pass all of it.
 
+import { appRepoConformance } from './conformance-app-repos.js';
 import { appConformance } from './conformance-apps.js';
 import type { OpenStore } from './conformance-kit.js';
 import { pipelineConformance } from './conformance-pipelines.js';
@@ -18,4 +19,5 @@ export function storeConformance(open: OpenStore): void {
   pipelineConformance(open);
   secretConformance(open);
   scheduleConformance(open);
+  appRepoConformance(open);
 }

@@ -47,6 +47,10 @@ export interface RunsTable {
   // Added by 0003_schedules.
   cron_name: string | null;
   target: string | null;
+  // Added by 0005_forges.
+  /** 0 or 1. */
+  from_fork: number;
+  source_branch: string | null;
 }
 
 export interface RunLogsTable {
@@ -124,6 +128,16 @@ export interface SchedulesTable {
   created_at: string;
 }
 
+export interface AppReposTable {
+  app: string;
+  url: string;
+  /** Sealed, like secrets. */
+  webhook_secret: string;
+  token: string | null;
+  forge: string | null;
+  updated_at: string;
+}
+
 export interface Database {
   apps: AppsTable;
   tokens: TokensTable;
@@ -136,4 +150,5 @@ export interface Database {
   run_steps: RunStepsTable;
   step_logs: StepLogsTable;
   schedules: SchedulesTable;
+  app_repos: AppReposTable;
 }

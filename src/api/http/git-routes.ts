@@ -22,8 +22,6 @@ export interface GitDeps {
   readonly hookToken: string;
 }
 
-const ZERO = /^0+$/;
-
 export function gitRoutes(d: GitDeps): Hono {
   const r = new Hono();
   r.all('/git/:repo{[a-z0-9-]+\\.git}/*', async (c) => {
@@ -51,20 +49,9 @@ export function gitRoutes(d: GitDeps): Hono {
     const notes: string[] = [];
     let run: Run | null = null;
     for (const u of updates) {
-      const ref = String(u.ref ?? '');
-      const commit = String(u.newSha ?? '');
-      const event = ref.startsWith('refs/tags/') ? 'tag' : 'push';
-      if (ZERO.test(commit)) {
-        notes.push(`slipway: ${ref} deleted; the running release is unchanged\n`);
-      } else if (ref === `refs/heads/${app.branch}` || (await d.apps.hasPipeline(app, commit))) {
-        // The deploy branch always runs (its default pipeline deploys); other branches and tags run only their
-        // own pipeline file, whose `when` filters decide what happens.
-        const queued = await d.apps.deployCommit(app, ref, commit, event);
-        run ??= queued;
-        notes.push(`slipway: run ${queued.id} queued for ${app.name} (${event} ${ref.replace(/^refs\/(heads|tags)\//, '')} at ${commit.slice(0, 12)})\n`);
-      } else {
-        notes.push(`slipway: ${ref} stored; only pushes to ${app.branch} deploy (no pipeline file at this commit)\n`);
-      }
+      const received = await d.apps.receivePush(app, String(u.ref ?? ''), String(u.newSha ?? ''));
+      run ??= received.run;
+      notes.push(`slipway: ${received.note}\n`);
     }
     const prefix = new TextEncoder().encode(notes.join(''));
     const summary = await d.apps.summary(app);

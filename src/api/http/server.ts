@@ -13,8 +13,10 @@ import type { RunOps } from '../runs.js';
 import type { ScheduleOps } from '../schedules.js';
 import { scheduleRoutes } from './schedule-routes.js';
 import { gitRoutes, type GitDeps } from './git-routes.js';
+import type { ForgeHooks } from '../forges.js';
+import { hookRoutes, repoRoutes } from './forge-routes.js';
 
-export function httpApp(d: RouteDeps & GitDeps & { readonly store: Store; readonly version: string; readonly runs: RunOps; readonly schedules: ScheduleOps }): Hono {
+export function httpApp(d: RouteDeps & GitDeps & { readonly store: Store; readonly version: string; readonly runs: RunOps; readonly schedules: ScheduleOps; readonly forges: ForgeHooks }): Hono {
   const app = new Hono();
   app.onError((err, c) => errorResponse(err, c));
   app.notFound((c) => errorResponse(new SlipwayError('not_found', `no route ${c.req.method} ${c.req.path}`), c));
@@ -26,6 +28,8 @@ export function httpApp(d: RouteDeps & GitDeps & { readonly store: Store; readon
   app.route('/api', appRoutes(d));
   app.route('/api', runRoutes(d));
   app.route('/api', scheduleRoutes(d));
+  app.route('/api', repoRoutes(d));
+  app.route('/', hookRoutes(d));
   app.route('/', gitRoutes(d));
   app.route('/', webRoutes());
   return app;

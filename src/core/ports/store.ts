@@ -49,6 +49,10 @@ export interface NewRun {
   readonly cronName?: string | null;
   /** The environment of a deploy (promote) run: DRONE_DEPLOY_TO, `when: { target / environment }`. */
   readonly target?: string | null;
+  /** A pull request from a fork (its runs never get secrets, caches, pushes or deploys). Default false. */
+  readonly fromFork?: boolean;
+  /** The head branch of a pull request (DRONE_SOURCE_BRANCH); null otherwise. */
+  readonly sourceBranch?: string | null;
 }
 
 export interface RunPatch {
@@ -76,6 +80,9 @@ export interface RunDetails {
   readonly cronName: string | null;
   /** The environment of a deploy (promote) run; null otherwise. */
   readonly target: string | null;
+  readonly fromFork: boolean;
+  /** The head branch of a pull request; null otherwise. */
+  readonly sourceBranch: string | null;
 }
 
 export interface RunDetailsPatch {
@@ -147,6 +154,25 @@ export interface Schedule extends NewSchedule {
   readonly createdAt: string;
 }
 
+export type ForgeKind = 'github' | 'gitlab' | 'gitea';
+
+/** The forge repository an app follows through webhooks (GitHub, GitLab, Gitea/Forgejo). */
+export interface NewAppRepo {
+  readonly app: string;
+  /** Clone URL (https, http, ssh or git scheme); Slipway fetches from it, never from a URL a webhook names. */
+  readonly url: string;
+  /** Sealed: the HMAC key (GitHub, Gitea) or token (GitLab) that webhook deliveries must prove. */
+  readonly webhookSecret: string;
+  /** Sealed access token for a private repository, or null. */
+  readonly token: string | null;
+  /** Which forge it is: learned from its verified webhook deliveries (null until the first), for commit statuses. */
+  readonly forge: ForgeKind | null;
+}
+
+export interface AppRepo extends NewAppRepo {
+  readonly updatedAt: string;
+}
+
 export interface TokenRecord {
   readonly id: number;
   readonly name: string;
@@ -182,6 +208,9 @@ export interface Store {
   updateRun(id: number, patch: RunPatch): Promise<Run>;
   runsWithStatus(status: RunStatus): Promise<Run[]>; // oldest first
   claimNextRuns(startedAt: string): Promise<Run[]>;
+  /** Marks the run cancelled (phase done) only if it is still queued, atomically against claimNextRuns;
+   *  null when it was not queued any more (or does not exist). */
+  cancelQueuedRun(id: number, error: RunError, finishedAt: string): Promise<Run | null>;
   appendRunLog(runId: number, text: string): Promise<void>;
   readRunLog(runId: number): Promise<string>;
 
@@ -200,6 +229,11 @@ export interface Store {
   listSecretNames(app: string): Promise<SecretName[]>; // by name; values never leave through here
   getSealedSecrets(app: string): Promise<Record<string, string>>; // name → sealed value
   deleteSecret(app: string, name: string): Promise<void>; // not_found if missing
+
+  // One forge repository per app; it goes with its app (deleteApp), like secrets.
+  setAppRepo(repo: NewAppRepo): Promise<AppRepo>; // insert or replace; not_found app; invalid_input unless both secrets are sealed
+  getAppRepo(app: string): Promise<AppRepo | null>;
+  deleteAppRepo(app: string): Promise<void>; // not_found if the app has none
 
   // Schedules are named by (app, name).
   upsertSchedule(schedule: NewSchedule): Promise<Schedule>; // insert, or replace expr/branch/nextAt keeping createdAt and lastRunId; not_found app

@@ -1,16 +1,17 @@
-// `slipway apps …`: the group of app commands (create, list, delete).
+// `slipway apps …`: the group of app commands (create, list, delete, connect, repo, disconnect).
 
 import type { Command } from '../../command.js';
 import { commandList, dispatch } from '../../dispatch.js';
 import { appsCreateCommand } from './create.js';
 import { appsDeleteCommand } from './delete.js';
 import { appsListCommand } from './list.js';
+import { appsConnectCommand, appsDisconnectCommand, appsRepoCommand } from './repo.js';
 
-const subcommands: readonly Command[] = [appsCreateCommand, appsListCommand, appsDeleteCommand];
+const subcommands: readonly Command[] = [appsCreateCommand, appsListCommand, appsDeleteCommand, appsConnectCommand, appsRepoCommand, appsDisconnectCommand];
 
 export const appsCommand: Command = {
   name: 'apps',
-  summary: 'create, list and delete apps',
+  summary: 'create, list, delete apps and connect them to forge repositories',
   usage: commandList('slipway apps', subcommands),
   subcommands,
   run: (args, io) => dispatch('slipway apps', subcommands, args, io),
