@@ -15,9 +15,14 @@
 // Lines and base64 fragments shorter than MIN_PART are not masked: they would hide ordinary words and random base64.
 //
 // Overlapping occurrences (of one secret or of several) are masked as one run: every character that is part of any
-// occurrence is hidden, and the output does not depend on how the input was cut into chunks. The masker holds back
-// the last (longest form − 1) characters until more data or flush(), as they may start an occurrence.
-// Cost per write is proportional to (chunk + longest form) × number of forms: linear in the stream.
+// occurrence is hidden, and the output does not depend on how the input was cut into chunks.
+// A write returns everything except the shortest tail that could still become an occurrence: the longest end of the
+// text that is a proper prefix of some form (so at most longest form − 1 characters, and usually none). That text
+// is held until more data or flush(). Nothing else is held, so no timed flush is needed: a secret printed in two
+// parts with a pause between them is masked whole, and output that cannot start a secret is shown at once.
+// The held tail is found with an Aho–Corasick automaton over the forms, fed the stream (or, for a long chunk, only
+// its last longest-form characters); occurrences are found with native indexOf over the held tail and the chunk.
+// Cost per write is proportional to (chunk + held tail) × number of forms: linear in the stream.
 
 export const MASK = '***';
 
@@ -26,8 +31,12 @@ export const MIN_PART = 4;
 
 export class LogMasker {
   readonly #forms: readonly string[];
-  /** How many characters may belong to an occurrence not yet complete: longest form − 1. */
+  /** The longest held tail: longest form − 1 characters. */
   readonly #keep: number;
+  /** Built on the first write (maskSecrets never needs it). */
+  #prefixes: PrefixAutomaton | null = null;
+  /** Automaton state after the text written since the last flush (or at least its last #keep characters). */
+  #state = 0;
   #pending = '';
   /** How many characters at the start of #pending lie in a run whose MASK was already written. */
   #covered = 0;
@@ -37,22 +46,23 @@ export class LogMasker {
     this.#keep = Math.max(0, ...this.#forms.map((f) => f.length - 1));
   }
 
-  /** Masked text ready to show; may be shorter than what came in (the held-back tail comes out later). */
+  /** Masked text ready to show: all of it but a tail that may start a secret (it comes out later). */
   write(chunk: string): string {
     if (this.#forms.length === 0) return chunk;
+    this.#prefixes ??= new PrefixAutomaton(this.#forms);
+    // A held tail is at most #keep long, so a long chunk's earlier characters cannot be part of it.
+    const fromRoot = chunk.length >= this.#keep;
+    this.#state = this.#prefixes.feed(fromRoot ? 0 : this.#state, chunk, fromRoot ? chunk.length - this.#keep : 0);
     const text = this.#pending + chunk;
-    if (text.length <= this.#keep) {
-      this.#pending = text;
-      return '';
-    }
-    return this.#emit(text, text.length - this.#keep);
+    return this.#emit(text, text.length - this.#prefixes.held(this.#state));
   }
 
-  /** Everything held back, masked; the masker is then as new and can go on (e.g. after output paused). */
-  flush(): string {
-    const out = this.#emit(this.#pending, this.#pending.length);
+  /** Everything held back and `last` (the end of the stream), masked; the masker is then as new and can go on. */
+  flush(last = ''): string {
+    const out = this.#emit(this.#pending + last, this.#pending.length + last.length);
     this.#pending = '';
     this.#covered = 0;
+    this.#state = 0;
     return out;
   }
 
@@ -79,8 +89,7 @@ export class LogMasker {
 
 /** Masks a whole text at once: for error messages and other text that does not stream. */
 export function maskSecrets(text: string, secrets: readonly string[]): string {
-  const masker = new LogMasker(secrets);
-  return masker.write(text) + masker.flush();
+  return new LogMasker(secrets).flush(text);
 }
 
 /** Every [start, end) where a form occurs, overlapping ones included, by start then longest first. */
@@ -129,4 +138,98 @@ function base64Forms(value: string): string[] {
   }
   const urlSafe = forms.map((f) => f.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''));
   return [...forms, ...urlSafe].filter((f) => f.length >= MIN_PART);
+}
+
+/**
+ * Aho–Corasick automaton over the forms (a trie with failure links). After reading a text from the root, the state
+ * is the longest end of the text that is a prefix of some form; held() gives the longest such end that is a proper
+ * prefix (a trie node with children), i.e. the tail that may still grow into an occurrence.
+ * Stored in typed arrays, children as first-child/next-sibling lists (only the root's in a Map, as most characters
+ * of a log fall back to it): a 4 KB private key has about 100 000 states, which as one Map each took ~9 MB.
+ */
+class PrefixAutomaton {
+  readonly #rootNext = new Map<number, number>();
+  /** Per state: the UTF-16 code unit (what indexOf matches) leading to it, its first child, its next sibling. */
+  readonly #code: Uint16Array;
+  readonly #child: Int32Array;
+  readonly #sibling: Int32Array;
+  readonly #fail: Int32Array;
+  readonly #held: Int32Array;
+
+  constructor(forms: readonly string[]) {
+    const capacity = 1 + forms.reduce((n, f) => n + f.length, 0);
+    this.#code = new Uint16Array(capacity);
+    this.#child = new Int32Array(capacity).fill(-1);
+    this.#sibling = new Int32Array(capacity).fill(-1);
+    this.#fail = new Int32Array(capacity);
+    this.#held = new Int32Array(capacity);
+    const depth = new Int32Array(capacity);
+    let size = 1;
+    for (const form of forms) {
+      let s = 0;
+      for (let i = 0; i < form.length; i++) {
+        const c = form.charCodeAt(i);
+        let t = this.#goto(s, c);
+        if (t === -1) {
+          t = size++;
+          this.#code[t] = c;
+          depth[t] = i + 1;
+          if (s === 0) this.#rootNext.set(c, t);
+          else {
+            this.#sibling[t] = this.#child[s] ?? -1;
+            this.#child[s] = t;
+          }
+        }
+        s = t;
+      }
+    }
+    // Breadth first, so a state's failure link (a shorter state) is complete before the state itself.
+    const queue = new Int32Array(size);
+    let tail = 1;
+    for (let q = 0; q < tail; q++) {
+      const s = queue[q] ?? 0;
+      const hasChildren = s === 0 ? this.#rootNext.size > 0 : this.#child[s] !== -1;
+      this.#held[s] = hasChildren ? depth[s] ?? 0 : this.#held[this.#fail[s] ?? 0] ?? 0;
+      const children = s === 0 ? [...this.#rootNext.values()] : this.#childrenOf(s);
+      for (const t of children) {
+        this.#fail[t] = s === 0 ? 0 : this.#step(this.#fail[s] ?? 0, this.#code[t] ?? 0);
+        queue[tail++] = t;
+      }
+    }
+  }
+
+  /** The state after reading text[from..] from `state`. */
+  feed(state: number, text: string, from: number): number {
+    let s = state;
+    for (let i = from; i < text.length; i++) s = this.#step(s, text.charCodeAt(i));
+    return s;
+  }
+
+  /** Length of the tail to hold back in `state`. */
+  held(state: number): number {
+    return this.#held[state] ?? 0;
+  }
+
+  #step(state: number, c: number): number {
+    let s = state;
+    for (;;) {
+      const t = this.#goto(s, c);
+      if (t !== -1) return t;
+      if (s === 0) return 0;
+      s = this.#fail[s] ?? 0;
+    }
+  }
+
+  /** The child of `s` for `c`, or -1. */
+  #goto(s: number, c: number): number {
+    if (s === 0) return this.#rootNext.get(c) ?? -1;
+    for (let t = this.#child[s] ?? -1; t !== -1; t = this.#sibling[t] ?? -1) if (this.#code[t] === c) return t;
+    return -1;
+  }
+
+  #childrenOf(s: number): number[] {
+    const out: number[] = [];
+    for (let t = this.#child[s] ?? -1; t !== -1; t = this.#sibling[t] ?? -1) out.push(t);
+    return out;
+  }
 }

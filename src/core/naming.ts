@@ -1,5 +1,6 @@
 // How Slipway names what it creates in Docker, so one machine can hold several Slipway instances (tests do).
 
+import { createHash } from 'node:crypto';
 import type { App, Route } from './types.js';
 
 export function appServiceName(instance: string, app: string): string {
@@ -16,6 +17,31 @@ export function registryContainerName(instance: string): string {
 
 export function networkName(instance: string): string {
   return instance;
+}
+
+/** A stack's name, as the `deploy: { stack }` step gives it: like an app name, 1–32 characters. */
+export const STACK_NAME = /^[a-z](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
+
+/** Swarm names services and networks like DNS labels: at most 63 characters (swarmkit validateAnnotations). */
+const MAX_SWARM_NAME = 63;
+
+/**
+ * `<instance>-stack-<app>_<stack>_<service>`: app and stack names have no "_", so no two stacks can collide
+ * (`docker stack deploy` names services `<stack>_<service>` the same way). Too long a name keeps its start and
+ * ends with a hash of the whole, so it stays unique and the same on every deploy.
+ */
+export function stackServiceName(instance: string, app: string, stack: string, service: string): string {
+  return fitSwarmName(`${instance}-stack-${app}_${stack}_${service}`);
+}
+
+/** The stack's own overlay network, where each service is reachable by its compose name. */
+export function stackNetworkName(instance: string, app: string, stack: string): string {
+  return fitSwarmName(`${instance}-stack-${app}_${stack}`);
+}
+
+function fitSwarmName(name: string): string {
+  if (name.length <= MAX_SWARM_NAME) return name;
+  return `${name.slice(0, MAX_SWARM_NAME - 9)}-${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
 }
 
 /** Image repository of an app in Slipway's registry. */

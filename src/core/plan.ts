@@ -63,10 +63,33 @@ export interface BuildSettings {
   readonly tags: readonly string[];
 }
 
+/** Where a built image is also pushed (a docker-build plugin step, run as Slipway's build: src/pipeline/docker-plugin.ts). */
+export interface PublishSettings {
+  /** The plugin image the step named, for the log. */
+  readonly plugin: string;
+  /** Registry host, e.g. docker.io, ghcr.io, 127.0.0.1:5001. */
+  readonly registry: string;
+  /** Full repository, registry included, e.g. docker.io/acme/web. */
+  readonly repository: string;
+  readonly tags: readonly string[];
+  /** false for dry_run: build only. */
+  readonly push: boolean;
+  /** Environment variables of the step (plain or from secrets) holding the registry login, when set. */
+  readonly usernameEnv: string;
+  readonly passwordEnv: string;
+  /** A plain user name (Woodpecker's `logins`), used when usernameEnv is not set. */
+  readonly username: string | null;
+}
+
 export interface DeploySettings {
-  /** Deploy this app (null) or a named stack (future). */
+  /** Deploy this app (null), or the named stack: a compose file of the repository as Swarm services (src/stack). */
   readonly stack: string | null;
   readonly environment: string | null;
+  /**
+   * The stack's compose file, relative to the repository root; null: compose.yaml, compose.yml,
+   * docker-compose.yaml or docker-compose.yml at the root. Set only with a stack; absent from plans stored before.
+   */
+  readonly file?: string | null;
 }
 
 export interface NotifySettings {
@@ -97,6 +120,8 @@ export interface StepPlan {
   readonly pull: 'always' | 'if-not-exists' | 'never';
   readonly caches: readonly CacheMount[];
   readonly build: BuildSettings | null;
+  /** Set on a build step that stands for a docker-build plugin; absent from plans stored before. */
+  readonly publish?: PublishSettings | null;
   readonly deploy: DeploySettings | null;
   readonly notify: NotifySettings | null;
   readonly location: SourceLocation;
@@ -125,6 +150,12 @@ export interface PipelinePlan {
   readonly steps: readonly StepPlan[];
   /** Set when pipeline-level `trigger`/`when` excluded the whole pipeline. */
   readonly skip: string | null;
+  /**
+   * How the pipelines it depends on must have ended for it to run (Drone `trigger: status`, Woodpecker `runs_on`):
+   * ['success'] all of them succeeded, ['failure'] one of them failed, both: always. Optional because plans
+   * stored by older versions (kept for `runs restart`) lack it; absent means ['success'].
+   */
+  readonly status?: StatusFilter;
 }
 
 export interface RunPlan {

@@ -3,6 +3,7 @@
 
 import type { SecretRef, ServicePlan, StepKind, StepPlan } from '../core/plan.js';
 import { cacheMount } from './cache.js';
+import { DOCKER_BUILD_PLUGINS, dockerPluginPlan, pluginName } from './docker-plugin.js';
 import { encodeSetting, pluginVariable, stepEnv } from './env.js';
 import type { Builtin, EnvEntry, ServiceModel, Setting, StepModel } from './model.js';
 import { substitute, substituteDeep, unescapeDollars, type Vars } from './substitute.js';
@@ -22,10 +23,14 @@ export function compileStep(step: StepModel, dependsOn: readonly string[], ctx: 
   const { environment, secrets } = environmentOf(stepEnv(ctx.pipelineEnv, step.name), step.environment, step.settings, ctx.vars);
   const caches = new Map(step.caches.map((c) => cacheMount(c.value, ctx.workspace)).map((c) => [c.path, c]));
   const b = step.builtin === null ? null : substituteBuiltin(step.builtin, ctx.vars);
+  const image = step.image === null ? null : substitute(step.image.value, ctx.vars);
+  const plugin = b === null && image !== null && step.settings !== null && DOCKER_BUILD_PLUGINS.has(pluginName(image))
+    ? dockerPluginPlan(pluginName(image), environment, ctx.input.meta)
+    : null;
   return {
     name: step.name,
-    kind: b?.kind ?? kindOf(step, ctx.input.dialect),
-    image: step.image === null || b !== null ? null : substitute(step.image.value, ctx.vars),
+    kind: plugin ? 'build' : b?.kind ?? kindOf(step, ctx.input.dialect),
+    image: b !== null || plugin !== null ? null : image,
     // Commands are never substituted at compile time: the shell expands ${NAME} from the environment, where the
     // same values are, so a branch name or commit message can never be spliced into the script as code.
     commands: step.commands.map(unescapeDollars),
@@ -41,7 +46,8 @@ export function compileStep(step: StepModel, dependsOn: readonly string[], ctx: 
     retry: step.retry,
     pull: step.pull,
     caches: [...caches.values()],
-    build: b?.kind === 'build' ? b.build : null,
+    build: plugin?.build ?? (b?.kind === 'build' ? b.build : null),
+    publish: plugin?.publish ?? null,
     deploy: b?.kind === 'deploy' ? b.deploy : null,
     notify: b?.kind === 'notify' ? b.notify : null,
     location: step.loc,
@@ -102,7 +108,7 @@ function substituteBuiltin(b: Builtin, vars: Vars): Builtin {
     case 'push':
       return b;
     case 'deploy':
-      return { kind: 'deploy', deploy: { stack: n(b.deploy.stack), environment: n(b.deploy.environment) } };
+      return { kind: 'deploy', deploy: { stack: n(b.deploy.stack), environment: n(b.deploy.environment), ...(b.deploy.file === undefined ? {} : { file: n(b.deploy.file) }) } };
     case 'notify':
       return { kind: 'notify', notify: { url: s(b.notify.url), message: n(b.notify.message) } };
   }

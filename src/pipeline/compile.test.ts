@@ -67,6 +67,34 @@ describe('compile: details', () => {
     assert.deepEqual(compileText(text, 'drone').pipelines.map((p) => [p.name, p.dependsOn]), [['t (V=1)', []], ['t (V=2)', []], ['d', ['t (V=1)', 't (V=2)']]]);
   });
 
+  it('keeps the status filter of pipelines for the run stage: Drone trigger, Woodpecker runs_on, Slipway when', () => {
+    const drone = (status: string) =>
+      `kind: pipeline\nname: test\nsteps: [{name: a, image: x}]\n---\nkind: pipeline\nname: tell\ndepends_on: [test]\n${status}steps: [{name: b, image: x}]\n`;
+    const statuses = (text: string, dialect: Dialect) => compileText(text, dialect).pipelines.map((p) => [p.name, p.status]);
+    assert.deepEqual(statuses(drone('trigger: {status: [failure]}\n'), 'drone'), [['test', ['success']], ['tell', ['failure']]]);
+    assert.deepEqual(statuses(drone('trigger: {status: [failure, success]}\n'), 'drone'), [['test', ['success']], ['tell', ['success', 'failure']]]);
+    assert.deepEqual(statuses(drone('trigger: {branch: main}\n'), 'drone'), [['test', ['success']], ['tell', ['success']]]);
+    const wp = (extra: string) => {
+      const files = [
+        { path: '.woodpecker/test.yml', text: 'steps: [{name: a, image: x}]\n' },
+        { path: '.woodpecker/tell.yml', text: `depends_on: [test]\n${extra}steps: [{name: b, image: x}]\n` },
+      ];
+      return compilePlan({ dialect: 'woodpecker', files, shadowed: [] }, runMeta(), { knownSecrets: null }).pipelines[1]?.status;
+    };
+    assert.deepEqual(wp('runs_on: [success, failure]\n'), ['success', 'failure']);
+    assert.deepEqual(wp('runs_on: [failure]\nwhen: {status: [success]}\n'), ['failure'], 'runs_on wins over when.status');
+    assert.deepEqual(wp('runs_on: []\n'), ['success']);
+    assert.deepEqual(wp(''), ['success']);
+    const slipway = compileText('name: t\nsteps: [{name: a, image: x}]\n---\nname: n\ndepends_on: [t]\nwhen: {status: [failure]}\nsteps: [{name: b, image: x}]\n', 'slipway');
+    assert.deepEqual(slipway.pipelines.map((p) => p.status), [['success'], ['failure']]);
+  });
+
+  it('skips a failure pipeline whose trigger does not match, whatever its status', () => {
+    const text = 'kind: pipeline\nname: t\nsteps: [{name: a, image: x}]\n---\nkind: pipeline\nname: n\ndepends_on: [t]\ntrigger: {status: [failure], branch: release}\nsteps: [{name: b, image: x}]\n';
+    const n = compileText(text, 'drone').pipelines[1];
+    assert.equal(n?.skip, 'trigger: branch "main" does not match [release]');
+  });
+
   it('returns warnings with the plan', () => {
     const plan = compileText('steps: [{name: a, image: x, failure: cancel}]\n', 'woodpecker');
     assert.equal(plan.warnings[0]?.message, 'failure: cancel runs as failure: fail in Slipway');

@@ -1,5 +1,6 @@
 // Pipeline source + run → RunPlan: lint first (any error stops with invalid_input listing `file:line:col: message`),
-// then matrix expansion, compile-time `when`/`trigger`, step ordering, environment and pipeline dependencies.
+// then matrix expansion, compile-time `when`/`trigger`, step ordering, environment and pipeline dependencies with
+// the status filter the run stage judges them by.
 
 import { SlipwayError } from '../core/errors.js';
 import type { LintFinding, PipelinePlan, RunMeta, RunPlan } from '../core/plan.js';
@@ -36,6 +37,7 @@ function compilePipeline(p: PipelineModel, combo: Readonly<Record<string, string
   for (const e of p.environment) if (e.value.kind === 'plain') pipelineEnv[e.name] = substitute(e.value.value, vars);
   const ctx: StepContext = { input, vars, pipelineEnv, workspace: p.workspace };
   const deps = stepDependencies(p.steps);
+  const when = evaluateWhen(p.when, input, p.dialect === 'drone' ? 'trigger' : 'when');
   return {
     name,
     file: p.file,
@@ -44,7 +46,9 @@ function compilePipeline(p: PipelineModel, combo: Readonly<Record<string, string
     matrix: combo,
     services: p.services.map((s) => compileService(s, ctx)).filter((s) => s !== null),
     steps: p.steps.map((s, i) => compileStep(s, deps[i] ?? [], ctx)),
-    skip: evaluateWhen(p.when, input, p.dialect === 'drone' ? 'trigger' : 'when').skip,
+    skip: when.skip,
+    // Woodpecker's runs_on wins over a status in the workflow's `when`; Drone and Slipway write it in trigger/when.
+    status: p.runsOn ?? when.status,
   };
 }
 

@@ -43,6 +43,7 @@ export function defaultPlan(meta: RunMeta): RunPlan {
         services: [],
         steps: [step('build', []), step('push', ['build']), step('deploy', ['push'])],
         skip: null,
+        status: ['success'],
       },
     ],
     warnings: [],

@@ -1,5 +1,6 @@
 // The variables every step gets: Drone's DRONE_*, Woodpecker's CI_*, CI=true, matrix axes and manual parameters,
-// both families in every dialect so plugins of either tool find what they read.
+// both families in every dialect so plugins of either tool find what they read. What only the run knows (the
+// status so far: DRONE_BUILD_STATUS, CI_PIPELINE_STATUS, …) is added when a step starts (run/pipeline-runner.ts).
 
 import type { RunMeta } from '../core/plan.js';
 import { droneEventName, woodpeckerEventName } from './events.js';

@@ -42,7 +42,14 @@ describe('compile: a Node project .drone.yml (services, anchors, plugins, secret
 
   it('turns plugin settings into PLUGIN_* variables and secrets into SecretRefs', () => {
     const publish = step(p, 'publish');
-    assert.equal(publish.kind, 'plugin');
+    // plugins/docker runs as the built-in build, publishing where its settings say (no Docker-in-Docker).
+    assert.equal(publish.kind, 'build');
+    assert.equal(publish.image, null);
+    assert.deepEqual(publish.build, { dockerfile: 'Dockerfile', context: '.', target: null, args: { NODE_ENV: 'production' }, tags: [] });
+    assert.deepEqual(publish.publish, {
+      plugin: 'plugins/docker', registry: 'docker.io', repository: 'docker.io/acme/storefront', tags: ['latest', '3f2a9c1d'], push: true,
+      usernameEnv: 'PLUGIN_USERNAME', passwordEnv: 'PLUGIN_PASSWORD', username: null,
+    });
     assert.equal(publish.environment['PLUGIN_REPO'], 'acme/storefront');
     assert.equal(publish.environment['PLUGIN_TAGS'], 'latest,3f2a9c1d');
     assert.equal(publish.environment['PLUGIN_BUILD_ARGS'], 'NODE_ENV=production');
@@ -70,8 +77,8 @@ describe('compile: a Node project .drone.yml (services, anchors, plugins, secret
     assert.equal(env['DRONE_WORKSPACE'], '/drone/src');
   });
 
-  it('warns that plugins/docker needs Docker-in-Docker', () => {
-    assert.deepEqual(plan.warnings.map((w) => w.location.line), [49]);
+  it('runs plugins/docker without Docker-in-Docker, so it has nothing to warn about', () => {
+    assert.deepEqual(plan.warnings, []);
   });
 
   it('skips by the pipeline trigger and the step when, with reasons', () => {
@@ -151,7 +158,7 @@ describe('compile: a multi-pipeline .drone.yml with depends_on and trigger', () 
   });
 
   it('reports what it does not apply as warnings', () => {
-    assert.deepEqual(plan.warnings.map((w) => `${w.location.line}:${w.location.column}`), ['7:3', '45:12', '96:7']);
+    assert.deepEqual(plan.warnings.map((w) => `${w.location.line}:${w.location.column}`), ['7:3', '96:7']);
   });
 });
 
@@ -177,6 +184,16 @@ describe('compile: a .woodpecker/ folder with two workflows', () => {
     assert.equal(publish.environment['PLUGIN_TAGS'], `latest,${runMeta().commit}`);
     assert.deepEqual(publish.secrets, [{ env: 'PLUGIN_PASSWORD', secret: 'codeberg_token' }]);
     assert.equal(step(pipeline(plan, 'deploy'), 'announce').environment['PLUGIN_MESSAGE'], `site ${runMeta().commit} published by ada`);
+  });
+
+  it('runs the buildx plugin as the built-in build, with the user from logins, and says it builds one platform', () => {
+    const publish = step(pipeline(plan, 'deploy'), 'publish');
+    assert.equal(publish.kind, 'build');
+    assert.deepEqual(publish.publish, {
+      plugin: 'woodpeckerci/plugin-docker-buildx', registry: 'codeberg.org', repository: 'codeberg.org/acme/site', tags: ['latest', runMeta().commit], push: true,
+      usernameEnv: 'PLUGIN_USERNAME', passwordEnv: 'PLUGIN_PASSWORD', username: 'acme-bot',
+    });
+    assert.deepEqual(plan.warnings.map((w) => w.message).filter((m) => /platforms/.test(m)).length, 1);
   });
 
   it('skips the deploy workflow off main', () => {

@@ -137,10 +137,28 @@ describe('lint: rules', () => {
     assert.deepEqual(lintText(text, 'woodpecker').map(short), ['5:14 warning event "release" never happens in Slipway']);
   });
 
-  it('refuses pipelines that run after their dependencies failed (PipelinePlan has no status)', () => {
-    const text = 'kind: pipeline\nname: n\nsteps:\n  - name: a\n    image: x\ntrigger:\n  status: [success, failure]\n';
-    assert.deepEqual(lintText(text, 'drone').map(short), ['7:3 error running a pipeline after its dependencies failed is not supported by Slipway yet']);
-    assert.deepEqual(lintText(text.replace('[success, failure]', '[success]'), 'drone'), []);
+  it('accepts pipelines that run after a pipeline they depend on failed (trigger status, runs_on)', () => {
+    const drone = 'kind: pipeline\nname: t\nsteps: [{name: a, image: x}]\n---\nkind: pipeline\nname: n\ndepends_on: [t]\nsteps: [{name: b, image: x}]\ntrigger:\n  status: [failure]\n';
+    assert.deepEqual(lintText(drone, 'drone'), []);
+    assert.deepEqual(lintText(drone.replace('[failure]', '[success, failure]'), 'drone'), []);
+    const woodpecker = 'depends_on: [test]\nruns_on: [success, failure]\nsteps: [{name: a, image: x}]\n';
+    assert.deepEqual(lintFile({ path: '.woodpecker/notify.yml', text: woodpecker }, { knownSecrets: null }), []);
+  });
+
+  it('warns that a pipeline running only on failure without depends_on never runs', () => {
+    const drone = 'kind: pipeline\nname: n\nsteps:\n  - name: a\n    image: x\ntrigger:\n  status: [failure]\n';
+    const never = 'warning this pipeline runs only when a pipeline it depends on fails, but it depends on none: it never runs';
+    assert.deepEqual(lintText(drone, 'drone').map(short), [`7:3 ${never}`]);
+    assert.deepEqual(lintText(drone.replace('[failure]', '[success, failure]'), 'drone'), []);
+    assert.deepEqual(lintText('runs_on: [failure]\nsteps: [{name: a, image: x}]\n', 'woodpecker').map(short), [`1:10 ${never}`]);
+    assert.deepEqual(lintText('depends_on: []\nwhen: {status: failure}\nsteps: [{name: a, image: x}]\n', 'slipway').map(short), [`2:7 ${never}`]);
+  });
+
+  it('rejects unknown runs_on values with suggestions', () => {
+    const text = 'depends_on: [t]\nruns_on: [sucess, failure]\nsteps: [{name: a, image: x}]\n';
+    assert.deepEqual(lintFile({ path: '.woodpecker/n.yml', text }, { knownSecrets: null }).map(short), ['2:10 error unknown status "sucess"; did you mean "success"?']);
+    const scalar = 'depends_on: [t]\nruns_on: {a: b}\nsteps: [{name: a, image: x}]\n';
+    assert.equal(lintFile({ path: '.woodpecker/n.yml', text: scalar }, { knownSecrets: null }).filter((f) => f.severity === 'error').length, 1);
   });
 
   it('rejects a matrix that is too large and steps as a map in Drone', () => {

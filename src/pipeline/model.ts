@@ -131,6 +131,8 @@ export interface PipelineModel {
   readonly steps: readonly StepModel[];
   readonly services: readonly ServiceModel[];
   readonly when: When;
+  /** Woodpecker's workflow-level `runs_on`: how its dependencies must have ended; null when absent. */
+  readonly runsOn: readonly ('success' | 'failure')[] | null;
   readonly dependsOn: readonly Located<string>[];
   readonly matrix: MatrixModel | null;
   /** Absolute path inside every container. */

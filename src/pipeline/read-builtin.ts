@@ -1,6 +1,7 @@
 // Reads Slipway's built-in steps, which need no image: `build:` (Dockerfile, context, target, args, tags),
-// `push: {}`, `deploy: { stack?, environment? }` and `notify: { url, message? }`.
+// `push: {}`, `deploy: { stack?, file?, environment? }` and `notify: { url, message? }`.
 
+import { STACK_NAME } from '../core/naming.js';
 import type { SourceLocation } from '../core/plan.js';
 import { checkAllowed, clip } from './keys.js';
 import type { Builtin } from './model.js';
@@ -38,9 +39,22 @@ export function readBuiltin(entry: MapEntry, ctx: ReadContext, where: string): B
     case 'push':
       if (map) checkAllowed(map, [], ctx, what);
       return { kind: 'push' };
-    case 'deploy':
-      if (map) checkAllowed(map, ['stack', 'environment'], ctx, what);
-      return { kind: 'deploy', deploy: { stack: optString('stack'), environment: optString('environment') } };
+    case 'deploy': {
+      if (map) checkAllowed(map, ['stack', 'file', 'environment'], ctx, what);
+      const stack = optString('stack');
+      // Stack names become part of Swarm service names (core/naming.ts); `${…}` is filled in at compile time.
+      if (stack !== null && !STACK_NAME.test(stack) && !stack.includes('${')) {
+        ctx.findings.error(get('stack')?.loc ?? entry.keyLoc, `${what} stack "${clip(stack)}" is not a valid stack name`, 'use 1–32 characters: lowercase letters, digits and "-", starting with a letter and not ending with "-"');
+      }
+      const deploy = { stack, environment: optString('environment') };
+      const fileNode = get('file');
+      if (fileNode === undefined) return { kind: 'deploy', deploy: stack === null ? deploy : { ...deploy, file: null } };
+      if (get('stack') === undefined) {
+        ctx.findings.error(fileNode.loc, `${what} file needs a stack`, 'add `stack: <name>`: the app itself is deployed from its image, a stack from a compose file');
+      }
+      const file = optString('file');
+      return { kind: 'deploy', deploy: { ...deploy, file: file === null ? null : repoPath(file, fileNode.loc, ctx, what) } };
+    }
     default: {
       if (map) checkAllowed(map, ['url', 'message'], ctx, what);
       const url = optString('url');

@@ -1,5 +1,5 @@
 // Reads one YAML document into a PipelineModel: steps (list, or map in Woodpecker's legacy and Slipway's form),
-// services, pipeline-level when/trigger, depends_on, matrix, workspace and environment.
+// services, pipeline-level when/trigger (and Woodpecker's runs_on), depends_on, matrix, workspace and environment.
 
 import type { SourceLocation } from '../core/plan.js';
 import { checkKeys, clip, keyTable } from './keys.js';
@@ -11,7 +11,7 @@ import { readEnvironment } from './read-env.js';
 import { readService } from './read-service.js';
 import { readStep } from './read-step.js';
 import { namedItems, readMap, readNonEmptyString, readStringList, type ReadContext } from './read-values.js';
-import { readWhen, withLegacyBranches } from './read-when.js';
+import { readWhen, statusValues, withLegacyBranches } from './read-when.js';
 import { readWorkspace } from './workspace.js';
 import type { MapNode, YNode } from './yaml-node.js';
 
@@ -32,6 +32,10 @@ export function readPipeline(doc: YNode, place: DocumentPlace, ctx: ReadContext)
   const dependsNode = get('depends_on');
   const matrixNode = get('matrix');
   const envNode = get('environment');
+  const when = readPipelineWhen(map, ctx);
+  const runsOn = ctx.dialect === 'woodpecker' ? readRunsOn(get('runs_on'), ctx) : null;
+  const dependsOn = dependsNode === undefined ? [] : readDependsOn(dependsNode, ctx, 'depends_on of the pipeline');
+  if (dependsOn.length === 0) checkFailureOnly(when, runsOn, map, ctx);
   return {
     name,
     nameLoc,
@@ -40,8 +44,9 @@ export function readPipeline(doc: YNode, place: DocumentPlace, ctx: ReadContext)
     loc: map.loc,
     steps: readSteps(map, ctx),
     services: readServices(get('services'), ctx),
-    when: readPipelineWhen(map, ctx),
-    dependsOn: dependsNode === undefined ? [] : readDependsOn(dependsNode, ctx, 'depends_on of the pipeline'),
+    when,
+    runsOn,
+    dependsOn,
     matrix: matrixNode === undefined ? null : readMatrix(matrixNode, ctx),
     workspace: readWorkspace(get('workspace'), ctx),
     environment: envNode === undefined ? [] : pipelineEnvironment(envNode, ctx),
@@ -95,21 +100,32 @@ function checkListForm(node: YNode, what: string, ctx: ReadContext): void {
 function readPipelineWhen(map: MapNode, ctx: ReadContext): When {
   const key = ctx.dialect === 'drone' ? 'trigger' : 'when';
   const node = map.entries.find((e) => e.key === key)?.value;
-  let when = readWhen(node, ctx, 'trigger', key);
+  const when = readWhen(node, ctx, 'trigger', key);
   const branches = ctx.dialect === 'woodpecker' ? map.entries.find((e) => e.key === 'branches')?.value : undefined;
-  if (branches !== undefined) when = withLegacyBranches(when, branches, ctx);
-  const failing = when.conditions.find((c) => c.status?.includes('failure'));
-  const runsOn = ctx.dialect === 'woodpecker' ? map.entries.find((e) => e.key === 'runs_on')?.value : undefined;
-  const runsOnFailure = runsOn !== undefined && (readStringList(runsOn, ctx, 'runs_on') ?? []).includes('failure');
-  // PipelinePlan has no status filter: a pipeline that runs after its dependencies failed cannot be planned yet.
-  if (failing !== undefined || runsOnFailure) {
-    ctx.findings.error(
-      failing?.loc ?? runsOn?.loc ?? map.loc,
-      'running a pipeline after its dependencies failed is not supported by Slipway yet',
-      'move the step into the pipeline it reports on, with `when: { status: [success, failure] }`',
-    );
-  }
-  return when;
+  return branches === undefined ? when : withLegacyBranches(when, branches, ctx);
+}
+
+/** Woodpecker's `runs_on: [success, failure]`; an empty list is the default (null). */
+function readRunsOn(node: YNode | undefined, ctx: ReadContext): ('success' | 'failure')[] | null {
+  if (node === undefined || (node.kind === 'scalar' && node.value === null)) return null;
+  const values = readStringList(node, ctx, 'runs_on');
+  if (values === null) return null;
+  const statuses = statusValues(values, node, ctx);
+  return statuses.length > 0 ? statuses : null;
+}
+
+/**
+ * A pipeline that runs only after a pipeline it depends on failed, but depends on none, never runs (Slipway, like
+ * Woodpecker, judges a pipeline by its dependencies, not by the rest of the run): almost certainly a missing depends_on.
+ */
+function checkFailureOnly(when: When, runsOn: readonly ('success' | 'failure')[] | null, map: MapNode, ctx: ReadContext): void {
+  const onlyFailure = (s: readonly string[] | null): boolean => s !== null && s.includes('failure') && !s.includes('success');
+  const fromWhen = when.conditions.length > 0 && when.conditions.every((c) => onlyFailure(c.status));
+  const loc = runsOn !== null
+    ? (onlyFailure(runsOn) ? map.entries.find((e) => e.key === 'runs_on')?.value.loc : undefined)
+    : (fromWhen ? when.conditions[0]?.loc : undefined);
+  if (loc === undefined) return;
+  ctx.findings.warn(loc, 'this pipeline runs only when a pipeline it depends on fails, but it depends on none: it never runs', 'add `depends_on:` with the pipelines it reports on');
 }
 
 function pipelineEnvironment(node: YNode, ctx: ReadContext): EnvEntry[] {

@@ -3,6 +3,7 @@
 
 import type { SourceLocation } from '../core/plan.js';
 import { parseTimeout } from './duration.js';
+import { DOCKER_BUILD_PLUGINS, lintDockerPlugin, pluginName } from './docker-plugin.js';
 import { didYouMean } from './findings.js';
 import { checkKeys, clip, keyTable } from './keys.js';
 import type { Builtin, EnvEntry, Located, Setting, StepModel } from './model.js';
@@ -15,8 +16,11 @@ import type { MapNode, YNode } from './yaml-node.js';
 
 export const MAX_RETRY = 10;
 
-/** Plugin images Drone and Woodpecker run privileged without being asked (their default lists): Docker-in-Docker. */
-const PRIVILEGED_PLUGINS = new Set(['plugins/docker', 'plugins/acr', 'plugins/ecr', 'plugins/gcr', 'plugins/heroku', 'woodpeckerci/plugin-docker-buildx', 'plugins/docker-buildx', 'thegeeklab/drone-docker-buildx']);
+/**
+ * Plugin images Drone and Woodpecker run privileged without being asked (their default lists): Docker-in-Docker.
+ * The docker-build ones among them run as Slipway's own build and push instead (docker-plugin.ts).
+ */
+const PRIVILEGED_PLUGINS = new Set(['plugins/acr', 'plugins/ecr', 'plugins/gcr', 'plugins/heroku']);
 
 export function readStep(map: MapNode, keyName: string | null, index: number, ctx: ReadContext): StepModel {
   const { name, nameLoc } = readName(map, keyName, `step-${index + 1}`, ctx, 'step');
@@ -31,7 +35,10 @@ export function readStep(map: MapNode, keyName: string | null, index: number, ct
   const legacySecrets: EnvEntry[] = secretsNode === undefined ? [] : readLegacySecrets(secretsNode, ctx, where);
   const builtin = readBuiltinOf(map, ctx, where);
   checkShape(map, builtin, settings !== null, ctx, where, nameLoc);
-  if (common.image !== null && settings !== null) warnPrivilegedPlugin(common.image, ctx);
+  if (common.image !== null && settings !== null) {
+    if (DOCKER_BUILD_PLUGINS.has(pluginName(common.image.value))) lintDockerPlugin(pluginName(common.image.value), settings, common.image.loc, ctx);
+    else warnPrivilegedPlugin(common.image, ctx);
+  }
 
   const dependsNode = get('depends_on');
   const groupNode = get('group');
@@ -93,7 +100,7 @@ function checkShape(map: MapNode, builtin: Builtin | null, hasSettings: boolean,
 }
 
 function warnPrivilegedPlugin(image: Located<string>, ctx: ReadContext): void {
-  const name = image.value.replace(/^(index\.)?docker\.io\//, '').replace(/@.*$/, '').replace(/:[^/]*$/, '');
+  const name = pluginName(image.value);
   if (!PRIVILEGED_PLUGINS.has(name)) return;
   ctx.findings.warn(
     image.loc,

@@ -153,15 +153,21 @@ function readStatus(node: YNode, ctx: ReadContext, where: string): ('success' | 
   const c = readConstraint(node, ctx, `${where} status`, false);
   if (c === null) return null;
   if (c.exclude.length > 0) ctx.findings.error(node.loc, `${where} status: exclude is not supported`, 'list the statuses to run on');
+  const out = statusValues(c.include, node, ctx);
+  return out.length > 0 ? out : null;
+}
+
+/** success and failure, each once, in the order written; anything else is an error at `node`. */
+export function statusValues(values: readonly string[], node: YNode, ctx: ReadContext): ('success' | 'failure')[] {
   const out: ('success' | 'failure')[] = [];
-  for (const s of c.include) {
+  for (const s of values) {
     if (s === 'success' || s === 'failure') {
       if (!out.includes(s)) out.push(s);
     } else {
       ctx.findings.error(node.loc, `unknown status "${clip(s)}"${suggestion(s, ['success', 'failure'])}`, 'status is success or failure');
     }
   }
-  return out.length > 0 ? out : null;
+  return out;
 }
 
 /** Woodpecker's legacy top-level `branches:`, ANDed into every condition of the workflow's `when`. */

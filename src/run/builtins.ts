@@ -1,11 +1,14 @@
-// Slipway's built-in steps: build the image, push it and pin its digest, deploy it as a release, notify.
+// Slipway's built-in steps: build the image, push it and pin its digest, deploy it as a release (or deploy a
+// stack from a compose file), notify.
 
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { SlipwayError } from '../core/errors.js';
 import { appRepository } from '../core/naming.js';
-import type { RunMeta, StepPlan } from '../core/plan.js';
+import type { PublishSettings, RunMeta, StepPlan } from '../core/plan.js';
+import { Secret } from '../core/secret.js';
 import type { App, Run } from '../core/types.js';
 import { rollOut } from '../converge/rollout.js';
+import { runStackStep } from '../stack/step.js';
 import type { RunContext } from './executor.js';
 import type { BuiltinContext, BuiltinSteps } from './pipeline-runner.js';
 
@@ -62,10 +65,11 @@ export class RunBuiltins implements BuiltinSteps {
       context = this.ctx.sources.open(this.current);
     }
     b.log(`--> building ${this.app.name} at ${this.current.source === 'git' ? `commit ${tag}` : `upload ${tag}`}\n`);
+    const published = step.publish ? step.publish.tags.map((t) => `${step.publish!.repository}:${t}`) : [];
     await this.ctx.engine.build({
       context,
       tag: `${repository}:${tag}`,
-      extraTags: extra.map((t) => `${repository}:${t}`),
+      extraTags: [...extra.map((t) => `${repository}:${t}`), ...published],
       dockerfile: settings.dockerfile,
       target: settings.target,
       buildArgs: settings.args,
@@ -74,6 +78,25 @@ export class RunBuiltins implements BuiltinSteps {
       signal: b.signal,
     });
     this.#built = { repository, tag, extra };
+    if (step.publish) await this.#publish(step.publish, published, b);
+  }
+
+  /** The push a docker-build plugin step (plugins/docker, buildx) would have made, with the login its settings give. */
+  async #publish(publish: PublishSettings, images: readonly string[], b: BuiltinContext): Promise<void> {
+    if (!publish.push) {
+      b.log(`--> dry run (${publish.plugin}): built ${images.join(', ')}, not pushed\n`);
+      return;
+    }
+    const credentials = {
+      // Docker Hub logins are keyed by its index address, as `docker login` stores them.
+      serveraddress: publish.registry === 'docker.io' ? 'https://index.docker.io/v1/' : publish.registry,
+      username: b.environment[publish.usernameEnv] ?? publish.username ?? '',
+      password: new Secret(b.environment[publish.passwordEnv] ?? ''),
+    };
+    for (const image of images) {
+      b.log(`--> pushing ${image} (${publish.plugin})\n`);
+      await this.ctx.engine.push(image, credentials, b.log);
+    }
   }
 
   async #push(b: BuiltinContext): Promise<void> {
@@ -91,11 +114,7 @@ export class RunBuiltins implements BuiltinSteps {
   }
 
   async #deploy(step: StepPlan, b: BuiltinContext): Promise<void> {
-    if (step.deploy?.stack) {
-      throw new SlipwayError('invalid_input', `deploying stack ${step.deploy.stack} is not supported yet`, {
-        hint: 'use `deploy: {}` to deploy this app',
-      });
-    }
+    if (step.deploy?.stack) return this.#deployStack(step.deploy.stack, step.deploy.file ?? null, b);
     if (!this.#pinned) throw new SlipwayError('invalid_input', 'deploy needs a pushed image: add build and push steps before it');
     const release = await this.ctx.store.createRelease({
       app: this.app.name,
@@ -111,6 +130,30 @@ export class RunBuiltins implements BuiltinSteps {
     this.deployed = true;
   }
 
+  /** A stack reads its compose file as the build reads its context: from the workspace when there is one. */
+  async #deployStack(stack: string, file: string | null, b: BuiltinContext): Promise<void> {
+    const anyImage = b.pipeline.steps.find((s) => s.image !== null && s.skip === null)?.image ?? null;
+    const workspace = b.workspace && this.exporter && anyImage ? { exporter: this.exporter, volume: b.workspace.volume, image: anyImage } : null;
+    await runStackStep(
+      { instance: this.ctx.instance, app: this.app.name, stack, file, commit: this.current.commit, image: this.#pinned },
+      {
+        engine: this.ctx.engine,
+        registry: this.ctx.registry,
+        deadlineMs: this.ctx.rolloutTimeoutMs,
+        log: b.log,
+        openSource: async (folder) => {
+          if (workspace === null) return { stream: this.ctx.sources.open(this.current), rootedAt: 'repository' };
+          const stream = await workspace.exporter.exportWorkspace(workspace.volume, folder, workspace.image).catch((err: unknown) => {
+            // A folder that is not in the workspace holds no compose file: say that, not "bad build context".
+            if (err instanceof SlipwayError && err.kind === 'invalid_input') return Readable.from([]);
+            throw err;
+          });
+          return { stream, rootedAt: 'folder' };
+        },
+      },
+    );
+  }
+
   async #notify(step: StepPlan, b: BuiltinContext): Promise<void> {
     if (!step.notify) throw new SlipwayError('invalid_input', `step ${step.name}: notify needs a url`);
     const body = {
@@ -120,15 +163,22 @@ export class RunBuiltins implements BuiltinSteps {
       event: this.meta.event,
       message: step.notify.message ?? `${this.app.name}: run ${this.current.id} reached step ${step.name}`,
     };
-    const res = await fetch(step.notify.url, {
+    // `${NAME}` in the URL comes from the step's environment: webhook URLs are usually secrets (`from_secret`).
+    const url = step.notify.url.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, name: string) => b.environment[name] ?? whole);
+    if (!/^https?:\/\//.test(url)) {
+      throw new SlipwayError('invalid_input', `step ${step.name}: the notify url is not an http(s) URL once its variables are filled in`, {
+        hint: 'set the variable it names in the step\'s environment (e.g. from_secret) to the full webhook URL',
+      });
+    }
+    const res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
       signal: AbortSignal.any([b.signal, AbortSignal.timeout(10_000)]),
     }).catch((err: unknown) => {
-      throw new SlipwayError('dependency', `notification to ${new URL(step.notify!.url).host} failed: ${(err as Error).message}`);
+      throw new SlipwayError('dependency', `notification to ${new URL(url).host} failed: ${(err as Error).message}`);
     });
-    if (!res.ok) throw new SlipwayError('dependency', `notification to ${new URL(step.notify.url).host} answered HTTP ${res.status}`);
-    b.log(`--> notified ${new URL(step.notify.url).host}\n`);
+    if (!res.ok) throw new SlipwayError('dependency', `notification to ${new URL(url).host} answered HTTP ${res.status}`);
+    b.log(`--> notified ${new URL(url).host}\n`);
   }
 }

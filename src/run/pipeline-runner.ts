@@ -3,7 +3,7 @@
 
 import type { Readable } from 'node:stream';
 import { SlipwayError, asSlipwayError } from '../core/errors.js';
-import { LogMasker } from '../core/mask.js';
+import { LogMasker, maskSecrets } from '../core/mask.js';
 import type { PipelinePlan, RunPlan, StepPlan } from '../core/plan.js';
 import type { StepBackend, WorkspaceRef } from '../core/ports/step-backend.js';
 import { allDone, nextSteps, pipelineFailed, type StepState } from './step-scheduler.js';
@@ -16,6 +16,8 @@ export interface StepRecorder {
 
 export interface BuiltinContext {
   readonly pipeline: PipelinePlan;
+  /** The step's environment with the secrets it names opened (a notify URL or a registry login may be one). */
+  readonly environment: Readonly<Record<string, string>>;
   readonly workspace: WorkspaceRef | null;
   readonly signal: AbortSignal;
   readonly log: (text: string) => void;
@@ -55,29 +57,83 @@ export interface PlanOutcome {
 const MAX_PARALLEL_STEPS = 4;
 const DEFAULT_STEP_TIMEOUT_SECONDS = 3600;
 
+/**
+ * How a pipeline ended, as the pipelines that depend on it see it. `skipped` (left out by a filter or by its status
+ * filter, or cancelled) is neutral, like a skipped step; `blocked` (not run because a pipeline it depends on failed)
+ * passes that failure on, so a chain after a failed pipeline stops and a failure pipeline at its end still runs.
+ */
+export type PipelineResult = 'succeeded' | 'failed' | 'skipped' | 'blocked';
+
+/**
+ * Whether a pipeline runs, from the results of the pipelines it depends on and its status filter (Drone
+ * `trigger: status`, Woodpecker `runs_on`): ['success'] needs every dependency to have succeeded or been skipped,
+ * ['failure'] needs one to have failed, both run either way. null = run; else why not, and the result to record.
+ */
+export function pipelineGate(pipeline: PipelinePlan, results: ReadonlyMap<string, PipelineResult>): { result: 'skipped' | 'blocked'; reason: string } | null {
+  // Plans stored before pipelines had a status filter (restarts of older runs) ran on success only.
+  const status = pipeline.status ?? ['success'];
+  const failed = pipeline.dependsOn.filter((d) => results.get(d) === 'failed' || results.get(d) === 'blocked');
+  const first = failed[0];
+  if (first !== undefined) {
+    if (status.includes('failure')) return null;
+    const why = results.get(first) === 'failed' ? `pipeline ${first} failed` : `pipeline ${first} did not run after a failure`;
+    return { result: 'blocked', reason: why };
+  }
+  if (status.includes('success')) return null;
+  const deps = pipeline.dependsOn;
+  const reason = deps.length === 0
+    ? 'runs only on failure, and it depends on no pipeline'
+    : deps.every((d) => results.get(d) === 'succeeded')
+      ? 'runs only on failure; every pipeline it depends on succeeded'
+      : 'runs only on failure; no pipeline it depends on failed';
+  return { result: 'skipped', reason };
+}
+
 export async function runPlan(plan: RunPlan, opts: PlanRunOptions): Promise<PlanOutcome> {
-  const results = new Map<string, 'succeeded' | 'failed' | 'skipped'>();
+  const results = new Map<string, PipelineResult>();
   const kept: Record<string, string> = {};
   let failure: string | null = null;
   for (const pipeline of orderPipelines(plan.pipelines)) {
-    const blocked = pipeline.dependsOn.find((d) => results.get(d) === 'failed');
-    if (pipeline.skip !== null || blocked !== undefined || opts.signal.aborted) {
-      const reason = pipeline.skip ?? (blocked ? `pipeline ${blocked} failed` : 'run cancelled');
-      for (const step of pipeline.steps) await opts.recorder.stepState(pipeline.name, step.name, 'skipped', reason);
-      results.set(pipeline.name, 'skipped');
+    const gate = pipeline.skip !== null ? { result: 'skipped' as const, reason: pipeline.skip }
+      : opts.signal.aborted ? { result: 'skipped' as const, reason: 'run cancelled' }
+      : pipelineGate(pipeline, results);
+    if (gate !== null) {
+      for (const step of pipeline.steps) await opts.recorder.stepState(pipeline.name, step.name, 'skipped', gate.reason);
+      results.set(pipeline.name, gate.result);
       continue;
     }
-    const outcome = await runPipeline(pipeline, opts);
+    const failedBefore = [...results].filter(([, r]) => r === 'failed').map(([name]) => name);
+    const outcome = await runPipeline(pipeline, opts, failedBefore);
     results.set(pipeline.name, outcome.failed ? 'failed' : 'succeeded');
     if (outcome.keptWorkspace) kept[pipeline.name] = outcome.keptWorkspace;
     failure ??= outcome.failure;
   }
+  // A failure pipeline that succeeded does not make the run succeed: the pipeline it reported on still failed.
   const status = opts.signal.aborted ? 'cancelled' : [...results.values()].includes('failed') ? 'failed' : 'succeeded';
   return { status, failure, keptWorkspaces: kept };
 }
 
-async function runPipeline(pipeline: PipelinePlan, opts: PlanRunOptions) {
+/**
+ * The run's status as a step starting now sees it, which compile time cannot know: DRONE_BUILD_STATUS and
+ * CI_PIPELINE_STATUS are `failure` once any pipeline of the run or any step of this one failed (what a
+ * failure pipeline's notification reports), DRONE_STAGE_STATUS looks at this pipeline only.
+ */
+export function statusEnv(failedPipelines: readonly string[], failedSteps: readonly string[]): Record<string, string> {
+  const word = (failed: boolean) => (failed ? 'failure' : 'success');
+  return {
+    DRONE_BUILD_STATUS: word(failedPipelines.length > 0 || failedSteps.length > 0),
+    CI_PIPELINE_STATUS: word(failedPipelines.length > 0 || failedSteps.length > 0),
+    DRONE_STAGE_STATUS: word(failedSteps.length > 0),
+    DRONE_FAILED_STAGES: failedPipelines.join(','),
+    DRONE_FAILED_STEPS: failedSteps.join(','),
+  };
+}
+
+async function runPipeline(pipeline: PipelinePlan, opts: PlanRunOptions, failedBefore: readonly string[]) {
   const states = new Map<string, StepState>(pipeline.steps.map((s) => [s.name, 'pending']));
+  const runtimeEnv = () => statusEnv(failedBefore, [...states].filter(([, st]) => st === 'failed').map(([name]) => name));
+  // Services print until teardown; their held-back tails are released after it.
+  const serviceOutputs: MaskedOutput[] = [];
   let failure: string | null = null;
   const needsContainers = pipeline.steps.some((s) => s.image !== null && s.skip === null) || pipeline.services.length > 0;
   opts.log(`--> pipeline ${pipeline.name}\n`);
@@ -94,8 +150,9 @@ async function runPipeline(pipeline: PipelinePlan, opts: PlanRunOptions) {
       });
       for (const service of pipeline.services) {
         opts.log(`--> service ${service.name} (${service.image})\n`);
-        const env = { ...service.environment, ...secretEnv(service.secrets, opts, pipeline.name, service.name) };
+        const env = { ...runtimeEnv(), ...service.environment, ...secretEnv(service.secrets, opts, pipeline.name, service.name) };
         const output = maskedOutput((t) => opts.recorder.stepOutput(pipeline.name, service.name, t), opts.secrets);
+        serviceOutputs.push(output);
         await opts.backend.startService(service, startRequest(workspace, pipeline, env, [], opts, output));
       }
     }
@@ -109,7 +166,7 @@ async function runPipeline(pipeline: PipelinePlan, opts: PlanRunOptions) {
       for (const step of decision.start) {
         if (running.size >= MAX_PARALLEL_STEPS) break;
         states.set(step.name, 'running');
-        const task = runStep(step, pipeline, workspace, opts).then((state) => {
+        const task = runStep(step, pipeline, workspace, opts, runtimeEnv).then((state) => {
           states.set(step.name, state);
           if (state === 'failed') failure ??= `step ${step.name} of pipeline ${pipeline.name} failed`;
           running.delete(task);
@@ -133,10 +190,11 @@ async function runPipeline(pipeline: PipelinePlan, opts: PlanRunOptions) {
   }
   const failed = pipelineFailed(states);
   if (workspace) await opts.backend.teardown(workspace, { keepWorkspace: failed && !opts.signal.aborted });
+  for (const output of serviceOutputs) output.end();
   return { failed, failure, keptWorkspace: failed && workspace ? workspace.volume : null };
 }
 
-async function runStep(step: StepPlan, pipeline: PipelinePlan, workspace: WorkspaceRef | null, opts: PlanRunOptions): Promise<StepState> {
+async function runStep(step: StepPlan, pipeline: PipelinePlan, workspace: WorkspaceRef | null, opts: PlanRunOptions, runtimeEnv: () => Record<string, string>): Promise<StepState> {
   const rec = opts.recorder;
   if (opts.resume?.succeeded.has(`${pipeline.name}/${step.name}`)) {
     await rec.stepState(pipeline.name, step.name, 'succeeded', 'succeeded in the restarted run');
@@ -150,7 +208,7 @@ async function runStep(step: StepPlan, pipeline: PipelinePlan, workspace: Worksp
   const out = (text: string) => masked.write(text);
   for (let attempt = 0; ; attempt++) {
     const exit: { code?: number } = {};
-    const state = await attemptStep(step, pipeline, workspace, opts, out, exit);
+    const state = await attemptStep(step, pipeline, workspace, opts, runtimeEnv, out, exit);
     masked.end();
     if (state === 'succeeded' || state === 'cancelled' || attempt >= step.retry) {
       const final = state === 'failed' && step.failure === 'ignore' ? 'ignored' : state;
@@ -161,18 +219,20 @@ async function runStep(step: StepPlan, pipeline: PipelinePlan, workspace: Worksp
   }
 }
 
-async function attemptStep(step: StepPlan, pipeline: PipelinePlan, workspace: WorkspaceRef | null, opts: PlanRunOptions, out: (t: string) => void, exitOut: { code?: number }): Promise<StepState> {
+async function attemptStep(step: StepPlan, pipeline: PipelinePlan, workspace: WorkspaceRef | null, opts: PlanRunOptions, runtimeEnv: () => Record<string, string>, out: (t: string) => void, exitOut: { code?: number }): Promise<StepState> {
   // A step without a timeout gets Drone's default hour, so a runaway step cannot block the app's queue forever.
   const seconds = step.timeoutSeconds ?? DEFAULT_STEP_TIMEOUT_SECONDS;
   const timeout = AbortSignal.timeout(seconds * 1000);
   const signal = AbortSignal.any([opts.signal, timeout]);
   try {
     if (step.image === null) {
-      await opts.builtins.run(step, { pipeline, workspace, signal, log: out });
+      const environment = { ...runtimeEnv(), ...step.environment, ...secretEnv(step.secrets, opts, pipeline.name, step.name) };
+      await opts.builtins.run(step, { pipeline, environment, workspace, signal, log: out });
       return 'succeeded';
     }
     if (!workspace) throw new SlipwayError('internal', 'no workspace for a container step');
-    const env = { ...step.environment, ...secretEnv(step.secrets, opts, pipeline.name, step.name) };
+    // The step's own environment may override the run-time variables, as it may the compile-time ones.
+    const env = { ...runtimeEnv(), ...step.environment, ...secretEnv(step.secrets, opts, pipeline.name, step.name) };
     const output: MaskedOutput = { write: out, end: () => undefined }; // `out` masks already
     const handle = await opts.backend.startStep(step, startRequest(workspace, pipeline, env, step.caches, opts, output));
     if (step.detach) {
@@ -210,19 +270,11 @@ interface MaskedOutput {
 function maskedOutput(write: (text: string) => void, secrets: Readonly<Record<string, string>>): MaskedOutput {
   // Every value of every app secret is masked, not only the ones this step names: output can echo others.
   const masker = new LogMasker([...new Set(Object.values(secrets))]);
-  let timer: NodeJS.Timeout | null = null;
+  // No timed flush: the masker holds back only text that could start a secret, so a pause in the output shows
+  // everything else at once, and a secret printed in two parts around a pause is still masked as a whole.
   return {
-    write(chunk) {
-      write(masker.write(chunk));
-      // A secret may span chunks, so the masker keeps a short tail; release it when output pauses.
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(() => write(masker.flush()), 250);
-      timer.unref();
-    },
-    end() {
-      if (timer) clearTimeout(timer);
-      write(masker.flush());
-    },
+    write: (chunk) => write(masker.write(chunk)),
+    end: () => write(masker.flush()),
   };
 }
 
@@ -230,10 +282,7 @@ function maskedOutput(write: (text: string) => void, secrets: Readonly<Record<st
 function maskError(e: SlipwayError, secrets: Readonly<Record<string, string>>): SlipwayError {
   const values = Object.values(secrets);
   if (values.length === 0) return e;
-  const mask = (text: string) => {
-    const m = new LogMasker(values);
-    return m.write(text) + m.flush();
-  };
+  const mask = (text: string) => maskSecrets(text, values);
   return new SlipwayError(e.kind, mask(e.message), { ...(e.field ? { field: e.field } : {}), ...(e.hint ? { hint: mask(e.hint) } : {}), cause: e });
 }
 

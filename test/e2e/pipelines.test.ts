@@ -197,7 +197,7 @@ test('cancel stops a running step and removes its containers; a step past its ti
   const end = await waitForRunEnd(slipway, runId);
   assert.equal(end.status, 'cancelled');
   const docker = new Dockerode();
-  const left = await docker.listContainers({ all: true, filters: { label: [`io.slipway.run=${runId}`] } });
+  const left = await docker.listContainers({ all: true, filters: { label: [`io.slipway.app=pipe`, `io.slipway.run=${runId}`], name: [slipway.instance] } });
   assert.equal(left.length, 0);
 
   const timed = await pushWith({ '.slipway.yml': `steps:\n  - name: slow\n    image: busybox:latest\n    timeout: 2s\n    commands: [sleep 600]\n` }, 'pipe-6');

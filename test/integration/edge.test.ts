@@ -16,6 +16,7 @@ import { defaultEdgeSettings, routesFromCaddyConfig } from '../../src/adapters/c
 import { edgeContainerPath } from '../../src/adapters/caddy/service-spec.js';
 import { ensureEdgeService, removeEdgeService, type EnsureEdgeOptions } from '../../src/infra/edge-service.js';
 import { dockerHostGateway, startPebble, type Pebble } from '../../src/infra/pebble.js';
+import { ensureTestSwarm } from '../support/swarm.js';
 
 const DOMAIN = 'edge-test.example.test';
 const BODY = 'hello-edge\n';
@@ -35,6 +36,7 @@ describe('edge: Caddy service + Pebble + app on an overlay network', { timeout: 
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'slipway-edge-it-'));
+    await ensureTestSwarm(docker);
     await docker.createNetwork({ Name: network, Driver: 'overlay', Attachable: true, Labels: { 'io.slipway.test': 'edge' } });
     await docker.createService({
       Name: appService,

@@ -9,6 +9,7 @@ import { after, before, it } from 'node:test';
 import type { ImageBehaviour } from '../../src/adapters/docker/fake-engine.js';
 import { packDirectory } from '../../src/cli/tarball.js';
 import { SlipwayError } from '../../src/core/errors.js';
+import { normalizeDefinition } from '../../src/adapters/docker/convert.js';
 import type { EnginePort, ServiceDefinition } from '../../src/core/ports/engine.js';
 import type { RegistryCredentials } from '../../src/core/ports/registry.js';
 import type { TaskState } from '../../src/core/types.js';
@@ -28,6 +29,8 @@ export interface EngineSubject {
   readonly settlePolls: number;
   /** Tells a fake what an image built from the suite's Dockerfile does; a real engine learns it from the Dockerfile. */
   script(tag: string, behaviour: ImageBehaviour, logs?: readonly string[]): void;
+  /** Tells a fake what tasks of a matching definition do (e.g. its health check fails); a real engine runs it. */
+  scriptDefinition(match: (definition: ServiceDefinition) => boolean, behaviour: ImageBehaviour): void;
   /** Removes everything the subject made (services first, then the network and images). */
   dispose(): Promise<void>;
 }
@@ -55,7 +58,9 @@ export interface ConformanceOptions {
   readonly knownBugs?: Readonly<Partial<Record<CaseKey, string>>>;
 }
 
-export type CaseKey = 'build' | 'build-fails' | 'missing' | 'idempotent' | 'update' | 'crash' | 'hang' | 'logs' | 'remove';
+export type CaseKey =
+  | 'build' | 'build-fails' | 'missing' | 'idempotent' | 'update' | 'crash' | 'hang' | 'logs' | 'remove'
+  | 'definition' | 'template' | 'healthcheck' | 'exits' | 'invalid-image' | 'labels-networks';
 
 export function engineConformance(open: () => Promise<EngineSubject>, options: ConformanceOptions = {}): void {
   const check = (key: CaseKey, title: string, fn: () => Promise<void> | void) => it(title, { todo: options.knownBugs?.[key] }, fn);
@@ -253,6 +258,106 @@ export function engineConformance(open: () => Promise<EngineSubject>, options: C
       abort.abort();
     }
     assert.deepEqual(followed, ['hello-from-task\n']);
+  });
+
+  /** The suite's image with its command replaced: the same image under another task template. */
+  const withCommand = (serviceName: string, line: string): ServiceDefinition => ({
+    ...definition(serviceName, image('v1')),
+    entrypoint: ['sh', '-c'],
+    command: [`trap 'exit 0' TERM; echo ${line}; sleep 3600 & wait`],
+  });
+
+  check('definition', 'inspectDefinition gives back what was deployed (command, health check, alias, labels), and deploying it again changes nothing', async () => {
+    const name = newService();
+    assert.equal(await s.engine.inspectDefinition(name), null);
+    const def: ServiceDefinition = {
+      ...withCommand(name, 'defined'),
+      healthcheck: { test: ['CMD-SHELL', 'true'], intervalMs: 1000, timeoutMs: 1500, retries: 2, startPeriodMs: 30_000 },
+      aliases: ['api'],
+      labels: { 'io.slipway.test': s.prefix, tier: 'service' },
+      containerLabels: { 'io.slipway.test': s.prefix, tier: 'container' },
+    };
+    assert.equal(await s.engine.deployService(def, null), true);
+    const back = await s.engine.inspectDefinition(name);
+    assert.deepEqual(back, normalizeDefinition(def));
+    assert.equal(await s.engine.deployService(back, null), false);
+  });
+
+  check('template', 'listTaskProgress: after an update that keeps the image, the old task is not current; it stops once the new one runs; replicas alone keep the template', async () => {
+    const name = newService();
+    await s.engine.deployService(withCommand(name, 'one'), s.credentials);
+    const first = await runningTask(name, image('v1'));
+    assert.equal((await s.engine.listTaskProgress(name)).find((t) => t.id === first.id)?.current, true);
+    assert.equal(await s.engine.deployService(withCommand(name, 'two'), s.credentials), true);
+    await until('the new task to run and the old one to stop', async () => {
+      const now = await s.engine.listTaskProgress(name);
+      const old = now.find((t) => t.id === first.id);
+      assert.ok(old, 'the old task is still listed');
+      assert.equal(old.current, false);
+      const fresh = now.find((t) => t.current);
+      if (fresh?.state !== 'running') assert.equal(old.state, 'running', 'start-first');
+      return fresh?.state === 'running' && old.state !== 'running';
+    });
+    await s.engine.deployService({ ...withCommand(name, 'two'), replicas: 2 }, s.credentials);
+    const scaled = await until('two current tasks running', async () => {
+      const now = await s.engine.listTaskProgress(name);
+      return now.filter((t) => t.current && t.state === 'running').length === 2 ? now : null;
+    });
+    assert.ok(scaled.filter((t) => t.state === 'running').every((t) => t.current));
+  });
+
+  check('healthcheck', "a definition's health check that fails fails the task as unhealthy, whatever the image's", async () => {
+    const name = newService();
+    const failing = (d: ServiceDefinition) => d.healthcheck?.test[1] === 'false';
+    s.scriptDefinition(failing, 'unhealthy');
+    // `exec sleep` ignores SIGTERM (PID 1), so Swarm kills it: exit 137, "failed" (a process exiting 0 on SIGTERM
+    // would end "complete": see the next case).
+    const sick: ServiceDefinition = { ...withCommand(name, 'sick'), command: ['echo sick; exec sleep 3600'] };
+    await s.engine.deployService({ ...sick, healthcheck: { test: ['CMD', 'false'], intervalMs: 1000, timeoutMs: null, retries: 1, startPeriodMs: null } }, null);
+    const failed = await until('the task to fail as unhealthy', async () => (await s.engine.listTasks(name)).find((t) => t.state === 'failed'));
+    assert.match(failed.error ?? '', /unhealthy container/);
+  });
+
+  check('exits', 'an update whose task ends with exit code 0: the task is complete (finished), and Swarm pauses the update', async () => {
+    const name = newService();
+    await s.engine.deployService(withCommand(name, 'staying'), s.credentials);
+    await runningTask(name, image('v1'));
+    const ending: ServiceDefinition = { ...withCommand(name, 'leaving'), command: ['echo bye'] };
+    s.scriptDefinition((d) => d.command?.[0] === 'echo bye', 'exits');
+    await s.engine.deployService(ending, s.credentials);
+    const done = await until('the new task to end', async () => (await s.engine.listTaskProgress(name)).find((t) => t.current && t.state === 'complete'));
+    assert.equal(done.message, 'finished');
+    assert.equal(done.error, null);
+    await until('Swarm to pause the update', async () => (await s.engine.inspectService(name))?.updateState === 'paused');
+  });
+
+  check('invalid-image', 'an image that is no valid reference is refused with the engine\'s reason, and nothing is created', async () => {
+    const name = newService();
+    await assert.rejects(s.engine.deployService(definition(name, 'Not An Image'), null), (err: unknown) => {
+      assert.ok(err instanceof SlipwayError, String(err));
+      assert.equal(err.kind, 'dependency');
+      assert.match(err.message, new RegExp(`creating service ${name} failed: .*"Not An Image" is not a valid repository/tag`));
+      return true;
+    });
+    assert.equal(await s.engine.inspectService(name), null);
+  });
+
+  check('labels-networks', 'networks and services are found by label; a network goes once its services are removed; removing it again is fine', async () => {
+    const name = newService();
+    const network = `${s.prefix}-extra`;
+    const labels = { 'io.slipway.test': s.prefix, 'io.slipway.conformance': name };
+    await s.engine.ensureNetwork(network, labels);
+    await s.engine.ensureNetwork(network, labels);
+    assert.deepEqual(await s.engine.listNetworks(labels), [{ name: network, labels }]);
+    await s.engine.deployService({ ...withCommand(name, 'labelled'), network, labels }, null);
+    await s.engine.deployService(definition(newService(), image('v1')), null);
+    assert.deepEqual((await s.engine.listServices(labels)).map((x) => [x.serviceName, x.labels]), [[name, labels]]);
+    await runningTask(name, image('v1'));
+    await s.engine.removeService(name);
+    await s.engine.removeNetwork(network);
+    // Swarm keeps a node-local copy of a removed overlay network for a few seconds.
+    await until('the network to be gone', async () => (await s.engine.listNetworks(labels)).length === 0);
+    await s.engine.removeNetwork(network);
   });
 
   check('remove', 'removeService removes the service and its tasks; removing it again is fine', async () => {

@@ -7,6 +7,7 @@ import { FakeEngine } from '../../src/adapters/docker/fake-engine.js';
 import type { RegistryCredentials } from '../../src/core/ports/registry.js';
 import { Secret } from '../../src/core/secret.js';
 import { engineConformance } from './engine.conformance.js';
+import { ensureTestSwarm } from '../support/swarm.js';
 
 // dockerd ignores registry auth for images it already has, so dummy credentials exercise the real code path.
 const credentials: RegistryCredentials = { serveraddress: '127.0.0.1:5999', username: 'conformance', password: new Secret('unused') };
@@ -24,6 +25,7 @@ describe('engine port: FakeEngine', () => {
       waitMs: 2_000,
       settlePolls: 8,
       script: (tag, behaviour, logs) => fake.script(tag, behaviour, logs),
+      scriptDefinition: (match, behaviour) => fake.scriptDefinition(match, behaviour),
       dispose: async () => {},
     };
   });
@@ -39,6 +41,7 @@ describe('engine port: DockerEngine on dockerd', { timeout: 300_000 }, () => {
     const docker = new Dockerode({ socketPath: '/var/run/docker.sock' });
     const prefix = `slipway-conf-${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
     const network = `${prefix}-net`;
+    await ensureTestSwarm(docker);
     await docker.createNetwork({ Name: network, Driver: 'overlay', Attachable: true, Labels: { 'io.slipway.test': prefix } });
     return {
       engine: new DockerEngine(docker),
@@ -49,6 +52,7 @@ describe('engine port: DockerEngine on dockerd', { timeout: 300_000 }, () => {
       waitMs: 60_000,
       settlePolls: 12, // 3 s: dockerd starts a task within about 1 s here
       script: () => {},
+      scriptDefinition: () => {},
       dispose: () => removeEverything(docker, prefix, network),
     };
   });
@@ -59,6 +63,10 @@ async function removeEverything(docker: Dockerode, prefix: string, network: stri
   const services = await docker.listServices({ filters: { label: [`io.slipway.test=${prefix}`] } });
   await Promise.all(services.map((svc) => docker.getService(svc.ID ?? '').remove()));
   await until(60_000, () => docker.getNetwork(network).remove().then(() => true, () => false));
+  // Networks a case made (labelled like everything else), in case the case failed before removing them.
+  for (const n of await docker.listNetworks({ filters: { label: [`io.slipway.test=${prefix}`] } })) {
+    await until(60_000, () => docker.getNetwork(n.Id).remove().then(() => true, (e: { statusCode?: number }) => e.statusCode === 404));
+  }
   // Swarm keeps the node-local copy of a removed overlay network a few seconds longer.
   await until(30_000, () => docker.getNetwork(network).inspect().then(() => false, () => true));
   const images = await docker.listImages({ filters: { label: [`io.slipway.test=${prefix}`] } });

@@ -3,10 +3,14 @@
 import type Dockerode from 'dockerode';
 import { Readable } from 'node:stream';
 import { SlipwayError } from '../../core/errors.js';
-import type { BuildRequest, EnginePort, LogOptions, ServiceDefinition, ServiceState } from '../../core/ports/engine.js';
+import type {
+  BuildRequest, EnginePort, LogOptions, NetworkSummary, ServiceDefinition, ServiceState, ServiceSummary, TaskProgress,
+} from '../../core/ports/engine.js';
 import type { RegistryCredentials } from '../../core/ports/registry.js';
 import type { TaskState } from '../../core/types.js';
-import { parseBuildMessage, pushDigestOf, specMatches, toServiceSpec, toServiceState, toTaskState } from './convert.js';
+import {
+  asRecord, fromServiceSpec, parseBuildMessage, pushDigestOf, specMatches, templateKey, toServiceSpec, toServiceState, toTaskState,
+} from './convert.js';
 import { demuxLogLines } from './log-stream.js';
 
 export class DockerEngine implements EnginePort {
@@ -56,13 +60,16 @@ export class DockerEngine implements EnginePort {
     return digest;
   }
 
-  async deployService(def: ServiceDefinition, credentials: RegistryCredentials): Promise<boolean> {
+  async deployService(def: ServiceDefinition, credentials: RegistryCredentials | null): Promise<boolean> {
     const spec = toServiceSpec(def);
-    const auth = authOf(credentials);
+    // Without credentials no X-Registry-Auth header is sent at all (dockerode leaves it out for undefined).
+    const auth = credentials === null ? undefined : authOf(credentials);
     for (let attempt = 0; ; attempt++) {
       const current = await this.#inspectRaw(def.serviceName);
       if (current === null) {
-        await this.docker.createService(auth, spec as never);
+        await this.docker.createService(auth as unknown as Dockerode.AuthConfig, spec as Dockerode.ServiceSpec).catch((err: unknown) => {
+          throw new SlipwayError('dependency', `creating service ${def.serviceName} failed: ${messageOf(err)}`, { cause: err });
+        });
         return true;
       }
       const raw = current as { ID: string; Version: { Index: number }; Spec: unknown };
@@ -70,7 +77,7 @@ export class DockerEngine implements EnginePort {
       const networkId = await this.#networkId(def.network);
       if (specMatches(raw.Spec, { ...def, network: networkId }) && !isPaused(current)) return false;
       try {
-        await this.docker.getService(raw.ID).update(auth, { _query: { version: raw.Version.Index }, _body: spec } as never);
+        await this.docker.getService(raw.ID).update(auth as never, { _query: { version: raw.Version.Index }, _body: spec } as never);
         return true;
       } catch (err) {
         // Someone changed the service between our read and write: read again (PITFALLS: update out of sequence).
@@ -85,15 +92,73 @@ export class DockerEngine implements EnginePort {
     return raw === null ? null : toServiceState(raw);
   }
 
+  async inspectDefinition(serviceName: string): Promise<ServiceDefinition | null> {
+    const raw = await this.#inspectRaw(serviceName);
+    if (raw === null) return null;
+    const def = fromServiceSpec(asRecord(raw).Spec);
+    // Swarm stores the network's ID where we wrote its name; give the name back so the definition reads the same.
+    const info = (await this.docker.getNetwork(def.network).inspect().catch(() => null)) as { Name?: string } | null;
+    return { ...def, network: info?.Name ?? def.network };
+  }
+
   async listTasks(serviceName: string): Promise<TaskState[]> {
     const service = await this.#inspectRaw(serviceName);
+    return service === null ? [] : (await this.#rawTasks(service)).map(toTaskState);
+  }
+
+  async listTaskProgress(serviceName: string): Promise<TaskProgress[]> {
+    const service = await this.#inspectRaw(serviceName);
     if (service === null) return [];
-    const id = (service as { ID: string }).ID;
-    const tasks = (await this.docker.listTasks({ filters: { service: [id] } })) as unknown[];
-    return tasks
-      .filter((t) => (t as { ServiceID?: string }).ServiceID === id)
-      .sort((a, b) => String((b as { CreatedAt?: string }).CreatedAt).localeCompare(String((a as { CreatedAt?: string }).CreatedAt)))
-      .map(toTaskState);
+    const current = templateKey(asRecord(asRecord(service).Spec).TaskTemplate);
+    return (await this.#rawTasks(service)).map((t) => ({ ...toTaskState(t), current: templateKey(asRecord(t).Spec) === current }));
+  }
+
+  async listServices(labels: Readonly<Record<string, string>>): Promise<ServiceSummary[]> {
+    const services = (await this.docker.listServices({ filters: { label: labelFilter(labels) } })) as unknown[];
+    return services.map((raw) => {
+      const spec = asRecord(asRecord(raw).Spec);
+      return { serviceName: String(spec.Name ?? ''), labels: asRecord(spec.Labels) as Record<string, string> };
+    });
+  }
+
+  async ensureNetwork(name: string, labels: Readonly<Record<string, string>>): Promise<void> {
+    const existing = (await this.docker.listNetworks({ filters: { name: [name] } })) as Array<{ Name?: string }>;
+    // The name filter matches substrings: only an exact name counts.
+    if (existing.some((n) => n.Name === name)) return;
+    try {
+      // Attachable, so an operator can debug a stack with `docker run --network <name> …`.
+      await this.docker.createNetwork({ Name: name, Driver: 'overlay', Attachable: true, Labels: { ...labels } });
+    } catch (err) {
+      if (statusOf(err) !== 409) throw new SlipwayError('dependency', `creating network ${name} failed: ${messageOf(err)}`, { cause: err });
+    }
+  }
+
+  async listNetworks(labels: Readonly<Record<string, string>>): Promise<NetworkSummary[]> {
+    const networks = (await this.docker.listNetworks({ filters: { label: labelFilter(labels) } })) as unknown[];
+    return networks
+      .map((raw) => ({ name: String(asRecord(raw).Name ?? ''), labels: asRecord(asRecord(raw).Labels) as Record<string, string> }))
+      .filter((n) => n.name !== '')
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async removeNetwork(name: string): Promise<void> {
+    // The tasks of services removed just before leave the network asynchronously (after their stop grace period).
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      try {
+        await this.docker.getNetwork(name).remove();
+        return;
+      } catch (err) {
+        if (statusOf(err) === 404) return;
+        if (!/active endpoints|in use/i.test(messageOf(err)) || Date.now() > deadline) {
+          throw new SlipwayError('dependency', `removing network ${name} failed: ${messageOf(err)}`, {
+            hint: `remove what still uses it (docker network inspect ${name}), then try again`,
+            cause: err,
+          });
+        }
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
   }
 
   async removeService(serviceName: string): Promise<void> {
@@ -123,6 +188,14 @@ export class DockerEngine implements EnginePort {
     }
   }
 
+  async #rawTasks(service: unknown): Promise<unknown[]> {
+    const id = (service as { ID: string }).ID;
+    const tasks = (await this.docker.listTasks({ filters: { service: [id] } })) as unknown[];
+    return tasks
+      .filter((t) => (t as { ServiceID?: string }).ServiceID === id)
+      .sort((a, b) => String((b as { CreatedAt?: string }).CreatedAt).localeCompare(String((a as { CreatedAt?: string }).CreatedAt)));
+  }
+
   async #networkId(name: string): Promise<string> {
     const info = (await this.docker.getNetwork(name).inspect().catch(() => null)) as { Id?: string } | null;
     return info?.Id ?? name;
@@ -141,6 +214,10 @@ export class DockerEngine implements EnginePort {
 function isPaused(raw: unknown): boolean {
   const state = toServiceState(raw).updateState;
   return state === 'paused' || state === 'rollback_paused';
+}
+
+function labelFilter(labels: Readonly<Record<string, string>>): string[] {
+  return Object.entries(labels).map(([k, v]) => `${k}=${v}`);
 }
 
 function authOf(c: RegistryCredentials): Record<string, string> {

@@ -90,6 +90,53 @@ describe('fake engine', () => {
     assert.equal((await engine.inspectService('web'))?.updateState, null, 'a created service has no update to pause');
   });
 
+  it('listTaskProgress tells the tasks of the current template from the old ones, also when the image stays', async () => {
+    const engine = new FakeEngine({ pollsToRun: 1 });
+    await engine.deployService(def({ command: ['v1'] }), credentials);
+    await poll(engine, 2);
+    await engine.deployService(def({ command: ['v2'] }), credentials);
+    const during = await engine.listTaskProgress('web');
+    assert.deepEqual(during.map((t) => [t.current, t.state]), [[true, 'pending'], [false, 'running']]);
+    assert.equal(during[0]?.image, during[1]?.image);
+    await engine.deployService(def({ command: ['v2'], replicas: 2 }), credentials);
+    const scaled = await engine.listTaskProgress('web');
+    assert.equal(scaled.filter((t) => t.current).length, 2, 'replicas alone change no template');
+  });
+
+  it('scriptDefinition: a health check that never passes, whatever the image', async () => {
+    const engine = new FakeEngine({ pollsToRun: 0 });
+    engine.scriptDefinition((d) => d.healthcheck?.test[0] === 'NONE', 'unhealthy');
+    await engine.deployService(def({ healthcheck: { test: ['NONE'], intervalMs: null, timeoutMs: null, retries: null, startPeriodMs: null } }), credentials);
+    assert.equal((await engine.listTasks('web'))[0]?.error, 'task: non-zero exit (137): dockerexec: unhealthy container');
+  });
+
+  it('inspectDefinition gives the definition back with every optional field; deployService notes credentials', async () => {
+    const engine = new FakeEngine();
+    assert.equal(await engine.inspectDefinition('web'), null);
+    await engine.deployService(def({ aliases: ['api'] }), null);
+    assert.deepEqual(await engine.inspectDefinition('web'), {
+      ...def(), entrypoint: null, command: null, healthcheck: null, aliases: ['api'], containerLabels: {},
+    });
+    assert.deepEqual(engine.callsTo('deployService').map((c) => c.withCredentials), [false]);
+    assert.equal(await engine.deployService((await engine.inspectDefinition('web'))!, credentials), false, 'putting it back changes nothing');
+  });
+
+  it('services and networks by label; a network is removed only once no service uses it', async () => {
+    const engine = new FakeEngine();
+    await engine.ensureNetwork('stack-net', { 'io.slipway.app': 'shop', 'io.slipway.stack': 'b' });
+    await engine.ensureNetwork('stack-net', { other: 'labels are kept from the first call' });
+    await engine.deployService(def({ network: 'stack-net', labels: { 'io.slipway.app': 'shop', 'io.slipway.stack': 'b' } }), credentials);
+    await engine.deployService(def({ serviceName: 'app', labels: { 'io.slipway.app': 'shop' } }), credentials);
+    assert.deepEqual((await engine.listServices({ 'io.slipway.app': 'shop' })).map((s) => s.serviceName).sort(), ['app', 'web']);
+    assert.deepEqual((await engine.listServices({ 'io.slipway.stack': 'b' })).map((s) => s.serviceName), ['web']);
+    assert.deepEqual(await engine.listNetworks({ 'io.slipway.app': 'shop' }), [{ name: 'stack-net', labels: { 'io.slipway.app': 'shop', 'io.slipway.stack': 'b' } }]);
+    await assert.rejects(engine.removeNetwork('stack-net'), /removed while service web uses it/);
+    await engine.removeService('web');
+    await engine.removeNetwork('stack-net');
+    await engine.removeNetwork('stack-net');
+    assert.deepEqual(await engine.listNetworks({}), []);
+  });
+
   it('serviceLogs returns the last `tail` lines of every task that started', async () => {
     const engine = new FakeEngine({ pollsToRun: 0, images: { [PINNED]: 'crash' }, logs: { [PINNED]: ['boom: no DATABASE_URL'] } });
     await engine.deployService(def(), credentials);

@@ -2,17 +2,19 @@
 //
 // Like Woodpecker's dummy backend, what happens is scripted per image: 'healthy' tasks go pending → starting →
 // running after `pollsToRun` listTasks calls, 'crash' tasks fail with Swarm's exit error, 'unhealthy' ones fail
-// the way a failing HEALTHCHECK does, 'hang' ones stay starting, and a build tag scripted 'build-fails' fails its
-// build. Time is counted in listTasks calls (one poll = one step for that service's tasks; see fake-swarm.ts),
+// the way a failing HEALTHCHECK does, 'exits' ones end with exit code 0 (complete), 'hang' ones stay starting,
+// and a build tag scripted 'build-fails' fails its build. Time is counted in listTasks calls (one poll = one step for that service's tasks; see fake-swarm.ts),
 // so a test never sleeps. It holds callers to the port's protocol: one deployService per service at a time and,
 // if asked, digest-pinned images only.
 
 import { createHash } from 'node:crypto';
 import { SlipwayError } from '../../core/errors.js';
-import type { BuildRequest, EnginePort, LogOptions, ServiceDefinition, ServiceState } from '../../core/ports/engine.js';
+import type {
+  BuildRequest, EnginePort, LogOptions, NetworkSummary, ServiceDefinition, ServiceState, ServiceSummary, TaskProgress,
+} from '../../core/ports/engine.js';
 import type { RegistryCredentials } from '../../core/ports/registry.js';
 import type { TaskState } from '../../core/types.js';
-import { specMatches, toServiceSpec } from './convert.js';
+import { normalizeDefinition, specMatches, toServiceSpec } from './convert.js';
 import { FakeSwarm, type ImageBehaviour } from './fake-swarm.js';
 
 export type { ImageBehaviour } from './fake-swarm.js';
@@ -30,13 +32,16 @@ export interface FakeEngineOptions {
   readonly requirePinnedImages?: boolean;
 }
 
-type ServiceMethod = 'inspectService' | 'listTasks' | 'removeService' | 'serviceLogs';
+type ServiceMethod = 'inspectService' | 'inspectDefinition' | 'listTasks' | 'listTaskProgress' | 'removeService' | 'serviceLogs';
+type NetworkMethod = 'ensureNetwork' | 'removeNetwork';
 
 export type FakeCall =
   | { readonly method: 'build'; readonly tag: string; readonly labels: Readonly<Record<string, string>>; readonly contextBytes: number }
   | { readonly method: 'push'; readonly tag: string; readonly digest: string }
-  | { readonly method: 'deployService'; readonly definition: ServiceDefinition; readonly changed: boolean }
-  | { readonly method: ServiceMethod; readonly serviceName: string };
+  | { readonly method: 'deployService'; readonly definition: ServiceDefinition; readonly changed: boolean; readonly withCredentials: boolean }
+  | { readonly method: ServiceMethod; readonly serviceName: string }
+  | { readonly method: 'listServices' | 'listNetworks'; readonly labels: Readonly<Record<string, string>> }
+  | { readonly method: NetworkMethod; readonly network: string };
 
 type Method = FakeCall['method'];
 
@@ -44,21 +49,31 @@ export class FakeEngine implements EnginePort {
   readonly calls: FakeCall[] = [];
   readonly #scripts = new Map<string, ImageBehaviour>();
   readonly #logs = new Map<string, readonly string[]>();
+  readonly #definitionScripts: Array<{ match: (definition: ServiceDefinition) => boolean; behaviour: ImageBehaviour }> = [];
   readonly #failures = new Map<Method, Error[]>();
   readonly #deploying = new Set<string>();
   readonly #builds = new Map<string, number>();
+  readonly #networks = new Map<string, Readonly<Record<string, string>>>();
   readonly #swarm: FakeSwarm;
 
   constructor(private readonly options: FakeEngineOptions = {}) {
     for (const [image, behaviour] of Object.entries(options.images ?? {})) this.#scripts.set(image, behaviour);
     for (const [image, lines] of Object.entries(options.logs ?? {})) this.#logs.set(image, lines);
-    this.#swarm = new FakeSwarm((image) => this.#behaviourOf(image), options.pollsToRun ?? 2);
+    this.#swarm = new FakeSwarm((image, definition) => this.#behaviourOf(image, definition), options.pollsToRun ?? 2);
   }
 
   /** Scripts (or re-scripts) an image or build tag; tasks created from now on follow it. */
   script(image: string, behaviour: ImageBehaviour, logs?: readonly string[]): void {
     this.#scripts.set(image, behaviour);
     if (logs) this.#logs.set(image, logs);
+  }
+
+  /**
+   * Tasks made from a definition that `match`es behave so, whatever their image (the newest script wins): how a
+   * test says "this health check never passes" when an update keeps the image.
+   */
+  scriptDefinition(match: (definition: ServiceDefinition) => boolean, behaviour: ImageBehaviour): void {
+    this.#definitionScripts.unshift({ match, behaviour });
   }
 
   /** The next call(s) of `method` reject with `error` (e.g. dockerd going away mid-rollout). */
@@ -138,7 +153,12 @@ export class FakeEngine implements EnginePort {
     return digest;
   }
 
-  async deployService(definition: ServiceDefinition, _credentials: RegistryCredentials): Promise<boolean> {
+  /** The networks made with ensureNetwork and not removed, by name, with their labels. */
+  networks(): ReadonlyMap<string, Readonly<Record<string, string>>> {
+    return this.#networks;
+  }
+
+  async deployService(definition: ServiceDefinition, credentials: RegistryCredentials | null): Promise<boolean> {
     const name = definition.serviceName;
     if (this.#deploying.has(name)) throw new Error(`EnginePort protocol violated: two deployService calls at once for ${name}`);
     if (this.options.requirePinnedImages && !/(^|@)sha256:[0-9a-f]{64}$/.test(definition.image)) {
@@ -150,10 +170,15 @@ export class FakeEngine implements EnginePort {
     } finally {
       this.#deploying.delete(name);
     }
+    if (!IMAGE_REFERENCE.test(definition.image)) {
+      // What swarmkit answers (through the adapter) for an image it cannot parse; nothing is created or changed.
+      const verb = this.#swarm.has(name) ? 'updating' : 'creating';
+      throw new SlipwayError('dependency', `${verb} service ${name} failed: rpc error: code = InvalidArgument desc = ContainerSpec: "${definition.image}" is not a valid repository/tag`);
+    }
     const current = this.#swarm.definitionOf(name);
     // As the Docker adapter does: a paused update is sent again (that resumes it) even when the spec is the same.
     const changed = current === null || this.#swarm.isPaused(name) || !specMatches(toServiceSpec(current), definition);
-    this.calls.push({ method: 'deployService', definition, changed });
+    this.calls.push({ method: 'deployService', definition, changed, withCredentials: credentials !== null });
     if (changed) this.#swarm.apply(definition);
     return changed;
   }
@@ -163,10 +188,55 @@ export class FakeEngine implements EnginePort {
     return this.#swarm.state(serviceName);
   }
 
+  async inspectDefinition(serviceName: string): Promise<ServiceDefinition | null> {
+    await this.#serviceCall('inspectDefinition', serviceName);
+    const def = this.#swarm.definitionOf(serviceName);
+    return def === null ? null : normalizeDefinition(def);
+  }
+
   async listTasks(serviceName: string): Promise<TaskState[]> {
     await this.#serviceCall('listTasks', serviceName);
     this.#swarm.poll(serviceName);
     return this.#swarm.tasks(serviceName);
+  }
+
+  async listTaskProgress(serviceName: string): Promise<TaskProgress[]> {
+    await this.#serviceCall('listTaskProgress', serviceName);
+    this.#swarm.poll(serviceName);
+    return this.#swarm.progress(serviceName);
+  }
+
+  async listServices(labels: Readonly<Record<string, string>>): Promise<ServiceSummary[]> {
+    this.calls.push({ method: 'listServices', labels });
+    await this.#io('listServices');
+    return this.#swarm
+      .definitions()
+      .filter((d) => hasLabels(d.labels, labels))
+      .map((d) => ({ serviceName: d.serviceName, labels: { ...d.labels } }));
+  }
+
+  async ensureNetwork(name: string, labels: Readonly<Record<string, string>>): Promise<void> {
+    this.calls.push({ method: 'ensureNetwork', network: name });
+    await this.#io('ensureNetwork');
+    if (!this.#networks.has(name)) this.#networks.set(name, { ...labels });
+  }
+
+  async listNetworks(labels: Readonly<Record<string, string>>): Promise<NetworkSummary[]> {
+    this.calls.push({ method: 'listNetworks', labels });
+    await this.#io('listNetworks');
+    return [...this.#networks]
+      .filter(([, l]) => hasLabels(l, labels))
+      .map(([name, l]) => ({ name, labels: { ...l } }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async removeNetwork(name: string): Promise<void> {
+    this.calls.push({ method: 'removeNetwork', network: name });
+    await this.#io('removeNetwork');
+    // dockerd refuses while a service is on it; the protocol says: remove the services first.
+    const user = this.#swarm.definitions().find((d) => d.network === name);
+    if (user) throw new Error(`EnginePort protocol violated: network ${name} removed while service ${user.serviceName} uses it`);
+    this.#networks.delete(name);
   }
 
   async removeService(serviceName: string): Promise<void> {
@@ -185,8 +255,9 @@ export class FakeEngine implements EnginePort {
     }
   }
 
-  #behaviourOf(image: string): ImageBehaviour {
-    return this.#scripts.get(image) ?? this.options.defaultBehaviour ?? 'healthy';
+  #behaviourOf(image: string, definition?: ServiceDefinition): ImageBehaviour {
+    const byDefinition = definition === undefined ? undefined : this.#definitionScripts.find((s) => s.match(definition))?.behaviour;
+    return byDefinition ?? this.#scripts.get(image) ?? this.options.defaultBehaviour ?? 'healthy';
   }
 
   #serviceCall(method: ServiceMethod, serviceName: string): Promise<void> {
@@ -200,6 +271,16 @@ export class FakeEngine implements EnginePort {
     const error = this.#failures.get(method)?.shift();
     if (error) throw error;
   }
+}
+
+/** docker/distribution's reference grammar, simplified: [domain[:port]/]path[:tag][@sha256:digest]. */
+const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const IMAGE_REFERENCE = new RegExp(
+  `^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$`,
+);
+
+function hasLabels(labels: Readonly<Record<string, string>>, wanted: Readonly<Record<string, string>>): boolean {
+  return Object.entries(wanted).every(([k, v]) => labels[k] === v);
 }
 
 function hash(text: string): string {

@@ -1,7 +1,8 @@
 // The Swarm inside FakeEngine: services, slots and tasks moving one step per poll along their image's script.
 //
 // Swarm's rules it keeps (test/integration/engine.conformance.ts checks them against dockerd):
-// - only a new task template (image, env, labels, network) starts tasks; replicas add or remove slots;
+// - only a new task template (image, command, env, labels, health check, network and aliases) starts tasks;
+//   replicas add or remove slots;
 // - start-first: an old task keeps running until its slot's new task runs, and shows running one poll longer;
 // - putting back a template whose task still runs keeps that task. (dockerd usually does the same; when a
 //   crash-looping task restarts around the update it may start a fresh one instead; the suite allows both.)
@@ -9,15 +10,18 @@
 //   update (failure_action pause); at most 5 tasks per slot are remembered.
 
 import { createHash } from 'node:crypto';
-import type { ServiceDefinition, ServiceState } from '../../core/ports/engine.js';
+import type { ServiceDefinition, ServiceState, TaskProgress } from '../../core/ports/engine.js';
 import type { TaskState } from '../../core/types.js';
+import { normalizeDefinition } from './convert.js';
 
-export type ImageBehaviour = 'healthy' | 'crash' | 'unhealthy' | 'hang' | 'build-fails';
+export type ImageBehaviour = 'healthy' | 'crash' | 'unhealthy' | 'exits' | 'hang' | 'build-fails';
 
 interface FakeTask {
   readonly id: string;
   readonly slot: number;
   readonly image: string;
+  /** What the service was deployed with when this task was made (a script may look at more than the image). */
+  readonly definition: ServiceDefinition;
   readonly template: string;
   readonly createdAt: string;
   state: string;
@@ -49,7 +53,7 @@ export class FakeSwarm {
   #lastCreated = 0;
 
   constructor(
-    private readonly behaviourOf: (image: string) => ImageBehaviour,
+    private readonly behaviourOf: (image: string, definition: ServiceDefinition) => ImageBehaviour,
     /** Polls that see a new task before it runs or fails; 0 = at once. */
     private readonly pollsToRun: number,
   ) {}
@@ -60,6 +64,10 @@ export class FakeSwarm {
 
   definitionOf(name: string): ServiceDefinition | null {
     return this.#services.get(name)?.definition ?? null;
+  }
+
+  definitions(): ServiceDefinition[] {
+    return [...this.#services.values()].map((s) => s.definition);
   }
 
   isPaused(name: string): boolean {
@@ -102,6 +110,14 @@ export class FakeSwarm {
   /** The tasks, newest first. */
   tasks(name: string): TaskState[] {
     return [...(this.#services.get(name)?.tasks ?? [])].reverse().map(toTaskState);
+  }
+
+  /** The tasks, newest first, each marked whether it runs the current template. */
+  progress(name: string): TaskProgress[] {
+    const service = this.#services.get(name);
+    if (!service) return [];
+    const template = templateOf(service.definition);
+    return [...service.tasks].reverse().map((t) => ({ ...toTaskState(t), current: t.template === template }));
   }
 
   /** Images of the tasks whose process ran, oldest first (each printed its image's lines). */
@@ -157,7 +173,7 @@ export class FakeSwarm {
   }
 
   #step(t: FakeTask, service: FakeService): void {
-    const behaviour = this.behaviourOf(t.image);
+    const behaviour = this.behaviourOf(t.image, t.definition);
     const stage = t.polls++;
     if (behaviour === 'build-fails') return setState(t, 'rejected', 'preparing', `No such image: ${t.image}`);
     if (stage < this.pollsToRun || behaviour === 'hang') {
@@ -165,7 +181,10 @@ export class FakeSwarm {
     }
     t.started = true;
     if (behaviour === 'healthy') return setState(t, 'running', 'started');
-    setState(t, 'failed', 'started', behaviour === 'crash' ? CRASH_ERROR : UNHEALTHY_ERROR);
+    // A process that ends with exit code 0 (also one that exits on SIGTERM when Swarm stops it as unhealthy).
+    if (behaviour === 'exits') setState(t, 'complete', 'finished');
+    else setState(t, 'failed', 'started', behaviour === 'crash' ? CRASH_ERROR : UNHEALTHY_ERROR);
+    // "failure or early termination": an update pauses on a task that ended either way.
     if (service.updateState === 'updating' && t.template === templateOf(service.definition)) {
       service.updateState = 'paused';
       service.updateMessage = `update paused due to failure or early termination of task ${t.id}`;
@@ -187,7 +206,7 @@ export class FakeSwarm {
     this.#lastCreated = Math.max(Date.now(), this.#lastCreated + 1);
     const createdAt = new Date(this.#lastCreated).toISOString();
     const task: FakeTask = {
-      id: this.#newId('task'), slot, image: service.definition.image, template, createdAt,
+      id: this.#newId('task'), slot, image: service.definition.image, definition: service.definition, template, createdAt,
       state: 'new', desiredState: 'running', message: 'created', error: null, updatedAt: createdAt, polls: 0, started: false,
     };
     if (this.pollsToRun === 0) this.#step(task, service);
@@ -200,16 +219,17 @@ export class FakeSwarm {
 }
 
 function templateOf(def: ServiceDefinition): string {
-  const env = Object.entries(def.env).sort(([a], [b]) => a.localeCompare(b));
-  const labels = Object.entries(def.labels).sort(([a], [b]) => a.localeCompare(b));
-  return JSON.stringify({ image: def.image, env, labels, network: def.network });
+  const full = normalizeDefinition(def);
+  const sorted = (m: Readonly<Record<string, string>>) => Object.entries(m).sort(([a], [b]) => a.localeCompare(b));
+  const { image, entrypoint, command, healthcheck, aliases, network } = full;
+  return JSON.stringify({ image, entrypoint, command, env: sorted(full.env), labels: sorted(full.containerLabels), healthcheck, network, aliases });
 }
 
 function setState(t: FakeTask, state: string, message: string, error: string | null = null): void {
   t.state = state;
   t.message = message;
   t.error = error;
-  if (state === 'failed' || state === 'rejected') t.desiredState = 'shutdown';
+  if (state === 'failed' || state === 'rejected' || state === 'complete') t.desiredState = 'shutdown';
 }
 
 function toTaskState(t: FakeTask): TaskState {

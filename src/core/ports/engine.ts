@@ -6,7 +6,16 @@
 // - deployService creates the service or updates it to exactly this spec. It is idempotent: when the service
 //   already has this spec it changes nothing (no restart). It never turns tags into digests: callers pass
 //   digest-pinned images (see PITFALLS: the Engine API does not resolve tags).
+// - Stack services (src/stack) may name an image as their compose file gives it (e.g. `redis:7`): the engine uses
+//   it as given, and deployService takes null credentials for it, because auth sent with a create/update is used
+//   for whichever registry hosts the image (Slipway's registry password must not go to Docker Hub).
+// - inspectDefinition returns the definition with every optional field filled in (normalizeDefinition), so
+//   deployService(await inspectDefinition(name)) puts exactly that spec back: how a failed stack deploy restores.
 // - listTasks returns every task Swarm still remembers for the service, newest first; the health gate reads them.
+//   listTaskProgress also tells which tasks run the service's current task template: an update that keeps the
+//   image (a new command, env or health check) is only done when the tasks of the old template are gone.
+// - Networks are overlay networks owned by Slipway: ensureNetwork is idempotent; removeNetwork is called after
+//   the services on it were removed, waits (bounded) for their tasks to leave it, and is fine when it is gone.
 // - Calls may run concurrently for different services; one service is only driven by one caller at a time
 //   (the run queue serialises deploys per app).
 
@@ -35,6 +44,42 @@ export interface ServiceDefinition {
   readonly replicas: number;
   readonly env: Readonly<Record<string, string>>;
   readonly network: string;
+  /** Labels of the service, and of its containers unless containerLabels is given. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Replaces the image's ENTRYPOINT (compose `entrypoint`); null or absent: the image's. */
+  readonly entrypoint?: readonly string[] | null;
+  /** Replaces the image's CMD (compose `command`); null or absent: the image's. */
+  readonly command?: readonly string[] | null;
+  /** Replaces the image's HEALTHCHECK; null or absent: the image's. */
+  readonly healthcheck?: HealthcheckDefinition | null;
+  /** More DNS names of the service on its network (a stack service is reached by its compose name). */
+  readonly aliases?: readonly string[];
+  /** Labels of the containers when they differ from the service's (compose `labels` vs `deploy.labels`). */
+  readonly containerLabels?: Readonly<Record<string, string>>;
+}
+
+export interface HealthcheckDefinition {
+  /** Docker's form: ['CMD', prog, …args], ['CMD-SHELL', command] or ['NONE'] (the image's check is disabled). */
+  readonly test: readonly string[];
+  /** null: Docker's default (30 s, 30 s, 3, 0 s). */
+  readonly intervalMs: number | null;
+  readonly timeoutMs: number | null;
+  readonly retries: number | null;
+  readonly startPeriodMs: number | null;
+}
+
+export interface TaskProgress extends TaskState {
+  /** The task runs the service's current task template (during an update, the others are being replaced). */
+  readonly current: boolean;
+}
+
+export interface ServiceSummary {
+  readonly serviceName: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface NetworkSummary {
+  readonly name: string;
   readonly labels: Readonly<Record<string, string>>;
 }
 
@@ -57,11 +102,25 @@ export interface LogOptions {
 export interface EnginePort {
   build(request: BuildRequest): Promise<void>;
   push(tag: string, credentials: RegistryCredentials, onLog: (line: string) => void): Promise<string>;
-  /** Returns false when the service already had exactly this spec (nothing was changed). */
-  deployService(definition: ServiceDefinition, credentials: RegistryCredentials): Promise<boolean>;
+  /**
+   * Returns false when the service already had exactly this spec (nothing was changed). Credentials: those of
+   * the registry the image is in, or null for an image from elsewhere.
+   */
+  deployService(definition: ServiceDefinition, credentials: RegistryCredentials | null): Promise<boolean>;
   inspectService(serviceName: string): Promise<ServiceState | null>;
+  /** What the service runs now, every optional field filled in; null when there is no such service. */
+  inspectDefinition(serviceName: string): Promise<ServiceDefinition | null>;
   listTasks(serviceName: string): Promise<TaskState[]>;
+  /** listTasks, each task marked whether it runs the current task template. */
+  listTaskProgress(serviceName: string): Promise<TaskProgress[]>;
+  /** The services carrying every one of these labels. */
+  listServices(labels: Readonly<Record<string, string>>): Promise<ServiceSummary[]>;
   removeService(serviceName: string): Promise<void>;
+  /** Creates the attachable overlay network unless it exists. */
+  ensureNetwork(name: string, labels: Readonly<Record<string, string>>): Promise<void>;
+  /** The networks carrying every one of these labels. */
+  listNetworks(labels: Readonly<Record<string, string>>): Promise<NetworkSummary[]>;
+  removeNetwork(name: string): Promise<void>;
   /** The service's stdout/stderr as text lines (Docker's multiplexing removed). */
   serviceLogs(serviceName: string, options: LogOptions): AsyncIterable<string>;
 }

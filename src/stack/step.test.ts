@@ -1,0 +1,81 @@
+// The deploy-stack step from source to services: file lookup, variables, credentials, errors.
+
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { describe, it } from 'node:test';
+import * as tar from 'tar';
+import { FakeEngine } from '../adapters/docker/fake-engine.js';
+import { SlipwayError } from '../core/errors.js';
+import { Secret } from '../core/secret.js';
+import { runStackStep, type StackStepDeps, type StackStepInput } from './step.js';
+
+const PINNED = `127.0.0.1:5000/apps/shop@sha256:${'b'.repeat(64)}`;
+const registry = { address: '127.0.0.1:5000', credentials: () => ({ serveraddress: '127.0.0.1:5000', username: 'slipway', password: new Secret('pw') }) };
+const input = (overrides: Partial<StackStepInput> = {}): StackStepInput => ({
+  instance: 'slipway', app: 'shop', stack: 'backend', file: null, commit: 'c0ffee', image: PINNED, ...overrides,
+});
+
+/** A tar stream with these files; `folders` records what was asked for. */
+function source(files: Record<string, string>, rootedAt: 'folder' | 'repository', folders: string[] = []): StackStepDeps['openSource'] {
+  return async (folder) => {
+    folders.push(folder);
+    const pack = new tar.Pack({ portable: true });
+    for (const [path, text] of Object.entries(files)) {
+      const body = Buffer.from(text);
+      const entry = new tar.ReadEntry(new tar.Header({ path, size: body.length, type: 'File', mode: 0o644, mtime: new Date(0) }));
+      entry.end(body);
+      pack.add(entry);
+    }
+    pack.end();
+    return { stream: Readable.from(pack), rootedAt };
+  };
+}
+
+function deps(engine: FakeEngine, openSource: StackStepDeps['openSource'], log: string[] = []): StackStepDeps {
+  return { engine, registry, deadlineMs: 5_000, pollMs: 0, openSource, log: (t) => log.push(t) };
+}
+
+const COMPOSE = `services:
+  api:
+    image: \${SLIPWAY_IMAGE}
+  web:
+    image: busybox:latest
+    environment: { APP: "\${SLIPWAY_APP}", COMMIT: "\${SLIPWAY_COMMIT}" }
+`;
+
+describe('deploy stack step', () => {
+  it('deploys the compose file of the source; SLIPWAY_IMAGE is the pushed image, and only it gets registry credentials', async () => {
+    const engine = new FakeEngine({ pollsToRun: 0 });
+    const log: string[] = [];
+    await runStackStep(input(), deps(engine, source({ 'compose.yaml': COMPOSE }, 'repository'), log));
+    assert.equal(engine.definitionOf('slipway-stack-shop_backend_api')?.image, PINNED);
+    assert.deepEqual(engine.definitionOf('slipway-stack-shop_backend_web')?.env, { APP: 'shop', COMMIT: 'c0ffee' });
+    assert.deepEqual(engine.callsTo('deployService').map((c) => [c.definition.image, c.withCredentials]), [[PINNED, true], ['busybox:latest', false]]);
+    assert.match(log.join(''), /^--> stack backend from compose\.yaml\n/);
+  });
+
+  it('a named file: only its folder is asked for when reading a workspace, and messages give the repository path', async () => {
+    const engine = new FakeEngine({ pollsToRun: 0 });
+    const folders: string[] = [];
+    const bad = 'services:\n  web:\n    image: busybox:latest\n    volumes: [data:/data]\n';
+    await assert.rejects(runStackStep(input({ file: 'deploy/stack.yml' }), deps(engine, source({ 'stack.yml': bad }, 'folder', folders))), (err: unknown) => {
+      assert.ok(err instanceof SlipwayError);
+      assert.match(err.message, /deploy\/stack\.yml:4:5: "volumes" of service "web" is not supported by Slipway stacks/);
+      return true;
+    });
+    assert.deepEqual(folders, ['deploy']);
+    assert.deepEqual(engine.calls, [], 'nothing deployed');
+  });
+
+  it('no compose file, no pushed image, a bad stack name: clear errors before anything is deployed', async () => {
+    const engine = new FakeEngine();
+    await assert.rejects(runStackStep(input(), deps(engine, source({ 'README.md': 'x' }, 'repository'))), (err: unknown) =>
+      err instanceof SlipwayError && err.kind === 'invalid_input'
+      && /stack backend: no compose file \(looked for compose\.yaml, compose\.yml, docker-compose\.yaml, docker-compose\.yml\)/.test(err.message)
+      && /file: path\/to\/compose\.yml/.test(err.hint ?? ''));
+    await assert.rejects(runStackStep(input({ image: null }), deps(engine, source({ 'compose.yaml': COMPOSE }, 'repository'))), (err: unknown) =>
+      err instanceof SlipwayError && /compose\.yaml:3:12: image of service "api": SLIPWAY_IMAGE has no value here: this run pushed no image; add build and push steps/.test(err.message));
+    await assert.rejects(runStackStep(input({ stack: 'Bad_Name' }), deps(engine, source({}, 'repository'))), /invalid stack name "Bad_Name"/);
+    assert.deepEqual(engine.calls, []);
+  });
+});
