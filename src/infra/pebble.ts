@@ -6,6 +6,7 @@ import { request } from 'node:https';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type Dockerode from 'dockerode';
 import { SlipwayError } from '../core/errors.js';
 
 const run = promisify(execFile);
@@ -164,21 +165,57 @@ function hostForUrl(ip: string): string {
   return isIP(ip) === 6 ? `[${ip}]` : ip;
 }
 
-/** Gateway of docker_gwbridge: where a container on an overlay network reaches a process listening on the host. */
-export async function dockerHostGateway(docker: { getNetwork(id: string): { inspect(): Promise<unknown> } }): Promise<string> {
-  let info: unknown;
-  try {
-    info = await docker.getNetwork('docker_gwbridge').inspect();
-  } catch (err) {
-    throw new SlipwayError('dependency', `cannot inspect network docker_gwbridge: ${err instanceof Error ? err.message : String(err)}`, {
-      hint: 'docker_gwbridge exists once the engine is in a swarm: run `docker swarm init`',
-      cause: err,
-    });
+/** The slice of dockerode that finding (or making) docker_gwbridge needs. */
+export type GatewayDocker = Pick<Dockerode, 'getNetwork' | 'createNetwork'>;
+
+const GWBRIDGE = 'docker_gwbridge';
+
+/**
+ * Gateway of docker_gwbridge: where a container on an overlay network reaches a process listening on the host.
+ * dockerd makes that bridge only when the first container joins an overlay network, so on a fresh swarm it is not
+ * there yet: it is then created with the options dockerd itself would use (Docker's documented way to pre-create it).
+ */
+export async function dockerHostGateway(docker: GatewayDocker): Promise<string> {
+  let info = await inspectGwbridge(docker);
+  if (info === null) {
+    await docker
+      .createNetwork({
+        Name: GWBRIDGE,
+        Driver: 'bridge',
+        CheckDuplicate: true,
+        Options: {
+          'com.docker.network.bridge.name': GWBRIDGE,
+          'com.docker.network.bridge.enable_icc': 'false',
+          'com.docker.network.bridge.enable_ip_masquerade': 'true',
+        },
+      })
+      .catch((err: unknown) => {
+        // Another container joining an overlay network at the same moment made it first: use that one.
+        if ((err as { statusCode?: unknown }).statusCode !== 409) throw gatewayError(`cannot create network ${GWBRIDGE}`, err);
+      });
+    info = await inspectGwbridge(docker);
+    if (info === null) throw new SlipwayError('dependency', `network ${GWBRIDGE} is missing right after it was created`);
   }
   const configs = (info as { IPAM?: { Config?: unknown } } | null)?.IPAM?.Config;
   const gateway = Array.isArray(configs)
     ? configs.map((c: unknown) => (c as { Gateway?: unknown } | null)?.Gateway).find((g): g is string => typeof g === 'string' && isIP(g) === 4)
     : undefined;
-  if (gateway === undefined) throw new SlipwayError('dependency', 'network docker_gwbridge has no IPv4 gateway');
+  if (gateway === undefined) throw new SlipwayError('dependency', `network ${GWBRIDGE} has no IPv4 gateway`);
   return gateway;
+}
+
+async function inspectGwbridge(docker: GatewayDocker): Promise<unknown> {
+  try {
+    return await docker.getNetwork(GWBRIDGE).inspect();
+  } catch (err) {
+    if ((err as { statusCode?: unknown }).statusCode === 404) return null;
+    throw gatewayError(`cannot inspect network ${GWBRIDGE}`, err);
+  }
+}
+
+function gatewayError(doing: string, err: unknown): SlipwayError {
+  return new SlipwayError('dependency', `${doing}: ${err instanceof Error ? err.message : String(err)}`, {
+    hint: 'check that dockerd is running and reachable',
+    cause: err,
+  });
 }
