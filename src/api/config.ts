@@ -1,5 +1,6 @@
 // Slipway's settings: from the environment (SLIPWAY_*), overridable by `slipway up` flags. Validated once here.
 
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { SlipwayError } from '../core/errors.js';
 import { parsePort } from '../core/names.js';
@@ -31,6 +32,8 @@ export interface SlipwayConfig {
   readonly swarmAdvertiseAddr: string;
   /** How often the scheduler looks for due cron schedules (SLIPWAY_SCHEDULER_INTERVAL_MS; tests shorten it). */
   readonly schedulerIntervalMs: number;
+  /** Most runs at a time over all apps (SLIPWAY_MAX_RUNS; one per app at a time regardless). */
+  readonly maxRuns: number;
 }
 
 const LETS_ENCRYPT = 'https://acme-v02.api.letsencrypt.org/directory';
@@ -54,6 +57,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<Record<
   if (!Number.isInteger(schedulerInterval) || schedulerInterval < 100) {
     throw new SlipwayError('invalid_input', 'SLIPWAY_SCHEDULER_INTERVAL_MS must be a whole number of milliseconds ≥ 100', { field: 'SLIPWAY_SCHEDULER_INTERVAL_MS' });
   }
+  // Like a CI runner's capacity: a build or test step takes about a core, so more runs than cores only queue in the kernel.
+  const maxRuns = Number(get('SLIPWAY_MAX_RUNS') ?? String(Math.max(2, availableParallelism())));
+  if (!Number.isInteger(maxRuns) || maxRuns < 1 || maxRuns > 1000) {
+    throw new SlipwayError('invalid_input', 'SLIPWAY_MAX_RUNS must be a whole number of runs from 1 to 1000', {
+      field: 'SLIPWAY_MAX_RUNS',
+      hint: 'how many runs (of different apps) may run at once; about the number of CPU cores',
+    });
+  }
   return {
     dataDir: resolve(get('SLIPWAY_DATA') ?? '/var/lib/slipway'),
     instance,
@@ -74,5 +85,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<Record<
     dockerSocket: get('SLIPWAY_DOCKER_SOCKET') ?? '/var/run/docker.sock',
     swarmAdvertiseAddr: get('SLIPWAY_SWARM_ADDR') ?? '127.0.0.1',
     schedulerIntervalMs: schedulerInterval,
+    maxRuns,
   };
 }

@@ -102,7 +102,7 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
     rolloutTimeoutMs: config.rolloutTimeoutMs,
     httpsPort: config.httpsPort,
     syncRoutes: routes.sync,
-  });
+  }, { capacity: config.maxRuns });
   const apps = new Apps({ store, bus, engine, repos, sources, queue, routes, instance: config.instance, httpsPort: config.httpsPort, publicUrl: config.publicUrl });
 
   // Repair: the edge gets the routes of every app, and runs cut off by a stop are resumed or rolled back.

@@ -39,8 +39,17 @@ export class RunOps {
   /** Why a queued run has not started yet; null when it is not waiting. */
   async waitingFor(r: Run): Promise<string | null> {
     if (r.status !== 'queued') return null;
-    const active = (await this.d.store.listRuns(r.app, 50)).find((x) => x.status === 'running');
-    return active ? `waiting for run ${active.id} of ${r.app} to finish (one run per app at a time)` : 'waiting to be picked up';
+    const running = await this.d.store.runsWithStatus('running');
+    const active = running.find((x) => x.app === r.app);
+    if (active) return `waiting for run ${active.id} of ${r.app} to finish (one run per app at a time)`;
+    const ahead = (await this.d.store.runsWithStatus('queued')).find((x) => x.app === r.app && x.id < r.id);
+    if (ahead) return `waiting behind run ${ahead.id} of ${r.app}, queued before it (one run per app at a time)`;
+    const capacity = this.d.queue.capacity;
+    if (running.length >= capacity) {
+      const ids = running.map((x) => `${x.id} (${x.app})`).join(', ');
+      return `no free run slot: this server runs at most ${capacity} runs at a time (SLIPWAY_MAX_RUNS) and ${running.length} are running: ${ids}`;
+    }
+    return 'waiting to be picked up';
   }
 
   async cancel(id: string): Promise<Run> {

@@ -70,7 +70,7 @@ describe('run queue', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  function setup() {
+  function setup(capacity = Infinity) {
     const store = createMemoryStore();
     const ctx: RunContext = {
       store,
@@ -89,7 +89,7 @@ describe('run queue', () => {
       backend: new FakeStepBackend(), cancellations: new Cancellations(), sealer: createSealer(randomBytes(32), 'test.key'),
     };
     const executor = new ScriptedExecutor(store);
-    return { store, executor, queue: new RunQueue(ctx, executor.execute) };
+    return { store, executor, queue: new RunQueue(ctx, { execute: executor.execute, capacity }) };
   }
   const newRun = (store: Store, app: string) => store.createRun({ app, source: 'git', ref: 'refs/heads/main', commit: 'a'.repeat(40) });
 
@@ -111,6 +111,43 @@ describe('run queue', () => {
     await queue.stop();
     assert.deepEqual(executor.started, [`web#${web1.id}`, `api#${api1.id}`, `web#${web2.id}`]);
     assert.equal(executor.maxParallelPerApp, 1);
+  });
+
+  it('starts no more runs than its capacity over all apps, oldest first; a finished run frees its slot', async () => {
+    const { store, executor, queue } = setup(2);
+    const runs = await Promise.all(['a', 'b', 'c', 'd'].map((app) => newRun(store, app)));
+    const [a, b, c, d] = runs.map((r) => `${r.app}#${r.id}`);
+    await queue.start();
+    await until('two runs to start', () => executor.running().length === 2);
+    for (let i = 0; i < 20; i++) queue.kick();
+    await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(executor.running(), [a, b]);
+    assert.equal((await store.getRun(runs[2]!.id))?.status, 'queued');
+    executor.finish(runs[0]!.id);
+    await until('c to take the free slot', () => executor.running().includes(c!));
+    assert.deepEqual(executor.running(), [b, c]);
+    executor.finish(runs[1]!.id);
+    executor.finish(runs[2]!.id);
+    await until('d to start', () => executor.running().includes(d!));
+    executor.finish(runs[3]!.id);
+    await queue.stop();
+    assert.deepEqual(executor.started, [a, b, c, d]);
+  });
+
+  it('runs resumed after a restart take slots of the capacity', async () => {
+    const { store, executor, queue } = setup(1);
+    const interrupted = await newRun(store, 'web');
+    await store.claimNextRuns(new Date().toISOString());
+    const other = await newRun(store, 'api');
+    await queue.start();
+    await until('the resumed run', () => executor.running().length === 1);
+    await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(executor.running(), [`web#${interrupted.id}`]);
+    assert.equal((await store.getRun(other.id))?.status, 'queued');
+    executor.finish(interrupted.id);
+    await until('api to start', () => executor.running().includes(`api#${other.id}`));
+    executor.finish(other.id);
+    await queue.stop();
   });
 
   it('start() resumes runs left running by a stopped Slipway before taking queued ones of the same app', async () => {
@@ -135,9 +172,9 @@ describe('run queue', () => {
     const { store, executor, queue } = setup();
     let claims = 0;
     const claim = store.claimNextRuns.bind(store);
-    store.claimNextRuns = (at) => {
+    store.claimNextRuns = (at, limit) => {
       claims++;
-      return claim(at);
+      return claim(at, limit);
     };
     await queue.start();
     const runs = await Promise.all(['a', 'b', 'c'].map((app) => newRun(store, app)));

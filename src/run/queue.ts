@@ -1,19 +1,33 @@
-// The run queue: runs wait in the store (so they survive restarts); one run per app at a time, apps in parallel.
+// The run queue: runs wait in the store (so they survive restarts); one run per app at a time, apps in parallel up to
+// the server's capacity (SLIPWAY_MAX_RUNS), so a burst of pushes cannot start more builds than the machine can carry.
 
 import type { Run } from '../core/types.js';
 import type { RunContext } from './executor.js';
 import { executeRun } from './executor.js';
 
+export interface RunQueueOptions {
+  /** Most runs at a time over all apps; default: no limit. Runs resumed after a restart count too. */
+  readonly capacity?: number;
+  /** Runs one run to its end; tests script it. */
+  readonly execute?: (run: Run, ctx: RunContext) => Promise<void>;
+}
+
 export class RunQueue {
   readonly #active = new Set<Promise<void>>();
+  readonly #execute: (run: Run, ctx: RunContext) => Promise<void>;
+  /** Most runs at a time over all apps (Infinity: no limit). */
+  readonly capacity: number;
   #pumping = false;
   #again = false;
   #stopped = false;
 
   constructor(
     private readonly ctx: RunContext,
-    private readonly execute: (run: Run, ctx: RunContext) => Promise<void> = executeRun,
-  ) {}
+    opts: RunQueueOptions = {},
+  ) {
+    this.#execute = opts.execute ?? executeRun;
+    this.capacity = opts.capacity ?? Infinity;
+  }
 
   /** Resumes runs that were running when Slipway stopped (before taking new ones), then starts pumping. */
   async start(): Promise<void> {
@@ -46,14 +60,17 @@ export class RunQueue {
 
   async #pump(): Promise<void> {
     try {
-      for (const run of await this.ctx.store.claimNextRuns(new Date().toISOString())) this.#launch(run);
+      const free = this.capacity - this.#active.size;
+      if (free <= 0) return; // a finishing run kicks again
+      const limit = Number.isFinite(free) ? free : undefined;
+      for (const run of await this.ctx.store.claimNextRuns(new Date().toISOString(), limit)) this.#launch(run);
     } catch (err) {
       process.stderr.write(`slipway: the run queue could not read the store: ${String(err)}\n`);
     }
   }
 
   #launch(run: Run): void {
-    const done = this.execute(run, this.ctx)
+    const done = this.#execute(run, this.ctx)
       .catch(async (err: unknown) => {
         process.stderr.write(`slipway: run ${run.id} crashed: ${String(err)}\n`);
         // Never leave a run "running": that would block the app's queue until the next restart.

@@ -10,6 +10,7 @@ import { stream } from 'hono/streaming';
 import { chromium, type Browser, type Dialog, type Page } from 'playwright-core';
 import type { AppSummary, CreateAppRequest, ReleasesResponse, RunResponse, RunsResponse } from '../../src/core/api.js';
 import type { ErrorBody } from '../../src/core/errors.js';
+import type { RunStep } from '../../src/core/ports/store.js';
 import type { AppStatus, Release, Run } from '../../src/core/types.js';
 import { webRoutes } from '../../src/web/routes.js';
 
@@ -77,6 +78,25 @@ function fakeApi(base: () => string) {
     run(40, 'hello', { releaseId: 2 }),
   ];
   const rollbackRun = run(43, 'hello', { source: 'rollback', ref: null, status: 'running', phase: 'deploy', targetRelease: 2, createdAt: at(0), startedAt: at(0), finishedAt: null });
+  const restartedRun = run(44, 'hello', { status: 'queued', phase: 'queued', createdAt: at(0), startedAt: null, finishedAt: null });
+  const step = (runId: number, position: number, name: string, over: Partial<RunStep>): RunStep => ({
+    runId, position, pipeline: 'default', name, status: 'succeeded', skipReason: null, exitCode: 0, error: null,
+    startedAt: at(50), finishedAt: at(49.9), ...over,
+  });
+  const steps: Record<number, { steps: RunStep[]; waitingFor: string | null }> = {
+    41: {
+      waitingFor: null,
+      steps: [
+        step(41, 0, 'test', {}),
+        step(41, 1, 'lint', { status: 'failed', exitCode: 2 }),
+        step(41, 2, 'deploy', { status: 'skipped', exitCode: null, skipReason: 'a step it depends on failed', startedAt: null, finishedAt: null }),
+      ],
+    },
+    44: {
+      waitingFor: 'no free run slot: this server runs at most 2 runs at a time (SLIPWAY_MAX_RUNS) and 2 are running: 7 (api), 8 (shop)',
+      steps: [step(44, 0, 'test', { status: 'pending', exitCode: null, startedAt: null, finishedAt: null })],
+    },
+  };
 
   const api = new Hono();
   api.use('*', async (c, next) => {
@@ -129,8 +149,20 @@ function fakeApi(base: () => string) {
     const found = runs.find((r) => r.id === id);
     return found ? c.json({ run: found } satisfies RunResponse) : c.json({ error: { kind: 'not_found', message: `no run ${id}` } } satisfies ErrorBody, 404);
   });
+  api.get('/runs/:id/steps', (c) => c.json(steps[Number(c.req.param('id'))] ?? { steps: [], waitingFor: null }));
+  api.get('/runs/41/steps/default/lint/logs', (c) => c.text(`src/app.ts:3 ${HOSTILE} is not allowed\n`));
+  api.post('/runs/41/restart', (c) => {
+    runs.unshift(restartedRun);
+    return c.json({ run: restartedRun } satisfies RunResponse, 202);
+  });
+  api.post('/runs/44/cancel', (c) => {
+    runs[0] = { ...restartedRun, status: 'cancelled', phase: 'done', finishedAt: at(0) };
+    steps[44] = { steps: [{ ...steps[44]!.steps[0]!, status: 'cancelled' }], waitingFor: null };
+    return c.json({ run: runs[0] } satisfies RunResponse);
+  });
   api.get('/runs/:id/logs', (c) => {
     c.header('Content-Type', 'text/plain; charset=utf-8');
+    if (c.req.param('id') !== '43') return c.text(c.req.param('id') === '41' ? '[lint] src/app.ts:3 problem\n' : '');
     return stream(c, async (out) => {
       await out.write('rollback: putting back release #2\nStep 1/4: pull 127.0.0.1:5000/slipway/hello@sha256:2222\n');
       await out.sleep(150);
@@ -305,6 +337,45 @@ describe('dashboard', () => {
     await page.locator('#log-card h2 .badge', { hasText: 'succeeded' }).waitFor();
 
     await page.screenshot({ path: '/tmp/slipway-dashboard.png', fullPage: true });
+  });
+
+  it('shows a run\'s steps with why each failed or was skipped, their output on demand, and restarts from the failed step', async () => {
+    await page.locator('#runs-card tr[data-run="41"] a', { hasText: 'Log' }).click();
+    const card = page.locator('#log-card');
+    await card.locator('h2', { hasText: 'Run #41 log' }).waitFor();
+    const rows = card.locator('.run-steps tbody tr');
+    await rows.nth(2).waitFor();
+    assert.deepEqual((await rows.locator('td:first-child').allInnerTexts()).map((t) => t.trim()), ['test', 'lint', 'deploy']);
+    assert.match(await rows.nth(1).innerText(), /failed[\s\S]*exit code 2/);
+    assert.match(await rows.nth(2).innerText(), /skipped[\s\S]*a step it depends on failed/);
+    assert.equal(await rows.nth(2).locator('details').count(), 0, 'a step that never started has no output');
+    assert.doesNotMatch(await card.locator('.run-steps').innerText(), /null|undefined/);
+
+    await rows.nth(1).locator('summary').click();
+    await rows.nth(1).locator('pre.step-log', { hasText: 'is not allowed' }).waitFor();
+    assert.equal(await rows.nth(1).locator('pre.step-log').textContent(), `src/app.ts:3 ${HOSTILE} is not allowed\n`);
+    assert.equal(await page.locator('img').count(), 0, 'step output is text, never markup');
+
+    await card.locator('button', { hasText: 'Restart from the failed step' }).click();
+    await page.locator('#notice', { hasText: 'as run #44' }).waitFor();
+    assert.equal(apiCalls('POST', '/api/runs/41/restart').length, 1);
+    await card.locator('h2', { hasText: 'Run #44 log' }).waitFor();
+    await card.locator('.waiting', { hasText: 'no free run slot' }).waitFor();
+    assert.match(await card.locator('.waiting').innerText(), /queued[\s\S]*at most 2 runs at a time \(SLIPWAY_MAX_RUNS\)/);
+  });
+
+  it('cancels a queued run only after the confirm', async () => {
+    const card = page.locator('#log-card');
+    const cancel = card.locator('button', { hasText: 'Cancel run' });
+    confirmAnswer = false;
+    await cancel.click();
+    assert.match(dialogs.at(-1)?.message ?? '', /Cancel run #44 of "hello"\?/);
+    assert.equal(apiCalls('POST', '/api/runs/44/cancel').length, 0, 'dismissed confirm sends nothing');
+    confirmAnswer = true;
+    await cancel.click();
+    await page.locator('#notice', { hasText: 'Run #44 of hello is being cancelled' }).waitFor();
+    assert.equal(apiCalls('POST', '/api/runs/44/cancel').length, 1);
+    await page.locator('#runs-card tr[data-run="44"] .badge', { hasText: 'cancelled' }).waitFor();
   });
 
   it('creates an app and shows the git remote line; a refused one shows the hint', async () => {

@@ -122,6 +122,19 @@ export function runConformance(open: OpenStore): void {
       });
     });
 
+    it('claims at most `limit` runs, the oldest apps first; 0 claims none', async () => {
+      await withStore(open, async (store) => {
+        const api1 = await store.createRun(newRun('api'));
+        const web1 = await store.createRun(newRun('web'));
+        await store.createRun(newRun('api'));
+        const db1 = await store.createRun(newRun('db'));
+        assert.deepEqual(await store.claimNextRuns('t0', 0), []);
+        assert.deepEqual((await store.claimNextRuns('t1', 2)).map((r) => r.id), [api1.id, web1.id]);
+        assert.equal((await store.getRun(db1.id))?.status, 'queued', 'beyond the limit stays queued');
+        assert.deepEqual((await store.claimNextRuns('t2', 5)).map((r) => r.id), [db1.id], 'busy apps still wait');
+      });
+    });
+
     it('never gives out a run twice or two runs of one app, under concurrent claims', async () => {
       await withStore(open, async (store) => {
         const apps = ['a', 'b', 'c', 'd'];

@@ -130,12 +130,12 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
     async runsWithStatus(status) {
       return runs.filter((r) => r.status === status).map(copy);
     },
-    async claimNextRuns(startedAt) {
+    async claimNextRuns(startedAt, limit = Infinity) {
       const busy = new Set(runs.filter((r) => r.status === 'running').map((r) => r.app));
       const claimed: Run[] = [];
       // runs is in id order, so the first queued run seen for an app is its oldest.
       runs.forEach((run, i) => {
-        if (run.status !== 'queued' || busy.has(run.app)) return;
+        if (run.status !== 'queued' || busy.has(run.app) || claimed.length >= limit) return;
         busy.add(run.app);
         const started: Run = { ...run, status: 'running', startedAt };
         runs[i] = started;

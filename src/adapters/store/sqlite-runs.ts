@@ -83,7 +83,8 @@ export function sqliteRuns({ db, now }: SqliteContext): Runs {
       return rows.map(toRun);
     },
 
-    async claimNextRuns(startedAt) {
+    async claimNextRuns(startedAt, limit) {
+      if (limit !== undefined && limit <= 0) return [];
       // One UPDATE statement: SQLite takes the write lock before it reads, so the choice of runs and the
       // marking are one atomic step even against another process using the same file.
       const rows = await db
@@ -95,7 +96,10 @@ export function sqliteRuns({ db, now }: SqliteContext): Runs {
             .select((e) => e.fn.min('id').as('id'))
             .where('status', '=', 'queued')
             .where('app', 'not in', eb.selectFrom('runs').select('app').where('status', '=', 'running'))
-            .groupBy('app'),
+            .groupBy('app')
+            // The oldest apps' runs take the free slots; -1 is SQLite's "no limit".
+            .orderBy((e) => e.fn.min('id'))
+            .limit(limit ?? -1),
         )
         .returningAll()
         .execute();

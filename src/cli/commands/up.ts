@@ -23,6 +23,7 @@ const FLAG_TO_ENV = {
   'https-port': 'SLIPWAY_HTTPS_PORT',
   'acme-ca': 'SLIPWAY_ACME_CA',
   'acme-email': 'SLIPWAY_ACME_EMAIL',
+  'max-runs': 'SLIPWAY_MAX_RUNS',
 } as const;
 
 export const upCommand: Command = {
@@ -43,6 +44,7 @@ its git remote — then deploys the bundled sample app and keeps serving until i
   --registry-port N     registry port on 127.0.0.1 (default 5000)
   --acme-ca URL, --acme-email E   ACME directory (default Let's Encrypt) and account e-mail
   --instance NAME       prefix of the Docker objects Slipway creates (default slipway)
+  --max-runs N          runs at a time over all apps (default: CPU cores, at least 2)   env SLIPWAY_MAX_RUNS
 `,
   async run(args, io) {
     const { values } = parseArgs({

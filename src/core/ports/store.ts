@@ -4,7 +4,8 @@
 // - Every method is safe to call concurrently from one process; writes are atomic per call.
 // - createRelease assigns the next number for the app atomically (1, 2, 3 …), never reused.
 // - claimNextRuns is how the queue picks work: it returns, for each app with no running run, its oldest queued
-//   run, and marks those runs running in the same transaction, so two callers never get the same run.
+//   run (at most `limit` of them, oldest first: the server's free run slots), and marks those runs running in the
+//   same transaction, so two callers never get the same run.
 // - Nothing is deleted except by deleteApp (which keeps runs/releases for the audit trail, marked by app name,
 //   but removes the app's secrets), deleteSecret, and saveRunSteps (which replaces a run's steps and their logs).
 // - Secrets are stored only sealed: the caller encrypts before setSecret and decrypts after getSealedSecrets;
@@ -207,7 +208,8 @@ export interface Store {
   listRuns(app: string, limit: number): Promise<Run[]>; // newest first
   updateRun(id: number, patch: RunPatch): Promise<Run>;
   runsWithStatus(status: RunStatus): Promise<Run[]>; // oldest first
-  claimNextRuns(startedAt: string): Promise<Run[]>;
+  /** `limit` absent: no limit. */
+  claimNextRuns(startedAt: string, limit?: number): Promise<Run[]>;
   /** Marks the run cancelled (phase done) only if it is still queued, atomically against claimNextRuns;
    *  null when it was not queued any more (or does not exist). */
   cancelQueuedRun(id: number, error: RunError, finishedAt: string): Promise<Run | null>;

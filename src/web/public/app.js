@@ -413,12 +413,18 @@ async function followLog(runId) {
   const pre = el('pre', { class: 'log', tabIndex: 0, role: 'log', 'aria-label': `Log of run ${runId}` }, text);
   const status = badge('streaming', 'running');
   const error = el('div', { class: 'error-box', role: 'alert', hidden: true });
+  const steps = el('div', { class: 'run-steps' });
   card.replaceChildren(
     el('div', { class: 'card-head' },
       el('h2', {}, `Run #${runId} log `, status),
       el('a', { class: 'button quiet', href: appHash(state.selected), textContent: 'Close' })),
-    error, pre);
+    error, steps, pre);
   card.hidden = false;
+  // Steps change while the log streams; poll them at a walking pace until the stream ends.
+  const app = state.selected;
+  void refreshSteps(app, runId, steps, controller.signal);
+  const stepsTimer = setInterval(() => void refreshSteps(app, runId, steps, controller.signal), 2_000);
+  controller.signal.addEventListener('abort', () => clearInterval(stepsTimer));
 
   let carry = '';
   const append = (chunk) => {
@@ -444,6 +450,8 @@ async function followLog(runId) {
     append(decoder.decode());
     const { run } = await api('GET', `/api/runs/${runId}`);
     if (controller.signal.aborted) return;
+    clearInterval(stepsTimer);
+    await refreshSteps(app, runId, steps, controller.signal);
     status.replaceWith(badge(run.status));
     if (run.error) showError(error, new ApiError(0, run.error.kind, run.error.message, run.error.hint));
     await refreshDetail();
@@ -451,6 +459,95 @@ async function followLog(runId) {
     if (controller.signal.aborted) return; // the user opened another run or left the app
     status.replaceWith(badge('interrupted', 'failed'));
     showError(error, err);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------- run steps
+
+function stepDuration(step) {
+  if (!step.startedAt) return '';
+  const ms = new Date(step.finishedAt ?? Date.now()).getTime() - new Date(step.startedAt).getTime();
+  return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+function stepDetail(step) {
+  if (step.skipReason) return step.skipReason;
+  if (step.error) return step.error;
+  return step.exitCode !== null && step.exitCode !== 0 ? `exit code ${step.exitCode}` : '';
+}
+
+/** A step's stored log, read when its row is opened (it may be large; most are never looked at). */
+function stepLogToggle(runId, step) {
+  const pre = el('pre', { class: 'log step-log', textContent: 'loading…' });
+  const details = el('details', {}, el('summary', { textContent: 'output' }), pre);
+  details.addEventListener('toggle', async () => {
+    if (!details.open) return;
+    try {
+      const res = await send(`/api/runs/${runId}/steps/${enc(step.pipeline)}/${enc(step.name)}/logs`);
+      pre.textContent = (await res.text()).replace(ANSI, '') || '(no output)';
+    } catch (err) {
+      pre.replaceChildren(...errorLines(err));
+    }
+  });
+  return details;
+}
+
+/** What the run is waiting for, its steps, and what can be done with it (cancel, restart from the failed step). */
+async function refreshSteps(app, runId, box, signal) {
+  let answer;
+  let run;
+  try {
+    [answer, { run }] = await Promise.all([api('GET', `/api/runs/${runId}/steps`), api('GET', `/api/runs/${runId}`)]);
+  } catch (err) {
+    if (!signal.aborted) showError(box, err);
+    return;
+  }
+  if (signal.aborted) return;
+  const steps = list(answer?.steps);
+  const pipelines = new Set(steps.map((s) => s.pipeline));
+  const rows = steps.map((step) => el('tr', { dataset: { step: `${step.pipeline}/${step.name}` } },
+    el('td', { textContent: pipelines.size > 1 ? `${step.pipeline} / ${step.name}` : step.name }),
+    el('td', {}, badge(step.status)),
+    el('td', { class: 'muted', textContent: stepDuration(step) }),
+    el('td', { class: 'step-detail' }, stepDetail(step), step.startedAt ? stepLogToggle(runId, step) : null)));
+  const actions = el('div', { class: 'actions' });
+  if (run.status === 'queued' || run.status === 'running') {
+    actions.append(el('button', { type: 'button', class: 'button quiet', textContent: 'Cancel run', onclick: (e) => cancelRun(app, run, e.currentTarget) }));
+  }
+  if (run.status === 'failed' && steps.length > 0) {
+    actions.append(el('button', { type: 'button', class: 'button', textContent: 'Restart from the failed step', onclick: (e) => restartRun(app, run, e.currentTarget) }));
+  }
+  box.hidden = false;
+  const parts = [
+    answer?.waitingFor ? el('p', { class: 'waiting' }, badge('queued'), ` ${answer.waitingFor}`) : null,
+    steps.length > 0 ? table(['Step', 'Status', 'Took', ''], rows) : null,
+    actions.childElementCount > 0 ? actions : null];
+  box.replaceChildren(...parts.filter((part) => part !== null));
+}
+
+async function cancelRun(app, run, button) {
+  if (!window.confirm(`Cancel run #${run.id} of "${app}"? Its running step is stopped and its containers removed.`)) return;
+  button.disabled = true;
+  try {
+    await api('POST', `/api/runs/${run.id}/cancel`);
+    notify('info', [el('p', { textContent: `Run #${run.id} of ${app} is being cancelled.` })]);
+    await refreshDetail();
+  } catch (err) {
+    notifyError(err);
+    button.disabled = false;
+  }
+}
+
+async function restartRun(app, run, button) {
+  button.disabled = true;
+  try {
+    const { run: restarted } = await api('POST', `/api/runs/${run.id}/restart`);
+    notify('info', [el('p', { textContent: `Run #${run.id} restarts from its failed step as run #${restarted.id}.` })]);
+    location.hash = appHash(app, restarted.id);
+    await refreshDetail();
+  } catch (err) {
+    notifyError(err);
+    button.disabled = false;
   }
 }
 
