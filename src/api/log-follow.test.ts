@@ -6,6 +6,7 @@ import type { Store } from '../core/ports/store.js';
 import type { Run } from '../core/types.js';
 import { RunLog } from '../run/run-log.js';
 import { followRunLog } from './log-follow.js';
+import { readAll } from './testing.js';
 
 async function setup() {
   const store = createMemoryStore();
@@ -21,23 +22,6 @@ async function finish(store: Store, bus: EventBus, run: Run): Promise<void> {
   bus.emit('run.finished', { runId: run.id, app: run.app, status: 'succeeded', error: null });
 }
 
-/** Reads the stream to its end, or returns what came within `ms` if it does not end. */
-async function readAll(stream: ReadableStream<Uint8Array>, ms = 2_000): Promise<{ text: string; ended: boolean }> {
-  const reader = stream.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), Math.max(0, deadline - Date.now())));
-    const next = await Promise.race([reader.read(), timeout]);
-    if (next === 'timeout') {
-      await reader.cancel();
-      return { text, ended: false };
-    }
-    if (next.done) return { text, ended: true };
-    text += decoder.decode(next.value, { stream: true });
-  }
-}
 
 /** A store whose readRunLog lets the test act after the stored log was read but before the follower gets it. */
 function withHookedRead(store: Store, afterRead: () => Promise<void>): Store {

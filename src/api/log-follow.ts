@@ -1,4 +1,5 @@
-// Streams a run's log: what is stored, then live chunks until the run finishes (for the CLI, browser and git).
+// Streams a run's log, or one step's log: what is stored, then live chunks until the run (or the step) ends
+// (for the CLI, browser and git).
 
 import type { EventBus } from '../core/events.js';
 import type { Store } from '../core/ports/store.js';
@@ -10,7 +11,61 @@ export interface FollowOptions {
   readonly footer?: (run: Run) => string;
 }
 
+/** A log that is stored in order and published chunk by chunk with its offset, after the chunk was stored. */
+interface FollowedLog {
+  read(): Promise<string>;
+  onChunk(listener: (chunk: { text: string; offset: number }) => void): () => void;
+  /** The end event; it comes after the last chunk was published. */
+  onEnd(listener: () => void): () => void;
+  ended(): Promise<boolean>;
+  footer(): Promise<string>;
+}
+
+const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
+
 export function followRunLog(store: Store, bus: EventBus, runId: number, opts: FollowOptions): ReadableStream<Uint8Array> {
+  return followLog(opts.follow, {
+    read: () => store.readRunLog(runId),
+    onChunk: (listener) => bus.on('run.log', (e) => e.runId === runId && listener(e)),
+    onEnd: (listener) => bus.on('run.finished', (e) => e.runId === runId && listener()),
+    ended: async () => {
+      const run = await store.getRun(runId);
+      return run === null || FINISHED.has(run.status);
+    },
+    footer: async () => {
+      const run = await store.getRun(runId);
+      return run && opts.footer ? opts.footer(run) : '';
+    },
+  });
+}
+
+/** One step's output, live: it ends when the step reaches a final state (or the run ends without running it). */
+export function followStepLog(store: Store, bus: EventBus, runId: number, pipeline: string, step: string, follow: boolean): ReadableStream<Uint8Array> {
+  const ours = (e: { runId: number; pipeline: string; step: string }) => e.runId === runId && e.pipeline === pipeline && e.step === step;
+  return followLog(follow, {
+    read: () => store.readStepLog(runId, pipeline, step),
+    onChunk: (listener) => bus.on('step.log', (e) => ours(e) && listener(e)),
+    onEnd: (listener) => {
+      const offState = bus.on('step.state', (e) => ours(e) && FINISHED_STEP.has(e.status) && listener());
+      const offRun = bus.on('run.finished', (e) => e.runId === runId && listener());
+      return () => {
+        offState();
+        offRun();
+      };
+    },
+    ended: async () => {
+      const run = await store.getRun(runId);
+      if (run === null || FINISHED.has(run.status)) return true;
+      const found = (await store.listRunSteps(runId)).find((s) => s.pipeline === pipeline && s.name === step);
+      return found === undefined || FINISHED_STEP.has(found.status);
+    },
+    footer: async () => '',
+  });
+}
+
+const FINISHED_STEP = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
+
+function followLog(follow: boolean, log: FollowedLog): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const unsubscribe: Array<() => void> = [];
   let closed = false;
@@ -19,14 +74,14 @@ export function followRunLog(store: Store, bus: EventBus, runId: number, opts: F
       const send = (text: string) => {
         if (!closed && text) controller.enqueue(encoder.encode(text));
       };
-      // end() may be reached twice (run.finished racing the status check); only the first one closes.
+      // end() may be reached twice (the end event racing the status check); only the first one closes.
       let ending: Promise<void> | null = null;
       const end = () =>
         (ending ??= (async () => {
           if (closed) return;
-          const run = await store.getRun(runId);
+          const footer = await log.footer();
           if (closed) return;
-          if (run && opts.footer) send(opts.footer(run));
+          send(footer);
           closed = true;
           unsubscribe.forEach((off) => off());
           controller.close();
@@ -34,32 +89,28 @@ export function followRunLog(store: Store, bus: EventBus, runId: number, opts: F
       // Subscribe before reading the stored log, then use offsets to skip what the stored part already had.
       let stored: number | null = null;
       const early: Array<{ text: string; offset: number }> = [];
-      let finishedEarly = false;
+      let endedEarly = false;
       const write = (e: { text: string; offset: number }, have: number) => {
         if (e.offset + e.text.length <= have) return have;
         send(e.text.slice(Math.max(0, have - e.offset)));
         return e.offset + e.text.length;
       };
-      if (opts.follow) {
-        unsubscribe.push(bus.on('run.log', (e) => {
-          if (e.runId !== runId) return;
+      if (follow) {
+        unsubscribe.push(log.onChunk((e) => {
           if (stored === null) early.push(e);
           else stored = write(e, stored);
         }));
-        unsubscribe.push(bus.on('run.finished', (e) => {
-          if (e.runId !== runId) return;
-          if (stored === null) finishedEarly = true;
+        unsubscribe.push(log.onEnd(() => {
+          if (stored === null) endedEarly = true;
           else void end();
         }));
       }
-      const text = await store.readRunLog(runId);
+      const text = await log.read();
       send(text);
       let have = text.length;
       for (const e of early) have = write(e, have);
       stored = have;
-      const run = await store.getRun(runId);
-      const finished = run === null || run.status === 'succeeded' || run.status === 'failed' || run.status === 'cancelled';
-      if (!opts.follow || finished || finishedEarly) await end();
+      if (!follow || endedEarly || (await log.ended())) await end();
     },
     cancel() {
       closed = true;

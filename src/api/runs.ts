@@ -82,6 +82,11 @@ export class RunOps {
   /** A new run of the same source that reuses the failed run's workspace and skips the steps that succeeded. */
   async restart(id: string): Promise<Run> {
     const r = await this.get(id);
+    if (r.source === 'rollback') {
+      throw new SlipwayError('conflict', `run ${r.id} is a rollback and cannot be restarted`, {
+        hint: `roll back again (\`slipway rollback ${r.app} <release>\`), which runs its rollback steps again`,
+      });
+    }
     const details = await this.d.store.getRunDetails(r.id);
     if (r.status !== 'failed' || !details?.workspace || details.plan === null) {
       throw new SlipwayError('conflict', `run ${r.id} cannot be restarted from a failed step`, {

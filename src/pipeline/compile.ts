@@ -3,7 +3,7 @@
 // the status filter the run stage judges them by.
 
 import { SlipwayError } from '../core/errors.js';
-import type { LintFinding, PipelinePlan, RunMeta, RunPlan } from '../core/plan.js';
+import type { LintFinding, PipelinePlan, RunMeta, RunPlan, StepPlan } from '../core/plan.js';
 import { compileService, compileStep, type StepContext } from './compile-step.js';
 import { builtinEnv } from './env.js';
 import { formatFinding } from './findings.js';
@@ -13,7 +13,7 @@ import type { PipelineModel } from './model.js';
 import { stepDependencies } from './order.js';
 import type { LintOptions, PipelineSource } from './source.js';
 import { substitute } from './substitute.js';
-import { evaluateWhen } from './when.js';
+import { evaluateWhen, namesEvent } from './when.js';
 
 export function compilePlan(source: PipelineSource, meta: RunMeta, options: LintOptions): RunPlan {
   const { findings, pipelines } = analyze(source, options);
@@ -45,11 +45,28 @@ function compilePipeline(p: PipelineModel, combo: Readonly<Record<string, string
     workspace: p.workspace,
     matrix: combo,
     services: p.services.map((s) => compileService(s, ctx)).filter((s) => s !== null),
-    steps: p.steps.map((s, i) => compileStep(s, deps[i] ?? [], ctx)),
+    steps: p.steps.map((s, i) => {
+      const step = compileStep(s, deps[i] ?? [], ctx);
+      return meta.event === 'rollback' ? onRollback(step, namesEvent(p.when, 'rollback') || namesEvent(s.when, 'rollback')) : step;
+    }),
     skip: when.skip,
     // Woodpecker's runs_on wins over a status in the workflow's `when`; Drone and Slipway write it in trigger/when.
     status: p.runsOn ?? when.status,
   };
+}
+
+/**
+ * A rollback puts a stored release back; the pipeline of its commit then runs only what asks for the rollback by name
+ * (a notification, a smoke test): a step without an event filter is meant for pushes, and running every such step
+ * again would rebuild and redeploy what was just rolled back. Built-in build, push and deploy steps never run.
+ */
+function onRollback(step: StepPlan, asked: boolean): StepPlan {
+  if (step.skip !== null) return step;
+  if (step.kind === 'build' || step.kind === 'push' || step.kind === 'deploy') {
+    return { ...step, skip: 'a rollback puts a stored release back: it builds, pushes and deploys nothing' };
+  }
+  if (asked) return step;
+  return { ...step, skip: 'on a rollback only steps whose `when` (or their pipeline\'s) names event rollback run' };
 }
 
 function invalid(errors: readonly LintFinding[]): SlipwayError {

@@ -2,7 +2,7 @@
 // changed paths and matrix values. A mismatch becomes the skip reason shown to the user; `status` is left to the
 // run stage as a StatusFilter (only known once earlier steps have finished).
 
-import type { RunMeta, StatusFilter } from '../core/plan.js';
+import type { RunEvent, RunMeta, StatusFilter } from '../core/plan.js';
 import { globMatch } from './glob.js';
 import { clip } from './keys.js';
 import type { Condition, Filter, PathFilter, When } from './model.js';
@@ -34,6 +34,11 @@ export function evaluateWhen(when: When, input: MatchInput, label: string): When
   if (statuses.size > 0) return { skip: null, status: (['success', 'failure'] as const).filter((s) => statuses.has(s)) };
   const skip = reasons.length === 1 ? `${label}: ${reasons[0]}` : `${label}: no condition matched (${reasons.join('; ')})`;
   return { skip, status: ['success'] };
+}
+
+/** Whether some condition asks for this event by name (an `exclude` or no event filter does not count). */
+export function namesEvent(when: When, event: RunEvent): boolean {
+  return when.conditions.some((c) => c.filters.some((f) => f.field === 'event' && f.include.includes(event)));
 }
 
 function mismatch(c: Condition, input: MatchInput): string | null {

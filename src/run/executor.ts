@@ -17,6 +17,7 @@ import type { RunSources } from '../trigger/sources.js';
 import { RunBuiltins, type WorkspaceExporter } from './builtins.js';
 import type { Cancellations } from './cancellations.js';
 import { runPlan } from './pipeline-runner.js';
+import { discoverPipelines } from '../pipeline/index.js';
 import { loadPlan } from './plan-loader.js';
 import { RunLog } from './run-log.js';
 import { StoreStepRecorder } from './step-recorder.js';
@@ -54,6 +55,7 @@ export async function executeRun(run: Run, ctx: RunContext): Promise<void> {
       await ctx.syncRoutes();
       const url = liveAt(app, ctx, log);
       if (resumed) await failIfStepsWereCutOff(run, ctx);
+      if (run.source === 'rollback') await runRollbackSteps(run, app, release, ctx, log, signal);
       return await finish(run, ctx, log, 'succeeded', null, url);
     }
     // Killed between recording a release and recording the run's deploy phase: that release never went out.
@@ -95,7 +97,7 @@ async function runPipelines(run: Run, app: App, ctx: RunContext, log: RunLog, si
   // Pull requests from forks never get secrets (their code could print them).
   const secrets = meta.fromFork ? {} : await openSecrets(app.name, ctx);
   const builtins = new RunBuiltins(run, app, meta, ctx, ctx.backend.exportWorkspace ? (ctx.backend as WorkspaceExporter) : null);
-  const recorder = new StoreStepRecorder(ctx.store, run.id, log);
+  const recorder = new StoreStepRecorder(ctx.store, ctx.bus, run.id, log);
   let firstError: SlipwayError | null = null;
   const outcome = await runPlan(plan, {
     namespace: ctx.instance,
@@ -124,6 +126,28 @@ async function runPipelines(run: Run, app: App, ctx: RunContext, log: RunLog, si
     });
   }
   return builtins.deployed;
+}
+
+/**
+ * After a rollback is live: the pipeline file of the release's commit, as event rollback, runs the steps that ask for
+ * it by name (pipeline/compile.ts skips the rest and every build, push and deploy). No pipeline file: nothing runs.
+ */
+async function runRollbackSteps(run: Run, app: App, release: Release, ctx: RunContext, log: RunLog, signal: AbortSignal): Promise<void> {
+  // Slipway names a release's source by the commit SHA for git, the tarball's sha256 for uploads.
+  const source = /^[0-9a-f]{64}$/.test(release.commit) ? 'upload' : 'git';
+  const from: Run = { ...run, source, commit: release.commit, ref: source === 'git' ? `refs/heads/${app.branch}` : null };
+  const files = await ctx.sources.pipelineFiles(from).catch((err: unknown) => {
+    log.write(`    warning: cannot read the pipeline file of ${release.commit.slice(0, 12)}, so no rollback steps run: ${asSlipwayError(err).message}\n`);
+    return [];
+  });
+  if (!discoverPipelines(files)) return;
+  try {
+    await runPipelines(from, app, ctx, log, signal);
+  } catch (err) {
+    const e = asSlipwayError(err);
+    if (e.kind === 'cancelled') throw e;
+    throw new SlipwayError(e.kind, `release v${release.number} is live again, but a rollback step failed: ${e.message}`, { ...(e.hint ? { hint: e.hint } : {}), cause: e });
+  }
 }
 
 /** Built image and digest live only in the run that made them: build and push run again (layer cache). */

@@ -1,6 +1,7 @@
 // Records step states and output: per-step log in the store, and the run's combined log with "[step]" prefixes
 // (so parallel steps stay readable in a git push or `slipway runs logs`).
 
+import type { EventBus } from '../core/events.js';
 import type { Store } from '../core/ports/store.js';
 import type { StepRecorder } from './pipeline-runner.js';
 import type { RunLog } from './run-log.js';
@@ -17,6 +18,7 @@ export class StoreStepRecorder implements StepRecorder {
 
   constructor(
     private readonly store: Store,
+    private readonly bus: EventBus,
     private readonly runId: number,
     private readonly log: RunLog,
   ) {}
@@ -34,6 +36,7 @@ export class StoreStepRecorder implements StepRecorder {
       ...(state === 'ignored' ? { error: 'failed; ignored (failure: ignore)' } : {}),
       ...(exitCode === undefined ? {} : { exitCode }),
     });
+    this.bus.emit('step.state', { runId: this.runId, pipeline, step, status, exitCode: exitCode ?? null, note: note ?? null });
     if (state === 'skipped') this.log.write(`--> step ${step} skipped: ${note ?? ''}\n`);
     else if (state !== 'running') this.log.write(`--> step ${step} ${state}\n`);
   }
@@ -48,8 +51,10 @@ export class StoreStepRecorder implements StepRecorder {
       text = `${text.slice(0, MAX_STEP_LOG - stored)}\n[output truncated: this step printed more than ${MAX_STEP_LOG / 1024 / 1024} MiB]\n`;
     }
     this.#sizes.set(key0, stored + text.length);
+    const chunk = { runId: this.runId, pipeline, step, text, offset: stored };
     this.#tail = this.#tail
       .then(() => this.store.appendStepLog(this.runId, pipeline, step, text))
+      .then(() => this.bus.emit('step.log', chunk))
       .catch((err: unknown) => void process.stderr.write(`slipway: could not store step log: ${String(err)}\n`));
     const key = `${pipeline}\u0000${step}`;
     const lines = ((this.#partial.get(key) ?? '') + text).split('\n');

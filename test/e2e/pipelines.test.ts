@@ -37,7 +37,8 @@ after(async () => {
   await run('docker', ['rmi', '-f', PLUGIN]).catch(() => undefined);
 });
 
-async function pushWith(files: Record<string, string>, version: string, dockerfileExtra = ''): Promise<{ output: string; runId: number }> {
+/** A fresh repository of the sample app with these files; each is force-pushed over the previous one. */
+async function sourceWith(files: Record<string, string>, version: string, dockerfileExtra = ''): Promise<string> {
   const dir = await sampleSource(version);
   for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
   if (dockerfileExtra) {
@@ -45,10 +46,32 @@ async function pushWith(files: Record<string, string>, version: string, dockerfi
     await writeFile(dockerfile, (await readFile(dockerfile, 'utf8')).replace('COPY server.js', `${dockerfileExtra}\nCOPY server.js`));
   }
   await gitInit(dir);
-  // Each source is a fresh repository: force-push it over the previous one.
+  return dir;
+}
+
+async function pushWith(files: Record<string, string>, version: string, dockerfileExtra = ''): Promise<{ output: string; runId: number }> {
+  const dir = await sourceWith(files, version, dockerfileExtra);
   const push = await gitPush(dir, remoteUrl(slipway.url, 'pipe', slipway.token), '+main');
   const runs = (await api<{ runs: Array<{ id: number }> }>(slipway, 'GET', '/api/apps/pipe/runs')).json.runs;
   return { output: push.output, runId: runs[0]!.id };
+}
+
+/**
+ * Starts a push without waiting for it: git shows the run's log until the run ends, so a push of a run that is
+ * meant to be cancelled only returns after the cancel. Resolves once the push has queued its run.
+ */
+async function startPush(files: Record<string, string>, version: string): Promise<{ runId: number; pushed: Promise<{ code: number; output: string }> }> {
+  const latest = async () => (await api<{ runs: Array<{ id: number }> }>(slipway, 'GET', '/api/apps/pipe/runs')).json.runs[0]?.id ?? 0;
+  const before = await latest();
+  const dir = await sourceWith(files, version);
+  const pushed = gitPush(dir, remoteUrl(slipway.url, 'pipe', slipway.token), '+main');
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const id = await latest();
+    if (id > before) return { runId: id, pushed };
+    assert.ok(Date.now() < deadline, 'the push queued no run within 60 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 async function steps(runId: number): Promise<Step[]> {
@@ -186,16 +209,28 @@ test('a pipeline file with an unknown key fails the run with file:line:col and a
   assert.equal((await steps(runId)).length, 0);
 });
 
-test('cancel stops a running step and removes its containers; a step past its timeout fails', async () => {
-  const { runId } = await pushWith({ '.slipway.yml': `steps:\n  - name: forever\n    image: busybox:latest\n    commands: [sleep 600]\n` }, 'pipe-5');
+test('cancel stops a running step and removes its containers, live step logs and events end with it; a step past its timeout fails', async () => {
+  const { runId, pushed } = await startPush({ '.slipway.yml': `steps:\n  - name: forever\n    image: busybox:latest\n    commands: [echo started-forever, sleep 600]\n` }, 'pipe-5');
   const deadline = Date.now() + 60_000;
-  while ((await steps(runId)).find((s) => s.name === 'forever')?.status !== 'running') {
+  let forever: Step | undefined;
+  while ((forever = (await steps(runId)).find((s) => s.name === 'forever'))?.status !== 'running') {
     assert.ok(Date.now() < deadline, 'step never started');
     await new Promise((r) => setTimeout(r, 300));
   }
+  const auth = { authorization: `Bearer ${slipway.token}` };
+  const stepLog = fetch(`${slipway.url}/api/runs/${runId}/steps/${encodeURIComponent(forever!.pipeline)}/forever/logs?follow=1`, { headers: auth }).then((r) => r.text());
+  const events = await fetch(`${slipway.url}/api/runs/${runId}/events`, { headers: auth });
+  assert.equal(events.headers.get('content-type'), 'text/event-stream; charset=utf-8');
+  const eventText = events.text();
   assert.equal((await api(slipway, 'POST', `/api/runs/${runId}/cancel`)).status, 200);
   const end = await waitForRunEnd(slipway, runId);
   assert.equal(end.status, 'cancelled');
+  assert.match((await pushed).output, /cancelled/, 'the pusher is told');
+  assert.match(await stepLog, /started-forever/, 'the followed step log has the output and ends with the step');
+  const sse = await eventText;
+  assert.match(sse, /^event: step\ndata: \{"pipeline":"[^"]+","step":"forever","status":"running"/m);
+  assert.match(sse, /event: step\ndata: \{[^\n]*"step":"forever","status":"cancelled"/);
+  assert.match(sse, /event: end\ndata: \{"status":"cancelled"/);
   const docker = new Dockerode();
   const left = await docker.listContainers({ all: true, filters: { label: [`io.slipway.app=pipe`, `io.slipway.run=${runId}`], name: [slipway.instance] } });
   assert.equal(left.length, 0);
@@ -206,12 +241,16 @@ test('cancel stops a running step and removes its containers; a step past its ti
   assert.match(await runLog(slipway, timed.runId), /timed out after 2 s/);
 });
 
-test('a step printing binary garbage and 20 MB of output fails nothing else; the server stays healthy', async () => {
-  const flood = `steps:\n  - name: flood\n    image: busybox:latest\n    commands:\n      - head -c 200000 /dev/urandom\n      - head -c 20000000 /dev/zero | tr '\\\\0' x\n      - echo done-flooding\n`;
+test('a step printing binary garbage and 100 MB of output fails nothing else; its log is capped; the server stays healthy', async () => {
+  const flood = `steps:\n  - name: flood\n    image: busybox:latest\n    commands:\n      - head -c 200000 /dev/urandom\n      - head -c 100000000 /dev/zero | tr '\\\\0' x\n      - echo done-flooding\n  - name: after\n    image: busybox:latest\n    commands: [echo after-the-flood]\n`;
   const { runId } = await pushWith({ '.slipway.yml': flood }, 'pipe-7');
   const end = await waitForRunEnd(slipway, runId);
   assert.equal(end.status, 'succeeded', JSON.stringify(end));
-  assert.match(await runLog(slipway, runId), /done-flooding/);
+  const pipelineName = encodeURIComponent((await steps(runId))[0]!.pipeline);
+  const stored = await (await fetch(`${slipway.url}/api/runs/${runId}/steps/${pipelineName}/flood/logs`, { headers: { authorization: `Bearer ${slipway.token}` } })).text();
+  assert.ok(stored.length < 40 * 1024 * 1024, `stored step log is ${stored.length} characters`);
+  assert.match(stored.slice(-200), /output truncated: this step printed more than 32 MiB/);
+  assert.match(await runLog(slipway, runId), /\[after\] after-the-flood/);
   assert.equal((await fetch(`${slipway.url}/api/health`)).status, 200);
   assert.match((await client.get()).body, /version pipe-2/);
 });
@@ -273,4 +312,40 @@ steps:
   const promotedSteps = await steps(promoted.json.run.id);
   assert.deepEqual(promotedSteps.map((s) => [s.name, s.status]), [['to-production', 'succeeded'], ['on-push', 'skipped']]);
   assert.match(await runLog(slipway, promoted.json.run.id), /\[to-production\] deploying to production/);
+});
+
+test("a rollback puts the release back, then runs its commit's steps that ask for event rollback, building nothing", async () => {
+  const pipeline = (word: string) => `
+steps:
+  - name: image
+    build: {}
+  - name: push
+    push: {}
+  - name: deploy
+    deploy: {}
+  - name: on-rollback
+    image: busybox:latest
+    commands: [echo "back to ${word} at $DRONE_COMMIT_SHA on $DRONE_BUILD_EVENT"]
+    when: { event: rollback }
+`;
+  const first = await pushWith({ '.slipway.yml': pipeline('ten') }, 'pipe-10');
+  assert.equal((await waitForRunEnd(slipway, first.runId)).status, 'succeeded');
+  assert.equal((await steps(first.runId)).find((s) => s.name === 'on-rollback')?.status, 'skipped');
+  const releases = (await api<{ releases: Array<{ number: number; commit: string }> }>(slipway, 'GET', '/api/apps/pipe/releases')).json.releases;
+  const target = releases[0]!;
+  const second = await pushWith({ '.slipway.yml': pipeline('eleven') }, 'pipe-11');
+  assert.equal((await waitForRunEnd(slipway, second.runId)).status, 'succeeded');
+  await waitForBody(client, /version pipe-11/);
+
+  const rollback = await api<RunBody>(slipway, 'POST', '/api/apps/pipe/rollback', { release: target.number });
+  assert.equal(rollback.status, 202);
+  const end = await waitForRunEnd(slipway, rollback.json.run.id);
+  assert.equal(end.status, 'succeeded', JSON.stringify(end));
+  await waitForBody(client, /version pipe-10/);
+  const ran = await steps(rollback.json.run.id);
+  assert.deepEqual(ran.map((s) => [s.name, s.status]), [['image', 'skipped'], ['push', 'skipped'], ['deploy', 'skipped'], ['on-rollback', 'succeeded']]);
+  assert.match(ran[0]!.skipReason ?? '', /builds, pushes and deploys nothing/);
+  assert.match(await runLog(slipway, rollback.json.run.id), new RegExp(`\\[on-rollback\\] back to ten at ${target.commit} on rollback`));
+  const restart = await api<{ error: { kind: string } }>(slipway, 'POST', `/api/runs/${rollback.json.run.id}/restart`);
+  assert.equal(restart.status, 409);
 });

@@ -1,14 +1,19 @@
 // HTTP routes for run control (cancel, restart, manual runs), steps and step logs, and app secrets.
 
 import { Hono } from 'hono';
+import type { EventBus } from '../../core/events.js';
 import type { Store } from '../../core/ports/store.js';
+import { followStepLog } from '../log-follow.js';
+import { runEventStream } from '../run-events.js';
 import type { Apps } from '../apps.js';
 import type { RunOps } from '../runs.js';
 import { jsonBody } from './body.js';
 
 const TEXT = { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+// no-transform and X-Accel-Buffering: proxies in front of Slipway must pass events on at once, not buffer them.
+const SSE = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store, no-transform', 'x-accel-buffering': 'no' };
 
-export function runRoutes(d: { readonly runs: RunOps; readonly apps: Apps; readonly store: Store }): Hono {
+export function runRoutes(d: { readonly runs: RunOps; readonly apps: Apps; readonly store: Store; readonly bus: EventBus }): Hono {
   const r = new Hono();
   r.post('/runs/:id/cancel', async (c) => c.json({ run: await d.runs.cancel(c.req.param('id')) }));
   r.post('/runs/:id/promote', async (c) => c.json({ run: await d.runs.promote(c.req.param('id'), await jsonBody(c.req.raw)) }, 202));
@@ -19,7 +24,12 @@ export function runRoutes(d: { readonly runs: RunOps; readonly apps: Apps; reado
   });
   r.get('/runs/:id/steps/:pipeline/:step/logs', async (c) => {
     const run = await d.runs.get(c.req.param('id'));
-    return new Response(await d.store.readStepLog(run.id, c.req.param('pipeline'), c.req.param('step')), { headers: TEXT });
+    const follow = c.req.query('follow') === '1';
+    return new Response(followStepLog(d.store, d.bus, run.id, c.req.param('pipeline'), c.req.param('step'), follow), { headers: TEXT });
+  });
+  r.get('/runs/:id/events', async (c) => {
+    const run = await d.runs.get(c.req.param('id'));
+    return new Response(runEventStream(d.store, d.bus, run.id), { headers: SSE });
   });
   r.post('/apps/:app/runs', async (c) => c.json({ run: await d.runs.manual(c.req.param('app'), await jsonBody(c.req.raw)) }, 202));
   r.get('/apps/:app/secrets', async (c) => {

@@ -116,7 +116,7 @@ describe('slipway runs', () => {
         assert.equal(await main(argv, io), 0, argv.join(' '));
         assert.match(io.stdout.text, /^usage: slipway runs <app>\n {7}slipway runs <command> \[options\]\n/, argv.join(' '));
         assert.match(io.stdout.text, /short for "slipway runs list <app>"/);
-        for (const line of ['list <app>', 'logs <id> \\[-f\\]', 'steps <id>', 'step-log <id> <pipeline> <step>', 'cancel <id>', 'restart <id> \\[-f\\]', 'start <app> \\[--branch <b>\\] \\[--param <NAME=value>\\]… \\[-f\\]']) {
+        for (const line of ['list <app>', 'logs <id> \\[-f\\]', 'steps <id>', 'step-log <id> <pipeline> <step> \\[-f\\]', 'cancel <id>', 'restart <id> \\[-f\\]', 'start <app> \\[--branch <b>\\] \\[--param <NAME=value>\\]… \\[-f\\]']) {
           assert.match(io.stdout.text, new RegExp(`^  ${line}[ \\n]`, 'm'), `${line} in ${argv.join(' ')}`);
         }
       }
@@ -218,6 +218,13 @@ describe('slipway runs', () => {
       const odd = await apiIO(api);
       assert.equal(await main(['runs', 'step-log', '12', 'my pipe', 'a/b'], odd), 0, odd.stderr.text);
       assert.equal(odd.stdout.text, 'odd names\n');
+    });
+
+    it('-f asks the server to follow the step', async () => {
+      const io = await apiIO(api);
+      assert.equal(await main(['runs', 'step-log', '12', 'build', 'test', '-f'], io), 0, io.stderr.text);
+      assert.equal(api.requests.at(-1)?.path, '/api/runs/12/steps/build/test/logs?follow=1');
+      assert.equal(io.stdout.text, 'npm test\n1 failing\n');
     });
 
     it('says so on stderr when the step has no log', async () => {
