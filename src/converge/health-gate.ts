@@ -61,11 +61,13 @@ export async function waitUntilLive(engine: EnginePort, opts: GateOptions): Prom
   }
 }
 
-function isRunning(t: TaskState): boolean {
+/** Running and meant to be: Swarm reports RUNNING only after the image's HEALTHCHECK passed. */
+export function isRunning(t: TaskState): boolean {
   return t.state === 'running' && t.desiredState === 'running';
 }
 
-function reportChanges(tasks: readonly TaskState[], seen: Map<string, string>, onProgress?: (line: string) => void): void {
+/** One progress line per task state change; `seen` remembers the last state reported per task. */
+export function reportChanges(tasks: readonly TaskState[], seen: Map<string, string>, onProgress?: (line: string) => void): void {
   for (const t of tasks) {
     const state = t.error ? `${t.state} (${t.error})` : t.state;
     if (seen.get(t.id) === state) continue;

@@ -15,6 +15,18 @@
 //   GET    /api/apps/:app/logs?follow=1&tail=N  → text/plain, the running app's stdout/stderr, streamed when follow=1
 //   GET    /api/runs/:id                        → RunResponse
 //   GET    /api/runs/:id/logs?follow=1          → text/plain build/deploy log; with follow=1 it streams until the run ends
+//   POST   /api/runs/:id/cancel                 → RunResponse (a queued run is dropped; a running one is stopped)
+//   POST   /api/runs/:id/restart                → 202 RunResponse (a failed pipeline run again from its failed step)
+//   POST   /api/runs/:id/promote  { environment } → 202 RunResponse (the run's commit as a deploy event)
+//   GET    /api/runs/:id/steps                  → { steps: RunStep[], waitingFor: string | null }
+//   GET    /api/runs/:id/steps/:pipeline/:step/logs?follow=1 → text/plain, one step's output; follow=1 until it ends
+//   GET    /api/runs/:id/events                 → text/event-stream: `step`, `log`, `end` (api/run-events.ts)
+//   POST   /api/apps/:app/runs    { branch?, params? } → 202 RunResponse (a manual run of the branch head)
+//   GET    /api/apps/:app/secrets               → { secrets: SecretName[] } (names only, never values)
+//   PUT    /api/apps/:app/secrets { name, value } → 204 (sealed at rest)
+//   DELETE /api/apps/:app/secrets/:name         → 204
+//   GET|PUT|DELETE /api/apps/:app/repo          → the forge repository the app follows (api/forges.ts)
+//   POST   /hooks/:app                          forge webhook deliveries (signature verified; no token)
 //   GET    /api/events?limit=N                  → { events: AuditEvent[] }
 //   GET    /api/apps/:app/schedules             → SchedulesResponse, by name
 //   PUT    /api/apps/:app/schedules  ScheduleRequest → ScheduleResponse (created or replaced; nextAt from now, UTC)

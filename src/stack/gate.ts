@@ -3,7 +3,7 @@
 // keeps the image and changes the command, environment or health check.
 
 import type { EnginePort, TaskProgress } from '../core/ports/engine.js';
-import type { GateResult } from '../converge/health-gate.js';
+import { isRunning, reportChanges, type GateResult } from '../converge/health-gate.js';
 
 export interface ConvergeOptions {
   readonly serviceName: string;
@@ -34,7 +34,7 @@ export async function waitUntilConverged(engine: EnginePort, opts: ConvergeOptio
   for (;;) {
     const tasks = await engine.listTaskProgress(opts.serviceName);
     const fresh = tasks.filter((t) => t.current && Date.parse(t.createdAt) >= sinceMs);
-    report(fresh, seen, opts.onProgress);
+    reportChanges(fresh, seen, opts.onProgress);
     const failed = fresh.find((t) => FAILED_STATES.has(t.state));
     if (failed) return { ok: false, kind: 'health_gate_failed', reason: `a new task ${failed.state}: ${failed.error ?? failed.message}` };
     if (fresh.some((t) => t.state === ENDED)) {
@@ -58,18 +58,5 @@ export async function waitUntilConverged(engine: EnginePort, opts: ConvergeOptio
       };
     }
     await new Promise((r) => setTimeout(r, opts.pollMs ?? 500));
-  }
-}
-
-function isRunning(t: TaskProgress): boolean {
-  return t.state === 'running' && t.desiredState === 'running';
-}
-
-function report(tasks: readonly TaskProgress[], seen: Map<string, string>, onProgress?: (line: string) => void): void {
-  for (const t of tasks) {
-    const state = t.error ? `${t.state} (${t.error})` : t.state;
-    if (seen.get(t.id) === state) continue;
-    seen.set(t.id, state);
-    onProgress?.(`  task ${t.id.slice(0, 12)}: ${state}\n`);
   }
 }
