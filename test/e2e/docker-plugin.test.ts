@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
+import { withDeadline } from '../../src/core/deadline.js';
 import { api, runLog, waitForRunEnd } from './support/api.js';
 import { gitInit, gitPush, remoteUrl, removeSources, sampleSource } from './support/app-source.js';
 import { startTestSlipway, type TestSlipway } from './support/slipway-process.js';
@@ -31,7 +32,9 @@ before(async () => {
   configDir = await mkdtemp(join(tmpdir(), 'plugin-registry-'));
   await writeFile(join(configDir, 'config.yml'), 'version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: /var/lib/registry\nhttp:\n  addr: :5000\n');
   await run('docker', ['run', '-d', '--name', REGISTRY, '-p', `127.0.0.1:${port}:5000`, '-v', `${configDir}/config.yml:/etc/docker/registry/config.yml:ro`, 'registry:2']);
-  for (let i = 0; i < 50 && !(await fetch(`http://127.0.0.1:${port}/v2/`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 200));
+  // withDeadline: a probe of a port whose container is still starting can hang in fetch (see core/deadline.ts).
+  const answers = () => withDeadline(2_000, (signal) => fetch(`http://127.0.0.1:${port}/v2/`, { signal })).then((r) => r.ok, () => false);
+  for (let i = 0; i < 50 && !(await answers()); i++) await new Promise((r) => setTimeout(r, 200));
   slipway = await startTestSlipway();
   assert.equal((await api(slipway, 'POST', '/api/apps', { name: APP, domain: 'plug.e2e.test' })).status, 201);
   assert.equal((await api(slipway, 'PUT', `/api/apps/${APP}/secrets`, { name: 'registry_user', value: 'ci-bot' })).status, 204);

@@ -1,6 +1,7 @@
 // RegistryPort over the distribution HTTP API (/v2): resolves tags to digests with Basic auth and timeouts.
 
 import { SlipwayError } from '../../core/errors.js';
+import { withDeadline } from '../../core/deadline.js';
 import type { RegistryCredentials, RegistryPort } from '../../core/ports/registry.js';
 import type { Secret } from '../../core/secret.js';
 
@@ -86,12 +87,12 @@ export class DistributionRegistry implements RegistryPort {
   async #request(method: 'GET' | 'HEAD', path: string, headers: Record<string, string>): Promise<Response> {
     const auth = Buffer.from(`${this.#username}:${this.#password.reveal()}`).toString('base64');
     try {
-      return await fetch(`${this.#base}${path}`, {
+      return await withDeadline(this.#timeoutMs, (signal) => fetch(`${this.#base}${path}`, {
         method,
         headers: { ...headers, Authorization: `Basic ${auth}` },
         redirect: 'error',
-        signal: AbortSignal.timeout(this.#timeoutMs),
-      });
+        signal,
+      }));
     } catch (err) {
       const timedOut = err instanceof DOMException && err.name === 'TimeoutError';
       // The cause is kept (no credentials in it: they travel in a header, never in the URL).
