@@ -2,8 +2,8 @@
 // (for the CLI, browser and git).
 
 import type { EventBus } from '../core/events.js';
-import type { Store } from '../core/ports/store.js';
-import type { Run } from '../core/types.js';
+import type { StepStatus, Store } from '../core/ports/store.js';
+import { isRunFinished, type Run } from '../core/types.js';
 
 export interface FollowOptions {
   readonly follow: boolean;
@@ -21,7 +21,8 @@ interface FollowedLog {
   footer(): Promise<string>;
 }
 
-const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
+/** Step states after which a step prints nothing more. */
+const FINISHED_STEP: ReadonlySet<StepStatus> = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
 
 export function followRunLog(store: Store, bus: EventBus, runId: number, opts: FollowOptions): ReadableStream<Uint8Array> {
   return followLog(opts.follow, {
@@ -30,7 +31,7 @@ export function followRunLog(store: Store, bus: EventBus, runId: number, opts: F
     onEnd: (listener) => bus.on('run.finished', (e) => e.runId === runId && listener()),
     ended: async () => {
       const run = await store.getRun(runId);
-      return run === null || FINISHED.has(run.status);
+      return run === null || isRunFinished(run.status);
     },
     footer: async () => {
       const run = await store.getRun(runId);
@@ -55,15 +56,13 @@ export function followStepLog(store: Store, bus: EventBus, runId: number, pipeli
     },
     ended: async () => {
       const run = await store.getRun(runId);
-      if (run === null || FINISHED.has(run.status)) return true;
+      if (run === null || isRunFinished(run.status)) return true;
       const found = (await store.listRunSteps(runId)).find((s) => s.pipeline === pipeline && s.name === step);
       return found === undefined || FINISHED_STEP.has(found.status);
     },
     footer: async () => '',
   });
 }
-
-const FINISHED_STEP = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
 
 function followLog(follow: boolean, log: FollowedLog): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();

@@ -3,10 +3,10 @@
 
 import type { EventBus } from '../core/events.js';
 import type { RunStep, Store } from '../core/ports/store.js';
+import { isRunFinished } from '../core/types.js';
 
 /** How often an idle stream sends an SSE comment, so proxies and load balancers keep it open. */
 const KEEPALIVE_MS = 15_000;
-const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
 
 export interface StepEvent {
   readonly pipeline: string;
@@ -64,7 +64,7 @@ export function runEventStream(store: Store, bus: EventBus, runId: number): Read
       live = true;
       pending.splice(0).forEach((fn) => fn());
       const run = await store.getRun(runId);
-      if (run === null || FINISHED.has(run.status)) return end();
+      if (run === null || isRunFinished(run.status)) return end();
       timer = setInterval(() => {
         if (!closed) controller.enqueue(encoder.encode(': keep-alive\n\n'));
       }, KEEPALIVE_MS);

@@ -2,12 +2,11 @@
 
 import type { AppStatus, RunResponse } from '../core/api.js';
 import { isErrorKind, SlipwayError } from '../core/errors.js';
-import type { Run, RunStatus } from '../core/types.js';
+import { isRunFinished, type Run } from '../core/types.js';
 import { appPath, runPath, type SlipwayClient } from './client.js';
 import type { CliIO } from './command.js';
 import { paint } from './format.js';
 
-const FINISHED: ReadonlySet<RunStatus> = new Set(['succeeded', 'failed', 'cancelled']);
 
 /**
  * Prints the run's build/deploy log as it is written, waits for the run to finish, and resolves to 0
@@ -39,7 +38,7 @@ export async function followRun(client: SlipwayClient, started: Run, io: CliIO, 
 export async function waitForRun(client: SlipwayClient, id: number, pollMs: number): Promise<Run> {
   for (;;) {
     const { run } = await client.get<RunResponse>(runPath(id));
-    if (FINISHED.has(run.status)) return run;
+    if (isRunFinished(run.status)) return run;
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }

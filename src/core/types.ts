@@ -13,6 +13,10 @@ export interface App {
 }
 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+/** A run in one of these states will not change again. */
+export function isRunFinished(status: RunStatus): boolean {
+  return status === 'succeeded' || status === 'failed' || status === 'cancelled';
+}
 /** Where a running run is; used to resume or repair after a restart. */
 export type RunPhase = 'queued' | 'build' | 'push' | 'deploy' | 'done';
 export type RunSource = 'git' | 'upload' | 'rollback';

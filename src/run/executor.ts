@@ -17,7 +17,6 @@ import type { RunSources } from '../trigger/sources.js';
 import { RunBuiltins, type WorkspaceExporter } from './builtins.js';
 import type { Cancellations } from './cancellations.js';
 import { runPlan } from './pipeline-runner.js';
-import { discoverPipelines } from '../pipeline/index.js';
 import { loadPlan } from './plan-loader.js';
 import { RunLog } from './run-log.js';
 import { StoreStepRecorder } from './step-recorder.js';
@@ -130,17 +129,13 @@ async function runPipelines(run: Run, app: App, ctx: RunContext, log: RunLog, si
 
 /**
  * After a rollback is live: the pipeline file of the release's commit, as event rollback, runs the steps that ask for
- * it by name (pipeline/compile.ts skips the rest and every build, push and deploy). No pipeline file: nothing runs.
+ * it by name (pipeline/compile.ts skips the rest and every build, push and deploy). No pipeline file: nothing runs
+ * (plan-loader.ts).
  */
 async function runRollbackSteps(run: Run, app: App, release: Release, ctx: RunContext, log: RunLog, signal: AbortSignal): Promise<void> {
   // Slipway names a release's source by the commit SHA for git, the tarball's sha256 for uploads.
   const source = /^[0-9a-f]{64}$/.test(release.commit) ? 'upload' : 'git';
   const from: Run = { ...run, source, commit: release.commit, ref: source === 'git' ? `refs/heads/${app.branch}` : null };
-  const files = await ctx.sources.pipelineFiles(from).catch((err: unknown) => {
-    log.write(`    warning: cannot read the pipeline file of ${release.commit.slice(0, 12)}, so no rollback steps run: ${asSlipwayError(err).message}\n`);
-    return [];
-  });
-  if (!discoverPipelines(files)) return;
   try {
     await runPipelines(from, app, ctx, log, signal);
   } catch (err) {

@@ -27,6 +27,8 @@ export async function loadPlan(run: Run, app: App, ctx: RunContext): Promise<Loa
     if (earlier?.plan) return { plan: restrictPullRequest(earlier.plan as RunPlan, meta), meta, details, origin: `the plan of run ${details.restartOf}` };
   }
   const source = discoverPipelines(await ctx.sources.pipelineFiles(run));
+  // The default pipeline builds and deploys; after a rollback only a pipeline file's rollback steps may run.
+  if (!source && meta.event === 'rollback') return { plan: { pipelines: [], warnings: [] }, meta, details, origin: 'no pipeline file: no rollback steps' };
   if (!source) return { plan: restrictPullRequest(defaultPlan(meta), meta), meta, details, origin: 'the default pipeline (build, push, deploy)' };
   const knownSecrets = (await ctx.store.listSecretNames(app.name)).map((s) => s.name);
   const plan = restrictPullRequest(compilePlan(source, meta, { knownSecrets }), meta);
