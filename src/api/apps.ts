@@ -5,7 +5,7 @@ import { SlipwayError } from '../core/errors.js';
 import type { AppSummary } from '../core/api.js';
 import type { EventBus } from '../core/events.js';
 import { appServiceName, appUrl } from '../core/naming.js';
-import { parseAppName, parseBranch, parseDomain, parsePort, parseReplicas } from '../core/names.js';
+import { parseAppName, parseBranch, parseConcurrency, parseDomain, parsePort, parseReplicas } from '../core/names.js';
 import type { EnginePort } from '../core/ports/engine.js';
 import type { AppPatch, NewRun, Store } from '../core/ports/store.js';
 import type { App, AppStatus, Run } from '../core/types.js';
@@ -45,6 +45,7 @@ export class Apps {
       port: b.port === undefined ? 3000 : parsePort(b.port),
       replicas: b.replicas === undefined ? 1 : parseReplicas(b.replicas),
       branch: b.branch === undefined ? 'main' : parseBranch(b.branch),
+      concurrency: b.concurrency === undefined ? 1 : parseConcurrency(b.concurrency),
     });
     await this.d.repos.ensure(name);
     await this.d.store.recordEvent('app.created', name, { domain });
@@ -64,6 +65,7 @@ export class Apps {
     if (b.port !== undefined) patch.port = parsePort(b.port);
     if (b.replicas !== undefined) patch.replicas = parseReplicas(b.replicas);
     if (b.branch !== undefined) patch.branch = parseBranch(b.branch);
+    if (b.concurrency !== undefined) patch.concurrency = parseConcurrency(b.concurrency);
     await this.get(name);
     const app = await this.d.store.updateApp(name, patch);
     await this.d.store.recordEvent('app.updated', name, patch);

@@ -20,6 +20,7 @@ import { ensureEdgeService } from '../infra/edge-service.js';
 import { dockerHostGateway, startPebble, type Pebble } from '../infra/pebble.js';
 import { ensureRegistry } from '../infra/registry-service.js';
 import { ensureOverlayNetwork, ensureSwarm } from '../infra/swarm.js';
+import { DeployLock } from '../run/deploy-lock.js';
 import { RunQueue } from '../run/queue.js';
 import { Cancellations } from '../run/cancellations.js';
 import { DockerStepBackend } from '../adapters/docker/step-backend.js';
@@ -102,6 +103,7 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
     rolloutTimeoutMs: config.rolloutTimeoutMs,
     httpsPort: config.httpsPort,
     syncRoutes: routes.sync,
+    deploys: new DeployLock(),
   }, { capacity: config.maxRuns });
   const apps = new Apps({ store, bus, engine, repos, sources, queue, routes, instance: config.instance, httpsPort: config.httpsPort, publicUrl: config.publicUrl });
 

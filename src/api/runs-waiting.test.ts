@@ -20,10 +20,22 @@ describe('RunOps.waitingFor', () => {
     const second = await newRun(store, 'web');
     const third = await newRun(store, 'web');
     const runs = ops(store, 4);
-    assert.equal(await runs.waitingFor(second), 'waiting behind run 1 of web, queued before it (one run per app at a time)');
+    const oneAtATime = 'one run of web at a time; `slipway apps set web --concurrency <n>` allows more';
+    assert.equal(await runs.waitingFor(second), `waiting behind run 1 of web, queued before it (${oneAtATime})`);
     await store.claimNextRuns('t0');
     assert.equal(await runs.waitingFor((await store.getRun(first.id))!), null, 'running: not waiting');
-    assert.equal(await runs.waitingFor(third), `waiting for run ${first.id} of web to finish (one run per app at a time)`);
+    assert.equal(await runs.waitingFor(third), `waiting for run ${first.id} of web to finish (${oneAtATime})`);
+  });
+
+  it('an app with a concurrency above 1 waits only once that many of its runs are running or ahead', async () => {
+    const store = createMemoryStore();
+    await store.createApp({ name: 'ci', domain: 'ci.example.com', port: 3000, replicas: 1, branch: 'main', concurrency: 2 });
+    const [a, b, c, d] = [await newRun(store, 'ci'), await newRun(store, 'ci'), await newRun(store, 'ci'), await newRun(store, 'ci')];
+    const runs = ops(store, 8);
+    assert.equal(await runs.waitingFor(b!), 'waiting to be picked up', 'second of two allowed: its turn');
+    assert.equal(await runs.waitingFor(c!), `waiting behind run ${a!.id} of ci, queued before it (its concurrency setting lets ci run 2 at a time)`);
+    await store.claimNextRuns('t0');
+    assert.equal(await runs.waitingFor(d!), `waiting for runs ${a!.id}, ${b!.id} of ci to finish (its concurrency setting lets ci run 2 at a time)`);
   });
 
   it('says no slot is free when the server runs its capacity, naming the runs and the setting', async () => {

@@ -40,10 +40,18 @@ export class RunOps {
   async waitingFor(r: Run): Promise<string | null> {
     if (r.status !== 'queued') return null;
     const running = await this.d.store.runsWithStatus('running');
-    const active = running.find((x) => x.app === r.app);
-    if (active) return `waiting for run ${active.id} of ${r.app} to finish (one run per app at a time)`;
-    const ahead = (await this.d.store.runsWithStatus('queued')).find((x) => x.app === r.app && x.id < r.id);
-    if (ahead) return `waiting behind run ${ahead.id} of ${r.app}, queued before it (one run per app at a time)`;
+    const concurrency = (await this.d.store.getApp(r.app))?.concurrency ?? 1;
+    const setting = concurrency === 1
+      ? `one run of ${r.app} at a time; \`slipway apps set ${r.app} --concurrency <n>\` allows more`
+      : `its concurrency setting lets ${r.app} run ${concurrency} at a time`;
+    const active = running.filter((x) => x.app === r.app);
+    if (active.length >= concurrency) {
+      return `waiting for ${active.length === 1 ? `run ${active[0]!.id}` : `runs ${active.map((x) => x.id).join(', ')}`} of ${r.app} to finish (${setting})`;
+    }
+    const ahead = (await this.d.store.runsWithStatus('queued')).filter((x) => x.app === r.app && x.id < r.id);
+    if (active.length + ahead.length >= concurrency) {
+      return `waiting behind run ${ahead[0]!.id} of ${r.app}, queued before it (${setting})`;
+    }
     const capacity = this.d.queue.capacity;
     if (running.length >= capacity) {
       const ids = running.map((x) => `${x.id} (${x.app})`).join(', ');
@@ -92,6 +100,14 @@ export class RunOps {
       throw new SlipwayError('conflict', `run ${r.id} cannot be restarted from a failed step`, {
         hint: 'only a failed pipeline run whose workspace was kept can be restarted; push again to start fresh',
       });
+    }
+    // Two restarts of one run would share its kept workspace; with an app concurrency above 1 they could overlap.
+    for (const other of [...(await this.d.store.runsWithStatus('queued')), ...(await this.d.store.runsWithStatus('running'))]) {
+      if (other.app === r.app && (await this.d.store.getRunDetails(other.id))?.restartOf === r.id) {
+        throw new SlipwayError('conflict', `run ${r.id} is already being restarted as run ${other.id}`, {
+          hint: `follow it with \`slipway runs logs ${other.id} -f\`, or cancel it first (\`slipway runs cancel ${other.id}\`)`,
+        });
+      }
     }
     return this.enqueue({ app: r.app, source: r.source, ref: r.ref, commit: r.commit, event: details.event, params: details.params, cronName: details.cronName, target: details.target, restartOf: r.id });
   }

@@ -48,6 +48,7 @@ export interface CreateAppRequest {
   port?: number;     // default 3000
   replicas?: number; // default 1
   branch?: string;   // default main
+  concurrency?: number; // runs of the app at a time, default 1
 }
 
 export interface UpdateAppRequest {
@@ -55,6 +56,7 @@ export interface UpdateAppRequest {
   port?: number;
   replicas?: number;
   branch?: string;
+  concurrency?: number;
 }
 
 export interface AppSummary {
@@ -63,6 +65,7 @@ export interface AppSummary {
   port: number;
   replicas: number;
   branch: string;
+  concurrency: number;
   url: string;
   gitUrl: string;
   liveRelease: number | null;

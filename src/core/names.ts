@@ -49,6 +49,19 @@ export function parsePort(value: unknown, field = 'port'): number {
   return n;
 }
 
+/** Most runs of one app at a time. Above 1 only pipelines overlap: deploys stay one at a time, in order. */
+export const MAX_APP_CONCURRENCY = 16;
+
+export function parseConcurrency(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_APP_CONCURRENCY) {
+    throw new SlipwayError('invalid_input', `invalid concurrency ${JSON.stringify(value)}`, {
+      field: 'concurrency',
+      hint: `give a whole number from 1 to ${MAX_APP_CONCURRENCY}: how many runs of this app may run at a time (the server's SLIPWAY_MAX_RUNS caps all apps together)`,
+    });
+  }
+  return value;
+}
+
 export function parseReplicas(value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 100) {
     throw new SlipwayError('invalid_input', `invalid replicas ${JSON.stringify(value)}`, {

@@ -9,6 +9,11 @@ export interface App {
   readonly replicas: number;
   /** Only pushes to this branch deploy; other branches are stored. */
   readonly branch: string;
+  /**
+   * Runs of this app at a time (default 1). Above 1, pipelines run side by side, but deploys still go one at a time
+   * and never put an older run's commit live over a newer run's (it is skipped as superseded).
+   */
+  readonly concurrency: number;
   readonly createdAt: string;
 }
 

@@ -45,7 +45,7 @@ const TABLES: Readonly<Record<Dialect, Readonly<Record<Level, KeyTable>>>> = {
       ...ok('kind', 'type', 'name', 'version', 'platform', 'workspace', 'clone', 'steps', 'services', 'volumes'),
       ...ok('trigger', 'depends_on', 'environment', 'matrix'),
       node: { noop: 'Slipway has no runner pools to select' },
-      concurrency: { noop: 'Slipway runs one run of an app at a time (and SLIPWAY_MAX_RUNS over all apps), which already meets any limit' },
+      concurrency: { noop: 'the limit is the app\'s own setting in Slipway (`slipway apps set <app> --concurrency <n>`, default 1), with SLIPWAY_MAX_RUNS over all apps' },
       image_pull_secrets: { unsupported: 'private registry credentials are not supported yet; use public images or the Slipway registry' },
     },
     step: { ...STEP_COMMON, ...CONTAINER_EXTRAS },

@@ -6,11 +6,11 @@ import { SlipwayError } from '../core/errors.js';
 import { appRepository } from '../core/naming.js';
 import type { PublishSettings, RunMeta, StepPlan } from '../core/plan.js';
 import { Secret } from '../core/secret.js';
-import type { App, Run } from '../core/types.js';
+import type { App, Release, Run } from '../core/types.js';
 import { rollOut } from '../converge/rollout.js';
 import { runStackStep } from '../stack/step.js';
 import type { RunContext } from './executor.js';
-import type { BuiltinContext, BuiltinSteps } from './pipeline-runner.js';
+import type { BuiltinContext, BuiltinSkipped, BuiltinSteps } from './pipeline-runner.js';
 
 export interface WorkspaceExporter {
   /** A tar stream of a folder of the workspace (the build context after earlier steps ran). */
@@ -31,7 +31,7 @@ export class RunBuiltins implements BuiltinSteps {
     private readonly exporter: WorkspaceExporter | null,
   ) {}
 
-  async run(step: StepPlan, b: BuiltinContext): Promise<void> {
+  async run(step: StepPlan, b: BuiltinContext): Promise<void | BuiltinSkipped> {
     if (step.kind === 'build') return this.#build(step, b);
     if (step.kind === 'push') return this.#push(b);
     if (step.kind === 'deploy') return this.#deploy(step, b);
@@ -113,21 +113,34 @@ export class RunBuiltins implements BuiltinSteps {
     this.#pinned = `${repository}@${digest}`;
   }
 
-  async #deploy(step: StepPlan, b: BuiltinContext): Promise<void> {
-    if (step.deploy?.stack) return this.#deployStack(step.deploy.stack, step.deploy.file ?? null, b);
-    if (!this.#pinned) throw new SlipwayError('invalid_input', 'deploy needs a pushed image: add build and push steps before it');
-    const release = await this.ctx.store.createRelease({
-      app: this.app.name,
-      image: this.#pinned,
-      commit: this.current.commit,
-      runId: this.current.id,
-      spec: { app: this.app.name, image: this.#pinned, port: this.app.port, replicas: this.app.replicas, env: {} },
-      rollbackOf: null,
+  async #deploy(step: StepPlan, b: BuiltinContext): Promise<void | BuiltinSkipped> {
+    if (step.deploy?.stack) {
+      const { stack, file } = step.deploy;
+      return this.ctx.deploys.with(this.app.name, b.signal, b.log, () => this.#deployStack(stack, file ?? null, b));
+    }
+    const image = this.#pinned;
+    if (!image) throw new SlipwayError('invalid_input', 'deploy needs a pushed image: add build and push steps before it');
+    return this.ctx.deploys.with(this.app.name, b.signal, b.log, async () => {
+      const newer = await newerLiveRelease(this.ctx, this.app.name, this.current.id);
+      if (newer) {
+        return {
+          skipped: `superseded: run ${newer.runId}, started after this one, already put release v${newer.number} live (commit ${newer.commit.slice(0, 12)}); an older run never replaces a newer one`,
+        };
+      }
+      const release = await this.ctx.store.createRelease({
+        app: this.app.name,
+        image,
+        commit: this.current.commit,
+        runId: this.current.id,
+        spec: { app: this.app.name, image, port: this.app.port, replicas: this.app.replicas, env: {} },
+        rollbackOf: null,
+      });
+      await this.ctx.store.updateRun(this.current.id, { phase: 'deploy', releaseId: release.id });
+      await rollOut(release, { ...this.ctx, log: b.log });
+      await this.ctx.syncRoutes();
+      this.deployed = true;
+      return undefined;
     });
-    await this.ctx.store.updateRun(this.current.id, { phase: 'deploy', releaseId: release.id });
-    await rollOut(release, { ...this.ctx, log: b.log });
-    await this.ctx.syncRoutes();
-    this.deployed = true;
   }
 
   /** A stack reads its compose file as the build reads its context: from the workspace when there is one. */
@@ -181,4 +194,17 @@ export class RunBuiltins implements BuiltinSteps {
     if (!res.ok) throw new SlipwayError('dependency', `notification to ${new URL(url).host} answered HTTP ${res.status}`);
     b.log(`--> notified ${new URL(url).host}\n`);
   }
+}
+
+/**
+ * A release that a run newer than this one (a higher id: queued later) put live, if any. With an app concurrency
+ * above 1 a slow older run can reach its deploy after a newer one; it must not roll the app back to older code. A
+ * newer run's release that never went live (its rollout failed) does not count. A rollback is a newer run too: a
+ * deploy started before it must not undo it.
+ */
+async function newerLiveRelease(ctx: RunContext, app: string, runId: number): Promise<Release | null> {
+  for (const r of await ctx.store.listReleases(app)) {
+    if (r.runId !== null && r.runId > runId && r.deployedAt !== null) return r;
+  }
+  return null;
 }

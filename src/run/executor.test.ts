@@ -21,6 +21,7 @@ import type { Run } from '../core/types.js';
 import { definitionOf } from '../converge/rollout.js';
 import { GitRepos } from '../trigger/git-repos.js';
 import { RunSources } from '../trigger/sources.js';
+import { DeployLock } from './deploy-lock.js';
 import { executeRun, type RunContext } from './executor.js';
 
 const exec = promisify(execFile);
@@ -70,6 +71,7 @@ describe('run executor', () => {
       // Generous: no test here waits for the deadline, and a loaded CI machine must not turn a success into a timeout.
       instance: 'slipway', rolloutTimeoutMs: 30_000, httpsPort: 8443,
       syncRoutes: async () => void routeSyncs++,
+      deploys: new DeployLock(),
       backend: new FakeStepBackend(), cancellations: new Cancellations(), sealer: createSealer(randomBytes(32), 'test.key'),
     };
     return {
@@ -197,6 +199,50 @@ describe('run executor', () => {
     assert.equal(releases[0]?.rollbackOf, 1);
     assert.notEqual(v2?.image, v1?.image);
     assert.match(await w.store.readRunLog(run.id), /--> rolling back web to release v1 /);
+  });
+
+  it('with concurrency 2, an older run that reaches its deploy after a newer one is live skips it as superseded', async () => {
+    const w = await world();
+    await w.store.updateApp('web', { concurrency: 2 });
+    const oldCommit = await w.commit(DOCKERFILE);
+    const older = await w.store.createRun({ app: 'web', source: 'git', ref: 'refs/heads/main', commit: oldCommit });
+    const newCommit = await w.commit({ 'server.js': 'console.log(2)\n' });
+    const newer = await w.store.createRun({ app: 'web', source: 'git', ref: 'refs/heads/main', commit: newCommit });
+    const claimed = await w.store.claimNextRuns(new Date().toISOString());
+    assert.deepEqual(claimed.map((r) => r.id), [older.id, newer.id], 'both run at once');
+    // The newer one gets to its deploy first (the older one had a slow step, say).
+    await executeRun(claimed[1]!, w.ctx);
+    await executeRun(claimed[0]!, w.ctx);
+
+    const olderDone = await w.store.getRun(older.id);
+    assert.equal(olderDone?.status, 'succeeded', JSON.stringify(olderDone?.error));
+    assert.equal(olderDone?.releaseId, null);
+    const deploy = (await w.store.listRunSteps(older.id)).find((s) => s.name === 'deploy');
+    assert.equal(deploy?.status, 'skipped');
+    assert.match(deploy?.skipReason ?? '', new RegExp(`^superseded: run ${newer.id}, started after this one, already put release v1 live \\(commit ${newCommit.slice(0, 12)}\\)`));
+    const releases = await w.store.listReleases('web');
+    assert.deepEqual(releases.map((r) => [r.number, r.runId, r.status]), [[1, newer.id, 'live']]);
+    assert.equal(w.engine.definitionOf(SERVICE)?.image, releases[0]?.image);
+    const log = await w.store.readRunLog(older.id);
+    assert.match(log, /step deploy skipped: superseded/);
+    assert.doesNotMatch(log, /--> live at/, 'a run that deployed nothing reports no URL');
+    assert.equal(w.finished.find((f) => f.runId === older.id)?.url, undefined);
+  });
+
+  it('a newer run whose rollout failed does not hold an older run back', async () => {
+    const w = await world();
+    await w.store.updateApp('web', { concurrency: 2 });
+    const oldCommit = await w.commit(DOCKERFILE);
+    const older = await w.store.createRun({ app: 'web', source: 'git', ref: 'refs/heads/main', commit: oldCommit });
+    const newCommit = await w.commit({ 'server.js': 'console.log(2)\n' });
+    const newer = await w.store.createRun({ app: 'web', source: 'git', ref: 'refs/heads/main', commit: newCommit });
+    w.engine.script(w.tagOf(newCommit), 'crash');
+    const claimed = await w.store.claimNextRuns(new Date().toISOString());
+    await executeRun(claimed[1]!, w.ctx);
+    assert.equal((await w.store.getRun(newer.id))?.status, 'failed');
+    await executeRun(claimed[0]!, w.ctx);
+    assert.equal((await w.store.getRun(older.id))?.status, 'succeeded');
+    assert.equal((await w.store.liveRelease('web'))?.runId, older.id);
   });
 
   it('a run interrupted during its deploy resumes that release without building again', async () => {

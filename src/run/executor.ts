@@ -14,6 +14,7 @@ import type { RunPlan } from '../core/plan.js';
 import { resumePutBack, rollOut } from '../converge/rollout.js';
 import { rollbackTarget } from '../release/rollback-target.js';
 import type { RunSources } from '../trigger/sources.js';
+import type { DeployLock } from './deploy-lock.js';
 import { RunBuiltins, type WorkspaceExporter } from './builtins.js';
 import type { Cancellations } from './cancellations.js';
 import { runPlan } from './pipeline-runner.js';
@@ -36,6 +37,8 @@ export interface RunContext {
   readonly httpsPort: number;
   /** Brings the edge's routes in line with the apps (called after a release goes live). */
   readonly syncRoutes: () => Promise<void>;
+  /** One deploy per app at a time, shared by every run of this server (run/deploy-lock.ts). */
+  readonly deploys: DeployLock;
 }
 
 export async function executeRun(run: Run, ctx: RunContext): Promise<void> {
@@ -47,11 +50,15 @@ export async function executeRun(run: Run, ctx: RunContext): Promise<void> {
     if (!app) throw new SlipwayError('not_found', `app ${run.app} no longer exists`);
     const resumed = await resumedRelease(run, ctx, log.write);
     if (resumed || run.source === 'rollback') {
-      const release = resumed ?? (await rollbackRelease(run, app, ctx, log.write));
-      if (release.status === 'failed') await resumePutBack(release, { ...ctx, log: log.write });
-      await ctx.store.updateRun(run.id, { phase: 'deploy', releaseId: release.id });
-      await rollOut(release, { ...ctx, log: log.write });
-      await ctx.syncRoutes();
+      // Under the app's deploy lock: the release "before the live one" must not change under a rollback's feet.
+      const release = await ctx.deploys.with(app.name, signal, log.write, async () => {
+        const chosen = resumed ?? (await rollbackRelease(run, app, ctx, log.write));
+        if (chosen.status === 'failed') await resumePutBack(chosen, { ...ctx, log: log.write });
+        await ctx.store.updateRun(run.id, { phase: 'deploy', releaseId: chosen.id });
+        await rollOut(chosen, { ...ctx, log: log.write });
+        await ctx.syncRoutes();
+        return chosen;
+      });
       const url = liveAt(app, ctx, log);
       if (resumed) await failIfStepsWereCutOff(run, ctx);
       if (run.source === 'rollback') await runRollbackSteps(run, app, release, ctx, log, signal);

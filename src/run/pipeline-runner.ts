@@ -23,9 +23,14 @@ export interface BuiltinContext {
   readonly log: (text: string) => void;
 }
 
+/** A built-in step that found it had nothing to do, and why (the step is recorded as skipped with the reason). */
+export interface BuiltinSkipped {
+  readonly skipped: string;
+}
+
 /** Slipway's own step kinds (build, push, deploy, notify); they throw SlipwayError on failure. */
 export interface BuiltinSteps {
-  run(step: StepPlan, ctx: BuiltinContext): Promise<void>;
+  run(step: StepPlan, ctx: BuiltinContext): Promise<void | BuiltinSkipped>;
 }
 
 export interface PlanRunOptions {
@@ -194,6 +199,12 @@ async function runPipeline(pipeline: PipelinePlan, opts: PlanRunOptions, failedB
   return { failed, failure, keptWorkspace: failed && workspace ? workspace.volume : null };
 }
 
+/** What an attempt reports besides its state: a container's exit code, a built-in's reason for skipping. */
+interface AttemptExtras {
+  code?: number;
+  skipped?: string;
+}
+
 async function runStep(step: StepPlan, pipeline: PipelinePlan, workspace: WorkspaceRef | null, opts: PlanRunOptions, runtimeEnv: () => Record<string, string>): Promise<StepState> {
   const rec = opts.recorder;
   if (opts.resume?.succeeded.has(`${pipeline.name}/${step.name}`)) {
@@ -207,19 +218,19 @@ async function runStep(step: StepPlan, pipeline: PipelinePlan, workspace: Worksp
   const masked = maskedOutput((text: string) => rec.stepOutput(pipeline.name, step.name, text), opts.secrets);
   const out = (text: string) => masked.write(text);
   for (let attempt = 0; ; attempt++) {
-    const exit: { code?: number } = {};
+    const exit: AttemptExtras = {};
     const state = await attemptStep(step, pipeline, workspace, opts, runtimeEnv, out, exit);
     masked.end();
-    if (state === 'succeeded' || state === 'cancelled' || attempt >= step.retry) {
+    if (state === 'succeeded' || state === 'cancelled' || state === 'skipped' || attempt >= step.retry) {
       const final = state === 'failed' && step.failure === 'ignore' ? 'ignored' : state;
-      await rec.stepState(pipeline.name, step.name, final, undefined, exit.code);
+      await rec.stepState(pipeline.name, step.name, final, exit.skipped, exit.code);
       return final;
     }
     out(`--> step ${step.name} failed; retrying (attempt ${attempt + 2} of ${step.retry + 1})\n`);
   }
 }
 
-async function attemptStep(step: StepPlan, pipeline: PipelinePlan, workspace: WorkspaceRef | null, opts: PlanRunOptions, runtimeEnv: () => Record<string, string>, out: (t: string) => void, exitOut: { code?: number }): Promise<StepState> {
+async function attemptStep(step: StepPlan, pipeline: PipelinePlan, workspace: WorkspaceRef | null, opts: PlanRunOptions, runtimeEnv: () => Record<string, string>, out: (t: string) => void, exitOut: AttemptExtras): Promise<StepState> {
   // A step without a timeout gets Drone's default hour, so a runaway step cannot block the app's queue forever.
   const seconds = step.timeoutSeconds ?? DEFAULT_STEP_TIMEOUT_SECONDS;
   const timeout = AbortSignal.timeout(seconds * 1000);
@@ -227,7 +238,12 @@ async function attemptStep(step: StepPlan, pipeline: PipelinePlan, workspace: Wo
   try {
     if (step.image === null) {
       const environment = { ...runtimeEnv(), ...step.environment, ...secretEnv(step.secrets, opts, pipeline.name, step.name) };
-      await opts.builtins.run(step, { pipeline, environment, workspace, signal, log: out });
+      const outcome = await opts.builtins.run(step, { pipeline, environment, workspace, signal, log: out });
+      if (outcome) {
+        out(`--> step ${step.name} skipped: ${outcome.skipped}\n`);
+        exitOut.skipped = outcome.skipped;
+        return 'skipped';
+      }
       return 'succeeded';
     }
     if (!workspace) throw new SlipwayError('internal', 'no workspace for a container step');

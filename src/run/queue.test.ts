@@ -16,6 +16,7 @@ import type { Run } from '../core/types.js';
 import { GitRepos } from '../trigger/git-repos.js';
 import { RunSources } from '../trigger/sources.js';
 import type { RunContext } from './executor.js';
+import { DeployLock } from './deploy-lock.js';
 import { RunQueue } from './queue.js';
 
 /** An executor whose runs finish when the test says so, recording what ran and what overlapped. */
@@ -86,6 +87,7 @@ describe('run queue', () => {
       rolloutTimeoutMs: 1_000,
       httpsPort: 443,
       syncRoutes: async () => {},
+      deploys: new DeployLock(),
       backend: new FakeStepBackend(), cancellations: new Cancellations(), sealer: createSealer(randomBytes(32), 'test.key'),
     };
     const executor = new ScriptedExecutor(store);

@@ -1,5 +1,6 @@
-// The run queue: runs wait in the store (so they survive restarts); one run per app at a time, apps in parallel up to
-// the server's capacity (SLIPWAY_MAX_RUNS), so a burst of pushes cannot start more builds than the machine can carry.
+// The run queue: runs wait in the store (so they survive restarts); up to each app's concurrency (default 1) at a time,
+// apps in parallel up to the server's capacity (SLIPWAY_MAX_RUNS), so a burst of pushes cannot start more builds than
+// the machine can carry. Deploys of one app stay one at a time whatever its concurrency (run/deploy-lock.ts).
 
 import type { Run } from '../core/types.js';
 import type { RunContext } from './executor.js';

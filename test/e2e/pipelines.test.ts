@@ -1,6 +1,7 @@
 // Pipelines on real components: steps in containers with a service, secrets masked, the built-in build (from the
 // workspace) → push → deploy, a failing step and a restart from it, a .drone.yml with a plugin, lint errors with
-// their line, cancel, timeout, and a step flooding binary output — the server stays healthy throughout.
+// their line, cancel, timeout, a step flooding binary output — the server stays healthy throughout — and two runs of
+// one app at once (concurrency 2), the older one's deploy skipped as superseded.
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -158,6 +159,9 @@ steps:
 
   const restart = await api<RunBody>(slipway, 'POST', `/api/runs/${runId}/restart`);
   assert.equal(restart.status, 202);
+  const again = await api<{ error: { kind: string; message: string } }>(slipway, 'POST', `/api/runs/${runId}/restart`);
+  assert.equal(again.status, 409, 'a second restart would share the kept workspace');
+  assert.match(again.json.error.message, new RegExp(`already being restarted as run ${restart.json.run.id}`));
   const end = await waitForRunEnd(slipway, restart.json.run.id);
   assert.equal(end.status, 'succeeded', JSON.stringify(end));
   const log = await runLog(slipway, restart.json.run.id);
@@ -348,4 +352,35 @@ steps:
   assert.match(await runLog(slipway, rollback.json.run.id), new RegExp(`\\[on-rollback\\] back to ten at ${target.commit} on rollback`));
   const restart = await api<{ error: { kind: string } }>(slipway, 'POST', `/api/runs/${rollback.json.run.id}/restart`);
   assert.equal(restart.status, 409);
+});
+
+test('concurrency 2: a newer run does not wait for a slow older one, and the older one\'s deploy is skipped as superseded', async () => {
+  const deploySteps = '  - name: image\n    build: {}\n  - name: push\n    push: {}\n  - name: deploy\n    deploy: {}\n';
+  // The app's cache volume is shared by its runs: the newer run, once deployed, lets the older one go on. With one
+  // run at a time the newer run could not start, and the older one's wait would time out and fail it.
+  const go = `/cache/go-${process.pid}-${Date.now()}`;
+  const waitForNewer = `for i in $(seq 240); do if [ -f ${go} ]; then rm ${go}; exit 0; fi; sleep 0.5; done; echo the newer run never deployed; exit 1`;
+  const patched = await api<{ concurrency: number }>(slipway, 'PATCH', '/api/apps/pipe', { concurrency: 2 });
+  assert.equal(patched.status, 200);
+  assert.equal(patched.json.concurrency, 2);
+  try {
+    const slow = await startPush({ '.slipway.yml': `steps:\n  - name: wait\n    image: busybox:latest\n    cache: [/cache]\n    commands: ['${waitForNewer}']\n${deploySteps}` }, 'pipe-slow');
+    const fast = await pushWith({ '.slipway.yml': `steps:\n${deploySteps}  - name: unblock\n    image: busybox:latest\n    cache: [/cache]\n    commands: [touch ${go}]\n` }, 'pipe-fast');
+    assert.ok(fast.runId > slow.runId);
+    assert.equal((await waitForRunEnd(slipway, fast.runId)).status, 'succeeded');
+    await waitForBody(client, /version pipe-fast/);
+
+    const slowEnd = await waitForRunEnd(slipway, slow.runId);
+    assert.equal(slowEnd.status, 'succeeded', JSON.stringify(slowEnd));
+    await slow.pushed;
+    const deploy = (await steps(slow.runId)).find((s) => s.name === 'deploy');
+    assert.equal(deploy?.status, 'skipped');
+    assert.match(deploy?.skipReason ?? '', new RegExp(`^superseded: run ${fast.runId}, started after this one, already put release v\\d+ live`));
+    const releases = (await api<{ releases: Array<{ runId: number; status: string }> }>(slipway, 'GET', '/api/apps/pipe/releases')).json.releases;
+    assert.equal(releases.find((r) => r.status === 'live')?.runId, fast.runId);
+    assert.equal(releases.some((r) => r.runId === slow.runId), false, 'the older run made no release');
+    assert.match((await client.get()).body, /version pipe-fast/, 'the newer code is still live');
+  } finally {
+    await api(slipway, 'PATCH', '/api/apps/pipe', { concurrency: 1 });
+  }
 });

@@ -50,7 +50,7 @@ function release(app: string, number: number, status: Release['status']): Releas
 
 function summary(name: string, domain: string, liveRelease: number | null, replicas: number, base: string): AppSummary {
   return {
-    name, domain, port: 3000, replicas, branch: 'main', url: `https://${domain}`, gitUrl: `${base}/git/${name}.git`,
+    name, domain, port: 3000, replicas, branch: 'main', concurrency: 1, url: `https://${domain}`, gitUrl: `${base}/git/${name}.git`,
     liveRelease, createdAt: at(600),
   };
 }
@@ -126,7 +126,7 @@ function fakeApi(base: () => string) {
     if (!app) return c.json({ error: { kind: 'not_found', message: `no app "${name}"` } } satisfies ErrorBody, 404);
     const live = name === 'hello' ? releases[0]! : null;
     const status: AppStatus = {
-      app: { name, domain: app.domain, port: 3000, replicas: app.replicas, branch: 'main', createdAt: app.createdAt },
+      app: { name, domain: app.domain, port: 3000, replicas: app.replicas, branch: 'main', concurrency: 1, createdAt: app.createdAt },
       url: app.url,
       release: live === null ? null : { ...live, image: `127.0.0.1:5000/slipway/hello@${DIGEST}` },
       replicas: live === null ? { desired: app.replicas, running: 0, healthy: 0 } : { desired: 2, running: 2, healthy: 2 },

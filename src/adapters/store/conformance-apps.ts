@@ -10,11 +10,12 @@ export function appConformance(open: OpenStore): void {
       const clock = tickingClock();
       await withStore(open, async (store) => {
         const created = await store.createApp(newApp('web'));
-        assert.deepEqual(created, { ...newApp('web'), createdAt: clock.at(0) });
+        assert.deepEqual(created, { ...newApp('web'), concurrency: 1, createdAt: clock.at(0) });
+        assert.equal((await store.createApp({ ...newApp('ci'), concurrency: 4 })).concurrency, 4);
         await store.createApp(newApp('api'));
         assert.deepEqual(await store.getApp('web'), created);
         assert.equal(await store.getApp('nope'), null);
-        assert.deepEqual((await store.listApps()).map((a) => a.name), ['api', 'web']);
+        assert.deepEqual((await store.listApps()).map((a) => a.name), ['api', 'ci', 'web']);
       }, { now: clock.now });
     });
 
@@ -43,8 +44,8 @@ export function appConformance(open: OpenStore): void {
         const app = await store.createApp(newApp('web'));
         const updated = await store.updateApp('web', { port: 8080, domain: undefined });
         assert.deepEqual(updated, { ...app, port: 8080 });
-        assert.deepEqual(await store.updateApp('web', { domain: 'new.example.com', replicas: 3, branch: 'prod' }), {
-          ...app, port: 8080, domain: 'new.example.com', replicas: 3, branch: 'prod',
+        assert.deepEqual(await store.updateApp('web', { domain: 'new.example.com', replicas: 3, branch: 'prod', concurrency: 3 }), {
+          ...app, port: 8080, domain: 'new.example.com', replicas: 3, branch: 'prod', concurrency: 3,
         });
         assert.deepEqual(await store.updateApp('web', {}), await store.getApp('web'));
         await assert.rejects(store.updateApp('nope', { port: 1 }), slipwayError('not_found'));

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Run } from '../../core/types.js';
-import { newRelease, newRun, slipwayError, tickingClock, withStore, type OpenStore } from './conformance-kit.js';
+import { newApp, newRelease, newRun, slipwayError, tickingClock, withStore, type OpenStore } from './conformance-kit.js';
 
 export function runConformance(open: OpenStore): void {
   describe('runs', () => {
@@ -132,6 +132,45 @@ export function runConformance(open: OpenStore): void {
         assert.deepEqual((await store.claimNextRuns('t1', 2)).map((r) => r.id), [api1.id, web1.id]);
         assert.equal((await store.getRun(db1.id))?.status, 'queued', 'beyond the limit stays queued');
         assert.deepEqual((await store.claimNextRuns('t2', 5)).map((r) => r.id), [db1.id], 'busy apps still wait');
+      });
+    });
+
+    it('an app with concurrency N runs up to N at a time, oldest first; the others still get one each', async () => {
+      await withStore(open, async (store) => {
+        await store.createApp({ ...newApp('ci'), concurrency: 3 });
+        await store.createApp(newApp('web'));
+        const ci = [];
+        for (let i = 0; i < 5; i++) ci.push(await store.createRun(newRun('ci')));
+        const web1 = await store.createRun(newRun('web'));
+        await store.createRun(newRun('web'));
+        // Two free slots: every app's next run goes before any app's second, so web is not starved by ci's burst.
+        assert.deepEqual((await store.claimNextRuns('t0', 2)).map((r) => r.id), [ci[0]!.id, web1.id]);
+        assert.deepEqual((await store.claimNextRuns('t1')).map((r) => r.id), [ci[1]!.id, ci[2]!.id]);
+        assert.deepEqual(await store.claimNextRuns('t2'), [], 'ci runs 3 of 3, web 1 of 1');
+        await store.updateRun(ci[1]!.id, { status: 'succeeded' });
+        assert.deepEqual((await store.claimNextRuns('t3')).map((r) => r.id), [ci[3]!.id]);
+        // Lowering the setting holds new runs back until the app is under it; running ones go on.
+        await store.updateApp('ci', { concurrency: 1 });
+        await store.updateRun(ci[0]!.id, { status: 'succeeded' });
+        assert.deepEqual(await store.claimNextRuns('t4'), []);
+        assert.equal((await store.runsWithStatus('running')).filter((r) => r.app === 'ci').length, 2);
+      });
+    });
+
+    it('never gives out a run twice or more runs of an app than its concurrency, under concurrent claims', async () => {
+      await withStore(open, async (store) => {
+        await store.createApp({ ...newApp('wide'), concurrency: 2 });
+        for (let i = 0; i < 6; i++) await store.createRun(newRun('wide'));
+        const claimed: Run[] = [];
+        for (let wave = 0; wave < 6; wave++) {
+          const got = (await Promise.all(Array.from({ length: 6 }, (_, i) => store.claimNextRuns(`w${wave}.${i}`)))).flat();
+          const running = (await store.runsWithStatus('running')).filter((r) => r.app === 'wide');
+          assert.ok(running.length <= 2, `${running.length} runs of an app with concurrency 2`);
+          claimed.push(...got);
+          for (const r of got) await store.updateRun(r.id, { status: 'succeeded' });
+        }
+        assert.deepEqual(claimed.map((r) => r.id), claimed.map((r) => r.id).sort((x, y) => x - y));
+        assert.equal(new Set(claimed.map((r) => r.id)).size, 6);
       });
     });
 

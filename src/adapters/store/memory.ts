@@ -40,7 +40,9 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
   return {
     async createApp(app) {
       if (apps.has(app.name)) throw appExists(app.name);
-      const created: App = { name: app.name, domain: app.domain, port: app.port, replicas: app.replicas, branch: app.branch, createdAt: now() };
+      const created: App = {
+        name: app.name, domain: app.domain, port: app.port, replicas: app.replicas, branch: app.branch, concurrency: app.concurrency ?? 1, createdAt: now(),
+      };
       apps.set(app.name, created);
       return copy(created);
     },
@@ -60,6 +62,7 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
         port: patch.port ?? app.port,
         replicas: patch.replicas ?? app.replicas,
         branch: patch.branch ?? app.branch,
+        concurrency: patch.concurrency ?? app.concurrency,
       };
       apps.set(name, updated);
       return copy(updated);
@@ -131,17 +134,25 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
       return runs.filter((r) => r.status === status).map(copy);
     },
     async claimNextRuns(startedAt, limit = Infinity) {
-      const busy = new Set(runs.filter((r) => r.status === 'running').map((r) => r.app));
-      const claimed: Run[] = [];
-      // runs is in id order, so the first queued run seen for an app is its oldest.
-      runs.forEach((run, i) => {
-        if (run.status !== 'queued' || busy.has(run.app) || claimed.length >= limit) return;
-        busy.add(run.app);
-        const started: Run = { ...run, status: 'running', startedAt };
-        runs[i] = started;
-        claimed.push(copy(started));
+      const busy = new Map<string, number>();
+      for (const r of runs) if (r.status === 'running') busy.set(r.app, (busy.get(r.app) ?? 0) + 1);
+      // runs is in id order, so each app's queued runs come oldest first: rank 1 is the next one to go.
+      const ranks = new Map<string, number>();
+      const eligible: Array<{ index: number; rank: number }> = [];
+      runs.forEach((run, index) => {
+        if (run.status !== 'queued') return;
+        const rank = (ranks.get(run.app) ?? 0) + 1;
+        ranks.set(run.app, rank);
+        if ((busy.get(run.app) ?? 0) + rank <= (apps.get(run.app)?.concurrency ?? 1)) eligible.push({ index, rank });
       });
-      return claimed;
+      eligible.sort((a, b) => a.rank - b.rank || a.index - b.index);
+      const claimed: Run[] = [];
+      for (const { index } of eligible.slice(0, Number.isFinite(limit) ? limit : undefined)) {
+        const started: Run = { ...runs[index]!, status: 'running', startedAt };
+        runs[index] = started;
+        claimed.push(copy(started));
+      }
+      return claimed.sort((a, b) => a.id - b.id);
     },
     async cancelQueuedRun(id, error, finishedAt) {
       const i = runs.findIndex((r) => r.id === id && r.status === 'queued');

@@ -197,6 +197,12 @@ const MIGRATIONS: readonly NamedMigration[] = [
         .execute();
     },
   },
+  {
+    name: '0006_app_concurrency',
+    async up(db) {
+      await db.schema.alterTable('apps').addColumn('concurrency', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+    },
+  },
 ];
 
 const provider: MigrationProvider = {

@@ -65,6 +65,7 @@ export function toApp(row: Selectable<AppsTable>): App {
     port: row.port,
     replicas: row.replicas,
     branch: row.branch,
+    concurrency: row.concurrency,
     createdAt: row.created_at,
   };
 }

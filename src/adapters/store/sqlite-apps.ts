@@ -22,7 +22,7 @@ export function sqliteApps({ db, now }: SqliteContext): AppsAndTokens {
       // ON CONFLICT DO NOTHING + RETURNING: one statement decides, so two creators cannot both win.
       const row = await db
         .insertInto('apps')
-        .values({ name: app.name, domain: app.domain, port: app.port, replicas: app.replicas, branch: app.branch, created_at: now() })
+        .values({ name: app.name, domain: app.domain, port: app.port, replicas: app.replicas, branch: app.branch, concurrency: app.concurrency ?? 1, created_at: now() })
         .onConflict((oc) => oc.column('name').doNothing())
         .returningAll()
         .executeTakeFirst();
@@ -81,11 +81,12 @@ export function sqliteApps({ db, now }: SqliteContext): AppsAndTokens {
 }
 
 /** Only the fields the patch names: `{ port: undefined }` changes nothing. */
-function appChanges(patch: AppPatch): Partial<Pick<App, 'domain' | 'port' | 'replicas' | 'branch'>> {
+function appChanges(patch: AppPatch): Partial<Pick<App, 'domain' | 'port' | 'replicas' | 'branch' | 'concurrency'>> {
   return {
     ...(patch.domain !== undefined && { domain: patch.domain }),
     ...(patch.port !== undefined && { port: patch.port }),
     ...(patch.replicas !== undefined && { replicas: patch.replicas }),
     ...(patch.branch !== undefined && { branch: patch.branch }),
+    ...(patch.concurrency !== undefined && { concurrency: patch.concurrency }),
   };
 }

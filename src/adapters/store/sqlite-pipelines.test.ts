@@ -39,9 +39,10 @@ describe('sqlite store, pipeline tables', () => {
     const store = await openSqliteStore(file);
     try {
       const applied = raw(file, (db) => db.prepare('SELECT name FROM kysely_migration ORDER BY name').all());
-      assert.deepEqual(applied, [{ name: '0001_initial' }, { name: '0002_pipelines' }, { name: '0003_schedules' }, { name: '0004_deploy_targets' }, { name: '0005_forges' }]);
+      assert.deepEqual(applied, [{ name: '0001_initial' }, { name: '0002_pipelines' }, { name: '0003_schedules' }, { name: '0004_deploy_targets' }, { name: '0005_forges' }, { name: '0006_app_concurrency' }]);
 
       assert.equal((await store.getApp('web'))?.replicas, 2);
+      assert.equal((await store.getApp('web'))?.concurrency, 1, 'apps made before the setting run one at a time, as they did');
       const [rollback, push] = await store.listRuns('web', 10);
       assert.equal(push?.status, 'succeeded');
       assert.equal(rollback?.source, 'rollback');

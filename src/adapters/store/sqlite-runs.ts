@@ -1,6 +1,6 @@
 // SQLite store, runs and their logs, including the queue's claim.
 
-import type { Updateable } from 'kysely';
+import { sql, type Updateable } from 'kysely';
 import type { RunPatch, Store } from '../../core/ports/store.js';
 import { checkLimit, defaultEvent, notFound, toJsonText } from './checks.js';
 import { toRun } from './rows.js';
@@ -87,18 +87,31 @@ export function sqliteRuns({ db, now }: SqliteContext): Runs {
       if (limit !== undefined && limit <= 0) return [];
       // One UPDATE statement: SQLite takes the write lock before it reads, so the choice of runs and the
       // marking are one atomic step even against another process using the same file.
+      // Each queued run's rank among its app's queued runs (1 = next) plus the app's running runs must stay within the
+      // app's concurrency. Ranks first, then ids: every app's next run takes a free slot before any app's second.
       const rows = await db
         .updateTable('runs')
         .set({ status: 'running', started_at: startedAt })
         .where('id', 'in', (eb) =>
           eb
-            .selectFrom('runs')
-            .select((e) => e.fn.min('id').as('id'))
-            .where('status', '=', 'queued')
-            .where('app', 'not in', eb.selectFrom('runs').select('app').where('status', '=', 'running'))
-            .groupBy('app')
-            // The oldest apps' runs take the free slots; -1 is SQLite's "no limit".
-            .orderBy((e) => e.fn.min('id'))
+            .selectFrom((inner) =>
+              inner
+                .selectFrom('runs as q')
+                .leftJoin('apps', 'apps.name', 'q.app')
+                .select((e) => [
+                  'q.id as id',
+                  sql<number>`row_number() over (partition by q.app order by q.id)`.as('rank'),
+                  e.fn.coalesce('apps.concurrency', sql<number>`1`).as('cap'),
+                  e.selectFrom('runs as r').select((c) => c.fn.countAll<number>().as('n')).whereRef('r.app', '=', 'q.app').where('r.status', '=', 'running').as('busy'),
+                ])
+                .where('q.status', '=', 'queued')
+                .as('ranked'),
+            )
+            .select('ranked.id')
+            .where((e) => e(e('ranked.rank', '+', e.ref('ranked.busy')), '<=', e.ref('ranked.cap')))
+            .orderBy('ranked.rank')
+            .orderBy('ranked.id')
+            // -1 is SQLite's "no limit".
             .limit(limit ?? -1),
         )
         .returningAll()

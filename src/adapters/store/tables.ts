@@ -8,6 +8,7 @@ export interface AppsTable {
   port: number;
   replicas: number;
   branch: string;
+  concurrency: Generated<number>;
   created_at: string;
 }
 

@@ -12,6 +12,7 @@ export function appSummary(overrides: Partial<AppSummary> = {}): AppSummary {
     port: 3000,
     replicas: 1,
     branch: 'main',
+    concurrency: 1,
     url: 'https://hello.example.com',
     gitUrl: 'http://127.0.0.1:7070/git/hello.git',
     liveRelease: null,
@@ -58,7 +59,7 @@ export function release(overrides: Partial<Release> = {}): Release {
 
 export function appStatus(overrides: Partial<AppStatus> = {}): AppStatus {
   return {
-    app: { name: 'hello', domain: 'hello.example.com', port: 3000, replicas: 2, branch: 'main', createdAt: '2024-05-01T12:00:00.000Z' },
+    app: { name: 'hello', domain: 'hello.example.com', port: 3000, replicas: 2, branch: 'main', concurrency: 1, createdAt: '2024-05-01T12:00:00.000Z' },
     url: 'https://hello.example.com',
     release: release(),
     replicas: { desired: 2, running: 2, healthy: 1 },

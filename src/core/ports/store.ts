@@ -3,9 +3,10 @@
 // Protocol:
 // - Every method is safe to call concurrently from one process; writes are atomic per call.
 // - createRelease assigns the next number for the app atomically (1, 2, 3 …), never reused.
-// - claimNextRuns is how the queue picks work: it returns, for each app with no running run, its oldest queued
-//   run (at most `limit` of them, oldest first: the server's free run slots), and marks those runs running in the
-//   same transaction, so two callers never get the same run.
+// - claimNextRuns is how the queue picks work: for each app, its oldest queued runs while the app runs fewer than its
+//   `concurrency` (an app whose row is gone counts as 1); at most `limit` runs in all (the server's free run slots),
+//   each app's first waiting run before any app's second, then oldest first. It marks them running in the same
+//   transaction, so two callers never get the same run and an app never runs more than its concurrency.
 // - Nothing is deleted except by deleteApp (which keeps runs/releases for the audit trail, marked by app name,
 //   but removes the app's secrets), deleteSecret, and saveRunSteps (which replaces a run's steps and their logs).
 // - Secrets are stored only sealed: the caller encrypts before setSecret and decrypts after getSealedSecrets;
@@ -25,6 +26,8 @@ export interface NewApp {
   readonly port: number;
   readonly replicas: number;
   readonly branch: string;
+  /** Default 1. */
+  readonly concurrency?: number;
 }
 
 export interface AppPatch {
@@ -32,6 +35,7 @@ export interface AppPatch {
   readonly port?: number;
   readonly replicas?: number;
   readonly branch?: string;
+  readonly concurrency?: number;
 }
 
 export interface NewRun {

@@ -18,6 +18,7 @@ describe('slipway apps', () => {
       },
       'GET /api/apps': json({ apps: [appSummary({ liveRelease: 4, replicas: 2 }), appSummary({ name: 'api-2', url: 'https://api.example.com', branch: 'prod' })] }),
       'DELETE /api/apps/hello': noContent(),
+      'PATCH /api/apps/web': (req, res) => json(appSummary({ name: 'web', ...(bodyJson(req) as object) }))(req, res),
     });
   });
   after(() => api.close());
@@ -35,6 +36,28 @@ describe('slipway apps', () => {
     assert.match(io.stdout.text, /^url +https:\/\/web\.example\.com$/m);
     assert.match(io.stdout.text, /^ {2}git remote add slipway http:\/\/127\.0\.0\.1:7070\/git\/web\.git$/m);
     assert.match(io.stdout.text, /^ {2}git push slipway prod$/m);
+  });
+
+  it('set sends only the settings given and prints the app as the server now has it', async () => {
+    const io = await apiIO(api);
+    assert.equal(await main(['apps', 'set', 'web', '--concurrency', '3', '--replicas', '2'], io), 0, io.stderr.text);
+    const req = api.requests.at(-1);
+    assert.equal(req?.method, 'PATCH');
+    assert.equal(req?.path, '/api/apps/web');
+    assert.deepEqual(bodyJson(req), { replicas: 2, concurrency: 3 });
+    assert.match(io.stdout.text, /^concurrency +3$/m);
+  });
+
+  it('set refuses nothing to change and an out-of-range concurrency before calling the server', async () => {
+    const calls = api.requests.length;
+    const none = await apiIO(api);
+    assert.equal(await main(['apps', 'set', 'web'], none), 2);
+    assert.match(none.stderr.text, /at least one setting/);
+    const bad = await apiIO(api);
+    assert.equal(await main(['apps', 'set', 'web', '--concurrency', '40'], bad), 2);
+    assert.match(bad.stderr.text, /invalid concurrency 40/);
+    assert.match(bad.stderr.text, /1 to 16/);
+    assert.equal(api.requests.length, calls);
   });
 
   it('create leaves out flags that were not given, so the server defaults apply', async () => {

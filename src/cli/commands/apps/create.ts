@@ -1,7 +1,7 @@
 // `slipway apps create <name> --domain D`: POST /api/apps, then how to push to it.
 
 import type { AppSummary, CreateAppRequest } from '../../../core/api.js';
-import { parsePort, parseReplicas } from '../../../core/names.js';
+import { parseConcurrency, parsePort, parseReplicas } from '../../../core/names.js';
 import { connect } from '../../client.js';
 import type { Command } from '../../command.js';
 import { noMorePositionals, parseFlags, positional, requiredFlag, wholeNumber } from '../../flags.js';
@@ -12,7 +12,7 @@ const NAME = 'apps create';
 export const appsCreateCommand: Command = {
   name: 'create',
   summary: 'create an app and print its git remote',
-  usage: `usage: slipway apps create <name> --domain <host> [--port <n>] [--replicas <n>] [--branch <b>]
+  usage: `usage: slipway apps create <name> --domain <host> [--port <n>] [--replicas <n>] [--branch <b>] [--concurrency <n>]
 
 Creates an app served at https://<host>.
 
@@ -21,6 +21,7 @@ options:
   --port <n>        port the app listens on inside its container (default 3000)
   --replicas <n>    number of copies to run (default 1)
   --branch <b>      pushes to this branch deploy (default main)
+  --concurrency <n> runs of this app at a time (default 1); deploys still go one by one, newest wins
 `,
   async run(args, io) {
     const { values, positionals } = parseFlags(NAME, args, {
@@ -28,6 +29,7 @@ options:
       port: { type: 'string' },
       replicas: { type: 'string' },
       branch: { type: 'string' },
+      concurrency: { type: 'string' },
     });
     noMorePositionals(NAME, positionals, 1);
     const request: CreateAppRequest = {
@@ -36,6 +38,7 @@ options:
       ...(values.port === undefined ? {} : { port: parsePort(values.port) }),
       ...(values.replicas === undefined ? {} : { replicas: parseReplicas(wholeNumber(values.replicas, 'replicas')) }),
       ...(values.branch === undefined ? {} : { branch: values.branch }),
+      ...(values.concurrency === undefined ? {} : { concurrency: parseConcurrency(wholeNumber(values.concurrency, 'concurrency')) }),
     };
     const client = await connect(io);
     const app = await client.post<AppSummary>('/api/apps', request);
