@@ -97,6 +97,19 @@ export interface NotifySettings {
   readonly message: string | null;
 }
 
+/** Container limits a step or service asks for (Drone's mem_limit, cpu_* …); absent ones keep Slipway's defaults. */
+export interface ResourceLimits {
+  readonly memoryBytes?: number;
+  /** Memory plus swap; -1 is unlimited swap. Default: the memory limit (no swap). */
+  readonly memorySwapBytes?: number;
+  readonly shmBytes?: number;
+  readonly cpuShares?: number;
+  readonly cpuPeriodMicros?: number;
+  readonly cpuQuotaMicros?: number;
+  /** CPUs the container may use, e.g. "0-2,4". */
+  readonly cpuSet?: string;
+}
+
 export interface StepPlan {
   readonly name: string;
   readonly kind: StepKind;
@@ -124,6 +137,8 @@ export interface StepPlan {
   readonly publish?: PublishSettings | null;
   readonly deploy: DeploySettings | null;
   readonly notify: NotifySettings | null;
+  /** Absent from plans stored before limits were applied. */
+  readonly limits?: ResourceLimits | null;
   readonly location: SourceLocation;
 }
 
@@ -135,6 +150,7 @@ export interface ServicePlan {
   readonly entrypoint: readonly string[] | null;
   readonly environment: Readonly<Record<string, string>>;
   readonly secrets: readonly SecretRef[];
+  readonly limits?: ResourceLimits | null;
   readonly location: SourceLocation;
 }
 

@@ -50,6 +50,8 @@ export function compileStep(step: StepModel, dependsOn: readonly string[], ctx: 
     publish: plugin?.publish ?? null,
     deploy: b?.kind === 'deploy' ? b.deploy : null,
     notify: b?.kind === 'notify' ? b.notify : null,
+    // Built-in steps run no container of their own: limits would have nothing to apply to.
+    limits: b !== null || plugin !== null ? null : step.limits,
     location: step.loc,
   };
 }
@@ -65,6 +67,7 @@ export function compileService(service: ServiceModel, ctx: StepContext): Service
     entrypoint: service.entrypoint?.map(unescapeDollars) ?? null,
     environment,
     secrets,
+    limits: service.limits,
     location: service.loc,
   };
 }

@@ -13,9 +13,11 @@ export type Level = 'pipeline' | 'step' | 'service' | 'condition' | 'trigger';
 const ok = (...keys: string[]): Record<string, KeyRule> => Object.fromEntries(keys.map((k) => [k, 'ok' as const]));
 const rule = (r: KeyRule, ...keys: string[]): Record<string, KeyRule> => Object.fromEntries(keys.map((k) => [k, r]));
 
+/** Container resource limits (read-limits.ts reads them). */
+export const LIMIT_KEYS = ['mem_limit', 'memswap_limit', 'shm_size', 'cpu_period', 'cpu_quota', 'cpu_shares', 'cpu_set'] as const;
+
 const CWD = { unsupported: 'steps start in the workspace; begin the commands with `cd <dir>`' };
 const NETWORK = { unsupported: 'steps and services of a pipeline share one network and reach services by name' };
-const LIMITS = { noop: 'resource limits are not applied to pipeline containers' };
 const NOT_MATCHED = { noop: 'Slipway does not know this value; the condition is treated as matching' };
 
 const STEP_COMMON = ok(
@@ -30,7 +32,7 @@ const CONTAINER_EXTRAS: Record<string, KeyRule> = {
   working_dir: CWD,
   directory: CWD,
   ...rule(NETWORK, 'network_mode', 'dns', 'dns_search', 'extra_hosts'),
-  ...rule(LIMITS, 'mem_limit', 'memswap_limit', 'shm_size', 'cpu_period', 'cpu_quota', 'cpu_shares', 'cpu_set'),
+  ...ok(...LIMIT_KEYS),
   backend_options: { unsupported: 'Slipway has one backend (Docker); remove backend_options' },
 };
 const SERVICE_COMMON: Record<string, KeyRule> = {
@@ -86,8 +88,8 @@ const TABLES: Readonly<Record<Dialect, Readonly<Record<Level, KeyTable>>>> = {
   },
   slipway: {
     pipeline: ok('name', 'steps', 'services', 'when', 'depends_on', 'matrix', 'workspace', 'environment', 'variables'),
-    step: STEP_COMMON,
-    service: SERVICE_COMMON,
+    step: { ...STEP_COMMON, ...ok(...LIMIT_KEYS) },
+    service: { ...SERVICE_COMMON, ...ok(...LIMIT_KEYS) },
     condition: { ...CONDITION_COMMON, ...ok('environment', 'matrix', 'path', 'tag') },
     trigger: { ...CONDITION_COMMON, ...ok('environment', 'path', 'tag') },
   },

@@ -1,7 +1,7 @@
 // The pipeline file read into types: what the readers produce from YAML nodes, the lint rules check and the
 // compiler turns into a RunPlan. Dialect differences are settled here, so later stages see one shape.
 
-import type { BuildSettings, DeploySettings, NotifySettings, RunEvent, SourceLocation } from '../core/plan.js';
+import type { BuildSettings, DeploySettings, NotifySettings, ResourceLimits, RunEvent, SourceLocation } from '../core/plan.js';
 import type { Dialect } from './source.js';
 
 export interface Located<T> {
@@ -102,6 +102,7 @@ export interface StepModel {
   readonly retry: number;
   readonly pull: 'always' | 'if-not-exists' | 'never';
   readonly caches: readonly Located<string>[];
+  readonly limits: ResourceLimits | null;
 }
 
 export interface ServiceModel {
@@ -113,6 +114,7 @@ export interface ServiceModel {
   readonly entrypoint: readonly string[] | null;
   readonly environment: readonly EnvEntry[];
   readonly when: When;
+  readonly limits: ResourceLimits | null;
 }
 
 export interface MatrixModel {

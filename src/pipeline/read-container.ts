@@ -1,9 +1,10 @@
-// What steps and services share: name, image, commands, entrypoint, environment, and the container options Slipway
-// refuses (privileged, volumes), plus depends_on lists.
+// What steps and services share: name, image, commands, entrypoint, environment, resource limits, and the container
+// options Slipway refuses (privileged, volumes), plus depends_on lists.
 
-import type { SourceLocation } from '../core/plan.js';
+import type { ResourceLimits, SourceLocation } from '../core/plan.js';
 import type { EnvEntry, Located } from './model.js';
 import { readEnvironment } from './read-env.js';
+import { readLimits } from './read-limits.js';
 import { readBool, readNonEmptyString, readString, type ReadContext } from './read-values.js';
 import { describeNode, type MapNode, type YNode } from './yaml-node.js';
 
@@ -12,6 +13,7 @@ export interface ContainerCommon {
   readonly commands: string[];
   readonly entrypoint: string[] | null;
   readonly environment: EnvEntry[];
+  readonly limits: ResourceLimits | null;
 }
 
 export function readName(map: MapNode, keyName: string | null, fallback: string, ctx: ReadContext, what: 'step' | 'service'): { name: string; nameLoc: SourceLocation } {
@@ -42,7 +44,7 @@ export function readContainerCommon(map: MapNode, ctx: ReadContext, where: strin
       }
     } else if (key === 'volumes') checkVolumes(value, keyLoc, ctx);
   }
-  return { image, commands, entrypoint, environment };
+  return { image, commands, entrypoint, environment, limits: readLimits(map, ctx, where) };
 }
 
 /** A list of commands (or one string); a map item is the YAML `- echo a: b` trap, so it says how to quote. */

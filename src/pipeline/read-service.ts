@@ -26,5 +26,6 @@ export function readService(map: MapNode, keyName: string | null, index: number,
     entrypoint: common.entrypoint,
     environment: common.environment,
     when: readWhen(map.entries.find((e) => e.key === 'when')?.value, ctx, 'condition', `when of ${where}`),
+    limits: common.limits,
   };
 }

@@ -61,6 +61,7 @@ export function readStep(map: MapNode, keyName: string | null, index: number, ct
     retry: optional(get('retry'), (n) => readWholeNumber(n, ctx, `retry of ${where}`, MAX_RETRY)) ?? 0,
     pull: optional(get('pull'), (n) => readPull(n, ctx, where)) ?? 'if-not-exists',
     caches: optional(get('cache'), (n) => readCaches(n, ctx, where)) ?? [],
+    limits: common.limits,
   };
 }
 

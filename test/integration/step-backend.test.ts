@@ -129,6 +129,26 @@ describe('DockerStepBackend: what only Docker has', { timeout: 120_000 }, () => 
     assert.equal(r.exitCode, 137, r.output);
     assert.match(r.output, /ran out of memory \(limit 32 MiB\)/);
   });
+
+  it('a step\'s own limits (mem_limit, shm_size, cpu_*) reach its cgroup, and its mem_limit is the one it is killed at', async () => {
+    const backend = new DockerStepBackend(docker);
+    const limits = { memoryBytes: 40 * 1024 ** 2, shmBytes: 2 * 1024 ** 2, cpuPeriodMicros: 100_000, cpuQuotaMicros: 50_000, cpuSet: '0' };
+    // cgroup v2 names first, v1 after (these machines have v1).
+    const seen = await run(backend, step('limits', [
+      'echo mem=$(cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes)',
+      'echo cpu=$(cat /sys/fs/cgroup/cpu.max 2>/dev/null || echo $(cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us) $(cat /sys/fs/cgroup/cpu/cpu.cfs_period_us))',
+      'echo cpus=$(cat /sys/fs/cgroup/cpuset.cpus 2>/dev/null || cat /sys/fs/cgroup/cpuset/cpuset.cpus)',
+      'df -k /dev/shm | tail -1',
+    ], { limits }));
+    assert.equal(seen.exitCode, 0, seen.output);
+    assert.match(seen.output, /^mem=41943040$/m, 'the memory limit is the step\'s mem_limit');
+    assert.match(seen.output, /^cpu=50000 100000$/m, 'quota over period: half a CPU');
+    assert.match(seen.output, /^cpus=0$/m, 'cpuset');
+    assert.match(seen.output, /^shm +2048 /m, 'shm_size');
+    const hog = await run(backend, step('hog-own', ['x=$(head -c 200000000 /dev/zero | tr "\\0" a); echo survived'], { limits: { memoryBytes: 40 * 1024 ** 2 } }));
+    assert.equal(hog.exitCode, 137, hog.output);
+    assert.match(hog.output, /ran out of memory \(limit 40 MiB\)/);
+  });
 });
 
 describe('FakeStepBackend: scripts, records, images', () => {

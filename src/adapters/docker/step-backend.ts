@@ -38,7 +38,7 @@ export class DockerStepBackend implements StepBackend {
   readonly #limits: ContainerLimits;
   readonly #drainTimeoutMs: number;
   /** Containers whose output is being forwarded, by id; wait delivers all of it before it resolves. */
-  readonly #attached = new Map<string, AttachedContainer>();
+  readonly #attached = new Map<string, AttachedContainer & { readonly memoryBytes: number }>();
 
   constructor(
     private readonly docker: Dockerode,
@@ -150,7 +150,8 @@ export class DockerStepBackend implements StepBackend {
 
   async #start(options: Dockerode.ContainerCreateOptions, request: StartRequest): Promise<StepHandle> {
     const attached = await startAttached(this.docker, options, request.onOutput);
-    this.#attached.set(attached.container.id, attached);
+    // The limit the container got (the step's own mem_limit or the default), for the out-of-memory message.
+    this.#attached.set(attached.container.id, { ...attached, memoryBytes: options.HostConfig?.Memory ?? this.#limits.memoryBytes });
     return { id: attached.container.id };
   }
 
@@ -165,7 +166,7 @@ export class DockerStepBackend implements StepBackend {
       throw new SlipwayError('internal', `forwarding the output of container ${id} failed: ${messageOf(drained.outputError)}`, { cause: drained.outputError });
     }
     if (exit.exitCode === 137 && !exit.killed && (await oomKilled(container))) {
-      const mib = Math.round(this.#limits.memoryBytes / 1024 ** 2);
+      const mib = Math.round(attached.memoryBytes / 1024 ** 2);
       attached.onOutput(`slipway: the container ran out of memory (limit ${mib} MiB) and was killed\n`);
     }
   }

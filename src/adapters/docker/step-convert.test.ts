@@ -78,6 +78,21 @@ describe('stepContainerOptions', () => {
     assert.equal(host?.MemorySwap, DEFAULT_LIMITS.memoryBytes);
     assert.equal(host?.PidsLimit, DEFAULT_LIMITS.pidsLimit);
     assert.equal(stepContainerOptions(step(), request(), 'x', { memoryBytes: 1024, pidsLimit: 7 }).HostConfig?.PidsLimit, 7);
+    for (const key of ['ShmSize', 'CpuShares', 'CpuPeriod', 'CpuQuota', 'CpusetCpus']) assert.equal(key in (host ?? {}), false, key);
+  });
+
+  it('applies the limits a step asks for (mem_limit, cpu_* …); the pids bound stays', () => {
+    const limits = { memoryBytes: 256 * 1024 ** 2, shmBytes: 1024 ** 2, cpuShares: 512, cpuPeriodMicros: 100_000, cpuQuotaMicros: 50_000, cpuSet: '0' };
+    const host = stepContainerOptions(step({ limits }), request(), 'x').HostConfig;
+    assert.equal(host?.Memory, 256 * 1024 ** 2);
+    assert.equal(host?.MemorySwap, 256 * 1024 ** 2, 'no swap on top unless asked');
+    assert.equal(host?.ShmSize, 1024 ** 2);
+    assert.equal(host?.CpuShares, 512);
+    assert.equal(host?.CpuPeriod, 100_000);
+    assert.equal(host?.CpuQuota, 50_000);
+    assert.equal(host?.CpusetCpus, '0');
+    assert.equal(host?.PidsLimit, DEFAULT_LIMITS.pidsLimit);
+    assert.equal(stepContainerOptions(step({ limits: { memorySwapBytes: -1 } }), request(), 'x').HostConfig?.MemorySwap, -1);
   });
 
   it("runs a plugin with the image's own entrypoint and command", () => {

@@ -2,7 +2,7 @@
 
 import type Dockerode from 'dockerode';
 import { SlipwayError } from '../../core/errors.js';
-import type { PipelinePlan, ServicePlan, StepPlan } from '../../core/plan.js';
+import type { PipelinePlan, ResourceLimits, ServicePlan, StepPlan } from '../../core/plan.js';
 import type { StartRequest, WorkspaceRef } from '../../core/ports/step-backend.js';
 import { LABELS, aliasOf, cacheVolumeName, containerName, labelsFor, runIdOf, type ContainerRole } from './step-names.js';
 import { SCRIPT_COMMAND, SCRIPT_ENTRYPOINT, SCRIPT_ENV, encodeScript } from './step-script.js';
@@ -22,19 +22,22 @@ interface Workload {
   readonly image: string;
   readonly commands: readonly string[];
   readonly entrypoint: readonly string[] | null;
+  /** What the pipeline asked for; the rest keeps the defaults. */
+  readonly asked: ResourceLimits | null;
 }
 
 export function stepContainerOptions(step: StepPlan, request: StartRequest, suffix: string, limits = DEFAULT_LIMITS): Dockerode.ContainerCreateOptions {
   if (step.image === null) {
     throw new SlipwayError('internal', `step ${step.name} is a built-in ${step.kind} step: the run stage executes it, not a container`);
   }
-  return containerOptions({ role: 'step', name: step.name, image: step.image, commands: step.commands, entrypoint: step.entrypoint }, request, suffix, limits);
+  const work = { role: 'step' as const, name: step.name, image: step.image, commands: step.commands, entrypoint: step.entrypoint, asked: step.limits ?? null };
+  return containerOptions(work, request, suffix, limits);
 }
 
 export function serviceContainerOptions(service: ServicePlan, request: StartRequest, suffix: string, limits = DEFAULT_LIMITS): Dockerode.ContainerCreateOptions {
   // Services never mount caches: two runs of one app would share a database's files.
   const uncached: StartRequest = { ...request, caches: [] };
-  return containerOptions({ role: 'service', ...service }, uncached, suffix, limits);
+  return containerOptions({ role: 'service', ...service, asked: service.limits ?? null }, uncached, suffix, limits);
 }
 
 function containerOptions(work: Workload, request: StartRequest, suffix: string, limits: ContainerLimits): Dockerode.ContainerCreateOptions {
@@ -65,13 +68,27 @@ function containerOptions(work: Workload, request: StartRequest, suffix: string,
       NetworkMode: workspace.network,
       Mounts: mountsFor(request),
       Privileged: false,
-      Memory: limits.memoryBytes,
-      MemorySwap: limits.memoryBytes, // no swap on top: a step over its limit is killed, not slowed to a crawl
-      PidsLimit: limits.pidsLimit,
+      ...hostLimits(work.asked, limits),
       // Output reaches us through attach; the daemon's copy is only for `docker logs` while debugging, so bounded.
       LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '1' } },
     },
     NetworkingConfig: { EndpointsConfig: { [workspace.network]: { Aliases: [aliasOf(work.name)] } } },
+  };
+}
+
+/** The pipeline's own limits where it gave them (Drone's mem_limit, cpu_* …), Slipway's defaults for the rest. */
+function hostLimits(asked: ResourceLimits | null, defaults: ContainerLimits): Dockerode.HostConfig {
+  const memory = asked?.memoryBytes ?? defaults.memoryBytes;
+  return {
+    Memory: memory,
+    // No swap on top unless asked: a step over its limit is killed, not slowed to a crawl.
+    MemorySwap: asked?.memorySwapBytes ?? memory,
+    PidsLimit: defaults.pidsLimit,
+    ...(asked?.shmBytes === undefined ? {} : { ShmSize: asked.shmBytes }),
+    ...(asked?.cpuShares === undefined ? {} : { CpuShares: asked.cpuShares }),
+    ...(asked?.cpuPeriodMicros === undefined ? {} : { CpuPeriod: asked.cpuPeriodMicros }),
+    ...(asked?.cpuQuotaMicros === undefined ? {} : { CpuQuota: asked.cpuQuotaMicros }),
+    ...(asked?.cpuSet === undefined ? {} : { CpusetCpus: asked.cpuSet }),
   };
 }
 
