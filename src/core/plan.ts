@@ -172,6 +172,8 @@ export interface PipelinePlan {
    * stored by older versions (kept for `runs restart`) lack it; absent means ['success'].
    */
   readonly status?: StatusFilter;
+  /** Names of the secrets with registry logins for pulling images (Drone's image_pull_secrets); absent in older plans. */
+  readonly pullSecrets?: readonly string[];
 }
 
 export interface RunPlan {

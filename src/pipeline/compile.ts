@@ -52,6 +52,7 @@ function compilePipeline(p: PipelineModel, combo: Readonly<Record<string, string
     skip: when.skip,
     // Woodpecker's runs_on wins over a status in the workflow's `when`; Drone and Slipway write it in trigger/when.
     status: p.runsOn ?? when.status,
+    pullSecrets: p.pullSecrets.map((s) => s.value),
   };
 }
 

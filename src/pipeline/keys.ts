@@ -48,7 +48,7 @@ const TABLES: Readonly<Record<Dialect, Readonly<Record<Level, KeyTable>>>> = {
       ...ok('trigger', 'depends_on', 'environment', 'matrix'),
       node: { noop: 'Slipway has no runner pools to select' },
       concurrency: { noop: 'the limit is the app\'s own setting in Slipway (`slipway apps set <app> --concurrency <n>`, default 1), with SLIPWAY_MAX_RUNS over all apps' },
-      image_pull_secrets: { unsupported: 'private registry credentials are not supported yet; use public images or the Slipway registry' },
+      image_pull_secrets: 'ok',
     },
     step: { ...STEP_COMMON, ...CONTAINER_EXTRAS },
     service: { ...SERVICE_COMMON, ...CONTAINER_EXTRAS },
@@ -87,7 +87,7 @@ const TABLES: Readonly<Record<Dialect, Readonly<Record<Level, KeyTable>>>> = {
     },
   },
   slipway: {
-    pipeline: ok('name', 'steps', 'services', 'when', 'depends_on', 'matrix', 'workspace', 'environment', 'variables'),
+    pipeline: ok('name', 'steps', 'services', 'when', 'depends_on', 'matrix', 'workspace', 'environment', 'variables', 'image_pull_secrets'),
     step: { ...STEP_COMMON, ...ok(...LIMIT_KEYS) },
     service: { ...SERVICE_COMMON, ...ok(...LIMIT_KEYS) },
     condition: { ...CONDITION_COMMON, ...ok('environment', 'matrix', 'path', 'tag') },

@@ -141,6 +141,8 @@ export interface PipelineModel {
   readonly workspace: string;
   /** Pipeline-level environment (Drone, Slipway), given to every step and service. */
   readonly environment: readonly EnvEntry[];
+  /** Drone's image_pull_secrets: secrets holding a Docker config JSON with registry logins for pulling images. */
+  readonly pullSecrets: readonly Located<string>[];
 }
 
 export const ALWAYS: When = { conditions: [] };

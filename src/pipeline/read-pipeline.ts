@@ -4,7 +4,7 @@
 import type { SourceLocation } from '../core/plan.js';
 import { checkKeys, clip, keyTable } from './keys.js';
 import { readMatrix } from './matrix.js';
-import type { EnvEntry, PipelineModel, ServiceModel, StepModel, When } from './model.js';
+import type { EnvEntry, Located, PipelineModel, ServiceModel, StepModel, When } from './model.js';
 import { readDependsOn } from './read-container.js';
 import { checkDroneOptions, isDronePipeline } from './read-drone.js';
 import { readEnvironment } from './read-env.js';
@@ -50,7 +50,20 @@ export function readPipeline(doc: YNode, place: DocumentPlace, ctx: ReadContext)
     matrix: matrixNode === undefined ? null : readMatrix(matrixNode, ctx),
     workspace: readWorkspace(get('workspace'), ctx),
     environment: envNode === undefined ? [] : pipelineEnvironment(envNode, ctx),
+    pullSecrets: readPullSecrets(get('image_pull_secrets'), ctx),
   };
+}
+
+/** A list of secret names (a single name is a one-item list, as elsewhere). */
+function readPullSecrets(node: YNode | undefined, ctx: ReadContext): Located<string>[] {
+  if (node === undefined) return [];
+  const items = node.kind === 'seq' ? node.items : [node];
+  const out: Located<string>[] = [];
+  for (const item of items) {
+    const name = readNonEmptyString(item, ctx, 'each item of image_pull_secrets');
+    if (name !== null) out.push({ value: name, loc: item.loc });
+  }
+  return out;
 }
 
 /** Drone: `name:` or "default"; Woodpecker: the file name; Slipway: `name:` or the file name. */

@@ -36,6 +36,7 @@ function checkSecrets(p: PipelineModel, findings: Findings, known: readonly stri
   };
   for (const s of p.steps) collect(s.environment, s.settings);
   for (const s of p.services) collect(s.environment, null);
+  for (const name of p.pullSecrets) refs.push({ secret: name.value, loc: name.loc });
   for (const ref of refs) {
     if (ref.secret === '' || known.includes(ref.secret)) continue;
     findings.error(ref.loc, `secret "${clip(ref.secret)}" does not exist${suggestion(ref.secret, known)}`, 'add the secret to the app, or correct the name');

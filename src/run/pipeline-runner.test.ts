@@ -1,6 +1,6 @@
 // runPlan on the fake step backend: pipelines that run after a pipeline they depend on failed (Drone
 // `trigger: status`, Woodpecker `runs_on`), the run's status then, the status variables steps see, and masking of a
-// secret printed in two parts around a pause in the output.
+// secret printed in two parts around a pause in the output, and the registry logins of image_pull_secrets.
 
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
@@ -203,5 +203,34 @@ describe('pipeline runner: masking', () => {
   it('shows output that cannot start a secret without waiting for more', async () => {
     const r = await run(plan, { backend: new PausingBackend(['step 1 of 2\n', 50, 'done: s3', 10, 'x\n']), secrets: { token: 's3cret-value' } });
     assert.deepEqual(r.output.get('slipway/say')?.filter((t) => t !== ''), ['step 1 of 2\n', 'done: ', 's3x\n']);
+  });
+});
+
+describe('pipeline runner: image_pull_secrets', () => {
+  const drone = (pullSecrets: string) => compile([{ path: '.drone.yml', text: [
+    'kind: pipeline', 'name: default', `image_pull_secrets: [${pullSecrets}]`,
+    'services:', '  - {name: db, image: registry.example.com/db:1}',
+    'steps:', '  - {name: unit, image: registry.example.com/tool:1, commands: [make]}', '',
+  ].join('\n') }], 'drone');
+  const config = JSON.stringify({ auths: { 'registry.example.com': { auth: Buffer.from('ci:s3cret').toString('base64') } } });
+
+  it('gives the logins of the named secrets to every step and service start', async () => {
+    const backend = new FakeStepBackend({ images: ['registry.example.com/tool:1', 'registry.example.com/db:1'] });
+    const r = await run(drone('dockerconfig'), { backend, secrets: { dockerconfig: config } });
+    assert.equal(r.outcome.status, 'succeeded');
+    const starts = backend.calls.flatMap((c) => (c.method === 'startStep' || c.method === 'startService' ? [[c.name, c.pullLogins]] : []));
+    assert.deepEqual(starts, [
+      ['db', ['ci@registry.example.com']],
+      ['unit', ['ci@registry.example.com']],
+    ]);
+  });
+
+  it('a pull secret the run does not have fails the pipeline before any container starts, saying how to set it', async () => {
+    const backend = new FakeStepBackend({ images: ['registry.example.com/tool:1', 'registry.example.com/db:1'] });
+    const r = await run(drone('dockerconfig'), { backend, secrets: {} });
+    assert.equal(r.outcome.status, 'failed');
+    assert.match(r.outcome.failure ?? '', /pulls with secret dockerconfig \(image_pull_secrets\), which is not available/);
+    assert.equal(backend.calls.some((c) => c.method === 'startStep' || c.method === 'startService' || c.method === 'setup'), false);
+    assert.equal(r.states.get('default/unit')?.state, 'skipped');
   });
 });

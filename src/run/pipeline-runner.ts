@@ -6,6 +6,7 @@ import { SlipwayError, asSlipwayError } from '../core/errors.js';
 import { LogMasker, maskSecrets } from '../core/mask.js';
 import type { PipelinePlan, RunPlan, StepPlan } from '../core/plan.js';
 import type { StepBackend, WorkspaceRef } from '../core/ports/step-backend.js';
+import { pullLoginsOf } from './pull-logins.js';
 import { allDone, nextSteps, pipelineFailed, type StepState } from './step-scheduler.js';
 
 export interface StepRecorder {
@@ -152,6 +153,8 @@ async function runPipeline(pipeline: PipelinePlan, opts: PlanRunOptions, failedB
         pipeline,
         source: opts.source,
         reuseWorkspace: opts.resume?.workspaces[pipeline.name] ?? null,
+        // A missing or malformed pull secret fails the pipeline here, before any container starts.
+        pullLogins: pullLoginsOf(pipeline, opts.secrets, opts.app),
       });
       for (const service of pipeline.services) {
         opts.log(`--> service ${service.name} (${service.image})\n`);
@@ -274,7 +277,8 @@ async function attemptStep(step: StepPlan, pipeline: PipelinePlan, workspace: Wo
 }
 
 function startRequest(workspace: WorkspaceRef, pipeline: PipelinePlan, environment: Record<string, string>, caches: StepPlan['caches'], opts: PlanRunOptions, output: MaskedOutput) {
-  return { namespace: opts.namespace, workspace, pipeline, environment, caches, app: opts.app, onOutput: output.write };
+  const pullLogins = pullLoginsOf(pipeline, opts.secrets, opts.app);
+  return { namespace: opts.namespace, workspace, pipeline, environment, caches, app: opts.app, onOutput: output.write, pullLogins };
 }
 
 interface MaskedOutput {

@@ -36,7 +36,12 @@ export interface FakeStepBackendOptions {
 
 export type FakeStepCall =
   | { readonly method: 'setup'; readonly app: string; readonly runId: number; readonly pipeline: string; readonly reuseWorkspace: string | null }
-  | { readonly method: 'startService' | 'startStep'; readonly name: string; readonly image: string; readonly workspace: string; readonly environment: Readonly<Record<string, string>> }
+  | {
+      readonly method: 'startService' | 'startStep'; readonly name: string; readonly image: string; readonly workspace: string;
+      readonly environment: Readonly<Record<string, string>>;
+      /** "user@registry" of each pull login the start was given. */
+      readonly pullLogins: readonly string[];
+    }
   | { readonly method: 'wait'; readonly name: string; readonly exit: StepExit }
   | { readonly method: 'teardown'; readonly workspace: string; readonly keepWorkspace: boolean }
   | { readonly method: 'removeWorkspace'; readonly volume: string };
@@ -135,7 +140,8 @@ export class FakeStepBackend implements StepBackend {
 
   #start(method: 'startService' | 'startStep', name: string, image: string, commands: readonly string[], request: StartRequest, service: boolean): StepHandle {
     const { workspace, environment } = request;
-    this.calls.push({ method, name, image, workspace: workspace.id, environment });
+    const pullLogins = (request.pullLogins ?? []).map((l) => `${l.username}@${l.serveraddress}`);
+    this.calls.push({ method, name, image, workspace: workspace.id, environment, pullLogins });
     if (!this.#hasImage(image)) throw imageNotFound(image);
     if (!this.#networks.has(workspace.network)) throw new SlipwayError('not_found', `workspace ${workspace.id} is not set up`);
     for (const cache of request.caches) {

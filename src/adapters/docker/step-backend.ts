@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import { exportWorkspaceFolder } from './step-export.js';
 import { SlipwayError, asSlipwayError } from '../../core/errors.js';
 import type { ServicePlan, StepPlan } from '../../core/plan.js';
+import type { RegistryCredentials } from '../../core/ports/registry.js';
 import type { SetupRequest, StartRequest, StepBackend, StepExit, StepHandle, WorkspaceRef } from '../../core/ports/step-backend.js';
 import { messageOf } from './docker-engine.js';
 import { removeQuietly, startAttached, type AttachedContainer } from './step-container.js';
@@ -81,13 +82,13 @@ export class DockerStepBackend implements StepBackend {
   }
 
   async startService(service: ServicePlan, request: StartRequest): Promise<StepHandle> {
-    await this.#images.ensure(service.image, 'if-not-exists', request.onOutput);
+    await this.#images.ensure(service.image, 'if-not-exists', request.onOutput, request.pullLogins);
     return this.#start(serviceContainerOptions(service, request, suffix(), this.#limits), request);
   }
 
   async startStep(step: StepPlan, request: StartRequest): Promise<StepHandle> {
     const options = stepContainerOptions(step, request, suffix(), this.#limits);
-    await this.#images.ensure(options.Image ?? '', step.pull, request.onOutput);
+    await this.#images.ensure(options.Image ?? '', step.pull, request.onOutput, request.pullLogins);
     return this.#start(options, request);
   }
 
@@ -190,7 +191,7 @@ export class DockerStepBackend implements StepBackend {
 
   /** putArchive on a created (never started) container writes into its volumes: no helper image needed. */
   async #extract(request: SetupRequest, ref: WorkspaceRef): Promise<void> {
-    const image = await this.#extractImage(imagesOf(request.pipeline));
+    const image = await this.#extractImage(imagesOf(request.pipeline), request.pullLogins ?? []);
     if (image === null) return; // only built-in steps: nothing runs in the workspace
     const { pipeline } = request;
     const container = await this.docker.createContainer(extractContainerOptions(image, request.app, ref, pipeline));
@@ -217,11 +218,11 @@ export class DockerStepBackend implements StepBackend {
   }
 
   /** An image already on the host if the pipeline has one (no pull just to extract), else the first, pulled. */
-  async #extractImage(images: readonly string[]): Promise<string | null> {
+  async #extractImage(images: readonly string[], logins: readonly RegistryCredentials[]): Promise<string | null> {
     for (const image of images) if (await this.#images.exists(image)) return image;
     const first = images[0];
     if (first === undefined) return null;
-    await this.#images.ensure(first, 'if-not-exists', () => undefined);
+    await this.#images.ensure(first, 'if-not-exists', () => undefined, logins);
     return first;
   }
 

@@ -3,6 +3,7 @@
 import type Dockerode from 'dockerode';
 import { SlipwayError } from '../../core/errors.js';
 import type { StepPlan } from '../../core/plan.js';
+import type { RegistryCredentials } from '../../core/ports/registry.js';
 import { parseBuildMessage } from './convert.js';
 import { messageOf } from './docker-engine.js';
 
@@ -21,7 +22,7 @@ export class StepImages {
    * 'if-not-exists' pulls only a missing image; 'always' pulls, and falls back to the local copy (with a warning
    * line) when the registry cannot be reached; 'never' uses the local copy only.
    */
-  async ensure(image: string, policy: PullPolicy, say: (line: string) => void): Promise<void> {
+  async ensure(image: string, policy: PullPolicy, say: (line: string) => void, logins: readonly RegistryCredentials[] = []): Promise<void> {
     const local = await this.exists(image);
     if (local && policy !== 'always') return;
     if (!local && policy === 'never') {
@@ -30,9 +31,10 @@ export class StepImages {
         hint: 'load the image on the host, or drop `pull: never` so that Slipway pulls it',
       });
     }
-    say(`slipway: pulling ${image}\n`);
+    const login = loginFor(image, logins);
+    say(`slipway: pulling ${image}${login ? ` as ${login.username} (image_pull_secrets)` : ''}\n`);
     try {
-      await this.#pullOnce(image);
+      await this.#pullOnce(image, login);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       if (local) {
@@ -41,7 +43,9 @@ export class StepImages {
       }
       throw new SlipwayError('invalid_input', `image ${image} not found: it is not on this host and pulling it failed (${reason})`, {
         field: 'image',
-        hint: 'check the image name and tag; a private or unreachable registry needs the image loaded on the host',
+        hint: login
+          ? `check the image name and tag, and that the login for ${registryOf(image)} in image_pull_secrets may pull it`
+          : `check the image name and tag; a private registry needs a login: name a secret holding your Docker config JSON in the pipeline's image_pull_secrets`,
         cause: err,
       });
     }
@@ -57,17 +61,18 @@ export class StepImages {
     }
   }
 
-  #pullOnce(image: string): Promise<void> {
+  #pullOnce(image: string, login: RegistryCredentials | null): Promise<void> {
     const running = this.#pulls.get(image);
     if (running) return running;
-    const pull = this.#pull(image).finally(() => this.#pulls.delete(image));
+    const pull = this.#pull(image, login).finally(() => this.#pulls.delete(image));
     this.#pulls.set(image, pull);
     return pull;
   }
 
-  async #pull(image: string): Promise<void> {
+  async #pull(image: string, login: RegistryCredentials | null): Promise<void> {
     const deadline = AbortSignal.timeout(this.pullTimeoutMs);
-    const stream = (await this.docker.pull(image, { abortSignal: deadline }).catch((err: unknown) => {
+    const authconfig = login === null ? undefined : { username: login.username, password: login.password.reveal(), serveraddress: login.serveraddress };
+    const stream = (await this.docker.pull(image, { abortSignal: deadline, ...(authconfig ? { authconfig } : {}) }).catch((err: unknown) => {
       throw new Error(deadline.aborted ? `no answer within ${this.pullTimeoutMs} ms` : messageOf(err));
     })) as NodeJS.ReadableStream;
     const failure = await new Promise<string | null>((resolve) => {
@@ -90,6 +95,28 @@ export class StepImages {
     // dockerd can end a pull without an error message and still have no image (a platform mismatch, say).
     if (!(await this.exists(image))) throw new Error('the pull ended without the image');
   }
+}
+
+/**
+ * The registry host of an image reference, as docker reads it: the first path part when it has a dot or a port or is
+ * localhost, else Docker Hub.
+ */
+export function registryOf(image: string): string {
+  const slash = image.indexOf('/');
+  if (slash === -1) return 'docker.io';
+  const first = image.slice(0, slash);
+  return first.includes('.') || first.includes(':') || first === 'localhost' ? first : 'docker.io';
+}
+
+/** The login for the image's registry, if one is given. Config keys may be URLs ("https://index.docker.io/v1/"). */
+export function loginFor(image: string, logins: readonly RegistryCredentials[]): RegistryCredentials | null {
+  const host = registryOf(image);
+  return logins.find((l) => normalHost(l.serveraddress) === host) ?? null;
+}
+
+function normalHost(key: string): string {
+  const host = key.replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '').toLowerCase();
+  return host === 'index.docker.io' || host === 'registry-1.docker.io' || host === 'registry.hub.docker.com' ? 'docker.io' : host;
 }
 
 export function statusOf(err: unknown): number | undefined {

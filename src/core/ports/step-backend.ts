@@ -15,6 +15,7 @@
 
 import type { Readable } from 'node:stream';
 import type { CacheMount, PipelinePlan, ServicePlan, StepPlan } from '../plan.js';
+import type { RegistryCredentials } from './registry.js';
 
 export interface WorkspaceRef {
   /** Opaque to callers; e.g. the volume and network names. */
@@ -32,6 +33,8 @@ export interface SetupRequest {
   /** Tar stream of the source; not read when reuseWorkspace is set. */
   readonly source: () => Readable;
   readonly reuseWorkspace: string | null;
+  /** Logins for pulling the pipeline's images (image_pull_secrets); each image uses its registry's one. */
+  readonly pullLogins?: readonly RegistryCredentials[];
 }
 
 export interface StartRequest {
@@ -45,6 +48,8 @@ export interface StartRequest {
   readonly caches: readonly CacheMount[];
   readonly app: string;
   readonly onOutput: (chunk: string) => void;
+  /** As in SetupRequest. */
+  readonly pullLogins?: readonly RegistryCredentials[];
 }
 
 export interface StepHandle {
