@@ -95,6 +95,41 @@ describe('runEventStream', () => {
     ]);
   });
 
+  it('with replay, sends each step\'s stored output first, then joins the live output without a gap or a repeat', async () => {
+    const { store, bus, run, recorder } = await setup();
+    await recorder.stepState('ci', 'test', 'running');
+    recorder.stepOutput('ci', 'test', 'before connecting\n');
+    await recorder.flush();
+    const reading = readAll(runEventStream(store, bus, run.id, { replay: true }));
+    // Announced while the replay reads the store: already in the stored log, so it must not come twice.
+    bus.emit('step.log', { runId: run.id, pipeline: 'ci', step: 'test', offset: 0, text: 'before connecting\n' });
+    await tick();
+    recorder.stepOutput('ci', 'test', 'after\n');
+    await recorder.flush();
+    // One that overlaps what the client has by its first 6 characters: only the rest is sent.
+    bus.emit('step.log', { runId: run.id, pipeline: 'ci', step: 'test', offset: 'before connecting\n'.length, text: 'after\nagain\n' });
+    await recorder.flush();
+    await store.updateRun(run.id, { status: 'succeeded', phase: 'done' });
+    bus.emit('run.finished', { runId: run.id, app: run.app, status: 'succeeded', error: null });
+    const logs = events((await reading).text).filter((e) => e.event === 'log').map((e) => [e.data.offset, e.data.text]);
+    const start = 'before connecting\n'.length;
+    assert.deepEqual(logs, [[0, 'before connecting\n'], [start, 'after\n'], [start + 'after\n'.length, 'again\n']]);
+  });
+
+  it('replays a long stored log in pieces, never splitting a character', async () => {
+    const { store, bus, run, recorder } = await setup();
+    await recorder.stepState('ci', 'test', 'running');
+    const long = `${'x'.repeat(64 * 1024 - 1)}😀${'y'.repeat(100)}\n`;
+    recorder.stepOutput('ci', 'test', long);
+    await recorder.stepState('ci', 'test', 'succeeded', undefined, 0);
+    await store.updateRun(run.id, { status: 'succeeded', phase: 'done' });
+    const logs = events((await readAll(runEventStream(store, bus, run.id, { replay: true }))).text).filter((e) => e.event === 'log');
+    assert.equal(logs.length, 2);
+    assert.equal(logs.map((e) => e.data.text).join(''), long);
+    assert.equal(logs[1]?.data.offset, (logs[0]?.data.text as string).length);
+    assert.ok((logs[1]?.data.text as string).startsWith('😀'), 'the pair stays whole in the second piece');
+  });
+
   it('closes at once after the steps for a finished run', async () => {
     const { store, bus, run } = await setup();
     await store.updateRun(run.id, { status: 'failed', phase: 'done', error: { kind: 'build_failed', message: 'step test failed' } });

@@ -235,6 +235,10 @@ test('cancel stops a running step and removes its containers, live step logs and
   assert.match(sse, /^event: step\ndata: \{"pipeline":"[^"]+","step":"forever","status":"running"/m);
   assert.match(sse, /event: step\ndata: \{[^\n]*"step":"forever","status":"cancelled"/);
   assert.match(sse, /event: end\ndata: \{"status":"cancelled"/);
+  // Connecting late with replay gets the stored output too, then the end at once.
+  const replayed = await (await fetch(`${slipway.url}/api/runs/${runId}/events?replay=1`, { headers: auth })).text();
+  assert.match(replayed, /event: log\ndata: \{"pipeline":"[^"]+","step":"forever","offset":0,"text":"[^"]*started-forever/);
+  assert.match(replayed, /event: end\ndata: \{"status":"cancelled"[^\n]*\n\n$/);
   const docker = new Dockerode();
   const left = await docker.listContainers({ all: true, filters: { label: [`io.slipway.app=pipe`, `io.slipway.run=${runId}`], name: [slipway.instance] } });
   assert.equal(left.length, 0);

@@ -29,7 +29,7 @@ export function runRoutes(d: { readonly runs: RunOps; readonly apps: Apps; reado
   });
   r.get('/runs/:id/events', async (c) => {
     const run = await d.runs.get(c.req.param('id'));
-    return new Response(runEventStream(d.store, d.bus, run.id), { headers: SSE });
+    return new Response(runEventStream(d.store, d.bus, run.id, { replay: c.req.query('replay') === '1' }), { headers: SSE });
   });
   r.post('/apps/:app/runs', async (c) => c.json({ run: await d.runs.manual(c.req.param('app'), await jsonBody(c.req.raw)) }, 202));
   r.get('/apps/:app/secrets', async (c) => {
