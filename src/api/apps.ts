@@ -68,6 +68,8 @@ export class Apps {
     if (b.concurrency !== undefined) patch.concurrency = parseConcurrency(b.concurrency);
     await this.get(name);
     const app = await this.d.store.updateApp(name, patch);
+    // A higher concurrency lets queued runs start now, not at the next push or run end.
+    if (patch.concurrency !== undefined) this.d.queue.kick();
     await this.d.store.recordEvent('app.updated', name, patch);
     await this.d.routes.sync();
     return this.summary(app);

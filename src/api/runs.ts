@@ -28,6 +28,9 @@ export interface RunOpsDeps {
 }
 
 export class RunOps {
+  /** Restarts are checked and queued one at a time, so two requests at once cannot both pass the workspace check. */
+  #restarts: Promise<unknown> = Promise.resolve();
+
   constructor(private readonly d: RunOpsDeps) {}
 
   async get(id: string | number): Promise<Run> {
@@ -88,7 +91,13 @@ export class RunOps {
   }
 
   /** A new run of the same source that reuses the failed run's workspace and skips the steps that succeeded. */
-  async restart(id: string): Promise<Run> {
+  restart(id: string): Promise<Run> {
+    const next = this.#restarts.then(() => this.#restart(id));
+    this.#restarts = next.catch(() => undefined);
+    return next;
+  }
+
+  async #restart(id: string): Promise<Run> {
     const r = await this.get(id);
     if (r.source === 'rollback') {
       throw new SlipwayError('conflict', `run ${r.id} is a rollback and cannot be restarted`, {
@@ -101,10 +110,16 @@ export class RunOps {
         hint: 'only a failed pipeline run whose workspace was kept can be restarted; push again to start fresh',
       });
     }
-    // Two restarts of one run would share its kept workspace; with an app concurrency above 1 they could overlap.
+    // A restart works in the kept workspace volumes; a failed restart keeps the same ones, so restarting run 10 and its
+    // failed restart 12 would be two runs in one workspace. With an app concurrency above 1 they could overlap.
+    const volumes = new Set(Object.values(JSON.parse(details.workspace) as Record<string, string>));
     for (const other of [...(await this.d.store.runsWithStatus('queued')), ...(await this.d.store.runsWithStatus('running'))]) {
-      if (other.app === r.app && (await this.d.store.getRunDetails(other.id))?.restartOf === r.id) {
-        throw new SlipwayError('conflict', `run ${r.id} is already being restarted as run ${other.id}`, {
+      if (other.app !== r.app) continue;
+      const source = (await this.d.store.getRunDetails(other.id))?.restartOf ?? null;
+      const kept = source === null ? null : (await this.d.store.getRunDetails(source))?.workspace ?? null;
+      const shared = kept !== null && Object.values(JSON.parse(kept) as Record<string, string>).some((v) => volumes.has(v));
+      if (shared) {
+        throw new SlipwayError('conflict', `run ${r.id} is already being restarted as run ${other.id}, in the same workspace`, {
           hint: `follow it with \`slipway runs logs ${other.id} -f\`, or cancel it first (\`slipway runs cancel ${other.id}\`)`,
         });
       }

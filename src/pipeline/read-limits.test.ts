@@ -62,6 +62,12 @@ steps:
     assert.deepEqual(lint('steps:\n  - name: t\n    image: alpine\n    commands: [true]\n    cpu_shares: 256\n', 'slipway'), []);
   });
 
+  it('limits on a step Slipway runs itself (a built-in or a docker-build plugin) are a warning, not silently dropped', () => {
+    assert.deepEqual(lint('steps:\n  - name: image\n    build: {}\n    mem_limit: 2g\n', 'slipway'), ['4:5 warning "mem_limit" has no effect on step "image"']);
+    const drone = 'kind: pipeline\ntype: docker\nname: default\nsteps:\n  - name: publish\n    image: plugins/docker\n    cpu_shares: 512\n    settings: { repo: r.example.com/x, registry: r.example.com, dry_run: true }\n';
+    assert.deepEqual(lint(drone).filter((f) => f.includes('cpu_shares')), ['7:5 warning "cpu_shares" has no effect on step "publish"']);
+  });
+
   it('bad values are errors at their line, saying what a valid value looks like', () => {
     const text = `kind: pipeline
 type: docker
@@ -80,6 +86,10 @@ steps:
     mem_limit: 1g
     memswap_limit: 512m
     cpu_quota: [1]
+  - name: zero
+    image: node:20
+    commands: [true]
+    memswap_limit: 0
 `;
     assert.deepEqual(lint(text), [
       '8:16 error mem_limit of step "test" must be at least 6m, got "1k"',
@@ -88,6 +98,7 @@ steps:
       '11:15 error shm_size of step "test" must be a size such as 512m or 2g, got "big"',
       '16:20 error memswap_limit of step "swap" is below its mem_limit',
       '17:16 error cpu_quota of step "swap" must be a whole number from 1000 to 1000000000, got a list',
+      '21:20 error memswap_limit of step "zero" must be at least 6m (or -1 for unlimited swap), got "0"',
     ]);
   });
 });

@@ -53,9 +53,10 @@ function readBytes(node: YNode, ctx: ReadContext, what: string): number | undefi
   return bytes ?? undefined;
 }
 
+/** -1 is unlimited swap; 0 would mean "unset" to the engine, so a limit is at least the engine's minimum. */
 function readSwap(node: YNode, ctx: ReadContext, what: string): number | undefined {
   if (node.kind === 'scalar' && node.value === -1) return -1;
-  return readBytes(node, ctx, what);
+  return atLeast(readBytes(node, ctx, what), MIN_MEMORY, node, ctx, what, '6m (or -1 for unlimited swap)');
 }
 
 function atLeast(bytes: number | undefined, min: number, node: YNode, ctx: ReadContext, what: string, minText: string): number | undefined {

@@ -5,7 +5,7 @@ import type { SourceLocation } from '../core/plan.js';
 import { parseTimeout } from './duration.js';
 import { DOCKER_BUILD_PLUGINS, lintDockerPlugin, pluginName } from './docker-plugin.js';
 import { didYouMean } from './findings.js';
-import { checkKeys, clip, keyTable } from './keys.js';
+import { checkKeys, clip, keyTable, LIMIT_KEYS } from './keys.js';
 import type { Builtin, EnvEntry, Located, Setting, StepModel } from './model.js';
 import { BUILTIN_KEYS, readBuiltin } from './read-builtin.js';
 import { readContainerCommon, readDependsOn, readName } from './read-container.js';
@@ -35,9 +35,14 @@ export function readStep(map: MapNode, keyName: string | null, index: number, ct
   const legacySecrets: EnvEntry[] = secretsNode === undefined ? [] : readLegacySecrets(secretsNode, ctx, where);
   const builtin = readBuiltinOf(map, ctx, where);
   checkShape(map, builtin, settings !== null, ctx, where, nameLoc);
+  const buildPlugin = common.image !== null && settings !== null && DOCKER_BUILD_PLUGINS.has(pluginName(common.image.value));
   if (common.image !== null && settings !== null) {
-    if (DOCKER_BUILD_PLUGINS.has(pluginName(common.image.value))) lintDockerPlugin(pluginName(common.image.value), settings, common.image.loc, ctx);
+    if (buildPlugin) lintDockerPlugin(pluginName(common.image.value), settings, common.image.loc, ctx);
     else warnPrivilegedPlugin(common.image, ctx);
+  }
+  if (common.limits !== null && (builtin !== null || buildPlugin)) {
+    const first = map.entries.find((e) => (LIMIT_KEYS as readonly string[]).includes(e.key))!;
+    ctx.findings.warn(first.keyLoc, `"${first.key}" has no effect on ${where}`, 'Slipway runs this step itself (the engine builds the image), not in a container of its own');
   }
 
   const dependsNode = get('depends_on');

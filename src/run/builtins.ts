@@ -124,7 +124,7 @@ export class RunBuiltins implements BuiltinSteps {
       const newer = await newerLiveRelease(this.ctx, this.app.name, this.current.id);
       if (newer) {
         return {
-          skipped: `superseded: run ${newer.runId}, started after this one, already put release v${newer.number} live (commit ${newer.commit.slice(0, 12)}); an older run never replaces a newer one`,
+          skipped: `superseded: run ${newer.runId}, queued after this one, has since put release v${newer.number} live (commit ${newer.commit.slice(0, 12)}); an older run never replaces a newer one`,
         };
       }
       const release = await this.ctx.store.createRelease({
@@ -200,9 +200,9 @@ export class RunBuiltins implements BuiltinSteps {
  * A release that a run newer than this one (a higher id: queued later) put live, if any. With an app concurrency
  * above 1 a slow older run can reach its deploy after a newer one; it must not roll the app back to older code. A
  * newer run's release that never went live (its rollout failed) does not count. A rollback is a newer run too: a
- * deploy started before it must not undo it.
+ * deploy started before it must not undo it. So are a restart and a promote: asked for later, by a person, they win.
  */
-async function newerLiveRelease(ctx: RunContext, app: string, runId: number): Promise<Release | null> {
+export async function newerLiveRelease(ctx: Pick<RunContext, 'store'>, app: string, runId: number): Promise<Release | null> {
   for (const r of await ctx.store.listReleases(app)) {
     if (r.runId !== null && r.runId > runId && r.deployedAt !== null) return r;
   }

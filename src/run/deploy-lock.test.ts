@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { SlipwayError } from '../core/errors.js';
 import { DeployLock } from './deploy-lock.js';
 
 describe('deploy lock', () => {
@@ -35,6 +36,21 @@ describe('deploy lock', () => {
     (await next)();
     assert.equal(lock.isHeld('web'), false);
     await assert.rejects(lock.acquire('web', cancel.signal), /cancelled while waiting to deploy web/, 'an aborted signal never takes the lock');
+    assert.equal(lock.isHeld('web'), false);
+  });
+
+  it('a waiter whose step timed out fails with the reason, not as cancelled', async () => {
+    const lock = new DeployLock();
+    const held = await lock.acquire('web');
+    // What AbortSignal.timeout gives (its own timer is unref'd: a test with nothing else pending would just exit).
+    const step = new AbortController();
+    setTimeout(() => step.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), 20);
+    await assert.rejects(lock.acquire('web', AbortSignal.any([new AbortController().signal, step.signal])), (err) => {
+      assert.ok(err instanceof SlipwayError && err.kind === 'conflict', String(err));
+      assert.match(err.message, /timeout passed while it waited for another deploy of web/);
+      return true;
+    });
+    held();
     assert.equal(lock.isHeld('web'), false);
   });
 

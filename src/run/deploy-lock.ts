@@ -10,9 +10,17 @@ export class DeployLock {
   /** Apps whose lock is held, with who waits for it (first in, first served). */
   readonly #waiting = new Map<string, Array<() => void>>();
 
-  /** Resolves when it is this caller's turn; rejects as cancelled if the signal aborts while it still waits. */
+  /**
+   * Resolves when it is this caller's turn. If the signal aborts while it still waits, rejects as cancelled, or, when
+   * the signal was a timeout (a step's), as a failure saying so: a timed-out step must not cancel its run.
+   */
   acquire(app: string, signal?: AbortSignal): Promise<Unlock> {
-    const cancelled = () => new SlipwayError('cancelled', `cancelled while waiting to deploy ${app}`);
+    const cancelled = () =>
+      (signal?.reason as { name?: unknown } | undefined)?.name === 'TimeoutError'
+        ? new SlipwayError('conflict', `the step's timeout passed while it waited for another deploy of ${app} to finish`, {
+            hint: 'give the deploy step a longer timeout, or lower the app\'s concurrency so fewer deploys queue up',
+          })
+        : new SlipwayError('cancelled', `cancelled while waiting to deploy ${app}`);
     if (signal?.aborted) return Promise.reject(cancelled());
     const queue = this.#waiting.get(app);
     if (queue === undefined) {

@@ -201,13 +201,19 @@ describe('run executor', () => {
     assert.match(await w.store.readRunLog(run.id), /--> rolling back web to release v1 /);
   });
 
-  it('with concurrency 2, an older run that reaches its deploy after a newer one is live skips it as superseded', async () => {
+  /** Concurrency 2 and two queued runs of two commits: the older one queued first. */
+  async function twoQueuedRuns() {
     const w = await world();
     await w.store.updateApp('web', { concurrency: 2 });
     const oldCommit = await w.commit(DOCKERFILE);
     const older = await w.store.createRun({ app: 'web', source: 'git', ref: 'refs/heads/main', commit: oldCommit });
     const newCommit = await w.commit({ 'server.js': 'console.log(2)\n' });
     const newer = await w.store.createRun({ app: 'web', source: 'git', ref: 'refs/heads/main', commit: newCommit });
+    return { w, older, newer, newCommit };
+  }
+
+  it('with concurrency 2, an older run that reaches its deploy after a newer one is live skips it as superseded', async () => {
+    const { w, older, newer, newCommit } = await twoQueuedRuns();
     const claimed = await w.store.claimNextRuns(new Date().toISOString());
     assert.deepEqual(claimed.map((r) => r.id), [older.id, newer.id], 'both run at once');
     // The newer one gets to its deploy first (the older one had a slow step, say).
@@ -219,7 +225,7 @@ describe('run executor', () => {
     assert.equal(olderDone?.releaseId, null);
     const deploy = (await w.store.listRunSteps(older.id)).find((s) => s.name === 'deploy');
     assert.equal(deploy?.status, 'skipped');
-    assert.match(deploy?.skipReason ?? '', new RegExp(`^superseded: run ${newer.id}, started after this one, already put release v1 live \\(commit ${newCommit.slice(0, 12)}\\)`));
+    assert.match(deploy?.skipReason ?? '', new RegExp(`^superseded: run ${newer.id}, queued after this one, has since put release v1 live \\(commit ${newCommit.slice(0, 12)}\\)`));
     const releases = await w.store.listReleases('web');
     assert.deepEqual(releases.map((r) => [r.number, r.runId, r.status]), [[1, newer.id, 'live']]);
     assert.equal(w.engine.definitionOf(SERVICE)?.image, releases[0]?.image);
@@ -230,12 +236,7 @@ describe('run executor', () => {
   });
 
   it('a newer run whose rollout failed does not hold an older run back', async () => {
-    const w = await world();
-    await w.store.updateApp('web', { concurrency: 2 });
-    const oldCommit = await w.commit(DOCKERFILE);
-    const older = await w.store.createRun({ app: 'web', source: 'git', ref: 'refs/heads/main', commit: oldCommit });
-    const newCommit = await w.commit({ 'server.js': 'console.log(2)\n' });
-    const newer = await w.store.createRun({ app: 'web', source: 'git', ref: 'refs/heads/main', commit: newCommit });
+    const { w, older, newer, newCommit } = await twoQueuedRuns();
     w.engine.script(w.tagOf(newCommit), 'crash');
     const claimed = await w.store.claimNextRuns(new Date().toISOString());
     await executeRun(claimed[1]!, w.ctx);
@@ -267,6 +268,25 @@ describe('run executor', () => {
     assert.deepEqual(w.engine.callsTo('deployService').map((c) => c.changed), [true, false], 'the deploy was not sent again');
     assert.equal((await w.store.liveRelease('web'))?.id, release.id);
     assert.match(await w.store.readRunLog(run.id), /resuming release v1/);
+  });
+
+  it('a restarted run whose release a newer run has since replaced does not put it back', async () => {
+    const { w, older, newer, newCommit } = await twoQueuedRuns();
+    const [a, b] = await w.store.claimNextRuns(new Date().toISOString());
+    await executeRun(a!, w.ctx);
+    // As if Slipway stopped while the older run was still in its steps after the deploy (phase deploy).
+    const v1 = await w.store.liveRelease('web');
+    await w.store.updateRun(older.id, { status: 'running', phase: 'deploy', releaseId: v1!.id, finishedAt: null });
+    await executeRun(b!, w.ctx);
+    assert.equal((await w.store.getReleaseById(v1!.id))?.status, 'superseded');
+    const deploys = w.engine.callsTo('deployService').length;
+
+    await executeRun((await w.store.getRun(older.id))!, w.ctx);
+    const done = await w.store.getRun(older.id);
+    assert.equal(done?.status, 'succeeded', JSON.stringify(done?.error));
+    assert.equal((await w.store.liveRelease('web'))?.runId, newer.id, 'the newer release stays live');
+    assert.equal(w.engine.callsTo('deployService').length, deploys, 'nothing was rolled out');
+    assert.match(await w.store.readRunLog(older.id), /release v1 was replaced by a later one while this run was cut off; not putting it back/);
   });
 
   it('a run cut off while putting the previous release back finishes that, instead of deploying the failed release', async () => {

@@ -15,7 +15,7 @@ import { resumePutBack, rollOut } from '../converge/rollout.js';
 import { rollbackTarget } from '../release/rollback-target.js';
 import type { RunSources } from '../trigger/sources.js';
 import type { DeployLock } from './deploy-lock.js';
-import { RunBuiltins, type WorkspaceExporter } from './builtins.js';
+import { newerLiveRelease, RunBuiltins, type WorkspaceExporter } from './builtins.js';
 import type { Cancellations } from './cancellations.js';
 import { runPlan } from './pipeline-runner.js';
 import { loadPlan } from './plan-loader.js';
@@ -53,12 +53,17 @@ export async function executeRun(run: Run, ctx: RunContext): Promise<void> {
       // Under the app's deploy lock: the release "before the live one" must not change under a rollback's feet.
       const release = await ctx.deploys.with(app.name, signal, log.write, async () => {
         const chosen = resumed ?? (await rollbackRelease(run, app, ctx, log.write));
+        if (resumed && (await replacedMeanwhile(resumed, run, ctx, log.write))) return null;
         if (chosen.status === 'failed') await resumePutBack(chosen, { ...ctx, log: log.write });
         await ctx.store.updateRun(run.id, { phase: 'deploy', releaseId: chosen.id });
         await rollOut(chosen, { ...ctx, log: log.write });
         await ctx.syncRoutes();
         return chosen;
       });
+      if (release === null) {
+        await failIfStepsWereCutOff(run, ctx);
+        return await finish(run, ctx, log, 'succeeded', null);
+      }
       const url = liveAt(app, ctx, log);
       if (resumed) await failIfStepsWereCutOff(run, ctx);
       if (run.source === 'rollback') await runRollbackSteps(run, app, release, ctx, log, signal);
@@ -184,6 +189,24 @@ async function failIfStepsWereCutOff(run: Run, ctx: RunContext): Promise<void> {
       hint: `run the pipeline again (\`slipway runs start ${run.app}\`) to run them`,
     });
   }
+}
+
+/**
+ * Whether a release a restarted run would resume was replaced while Slipway was down or before this run got the
+ * deploy lock: a later release went live over it (it is superseded or rolled back), or, for one that never finished
+ * going out, a run queued later has put its own release live. Putting it back would put older code live.
+ */
+async function replacedMeanwhile(release: Release, run: Run, ctx: RunContext, log: (t: string) => void): Promise<boolean> {
+  if (release.status === 'superseded' || release.status === 'rolled_back') {
+    log(`--> release v${release.number} was replaced by a later one while this run was cut off; not putting it back\n`);
+    return true;
+  }
+  if (release.status === 'live') return false;
+  const newer = await newerLiveRelease(ctx, run.app, run.id);
+  if (newer === null) return false;
+  log(`--> run ${newer.runId}, queued after this one, has put release v${newer.number} live; release v${release.number} is not resumed\n`);
+  await ctx.store.setReleaseStatus(release.id, 'failed');
+  return true;
 }
 
 /** A run cut off by a restart during its rollout resumes that rollout (finish it or roll back). */

@@ -233,4 +233,10 @@ describe('pipeline runner: image_pull_secrets', () => {
     assert.equal(backend.calls.some((c) => c.method === 'startStep' || c.method === 'startService' || c.method === 'setup'), false);
     assert.equal(r.states.get('default/unit')?.state, 'skipped');
   });
+
+  it('masks the auth string and the password inside a Docker config secret, not only the whole JSON', async () => {
+    const backend = new FakeStepBackend({ images: ['registry.example.com/tool:1', 'registry.example.com/db:1'], scripts: { unit: { output: `auth ${Buffer.from('ci:s3cret').toString('base64')}\npassword s3cret\n` } } });
+    const r = await run(drone('dockerconfig'), { backend, secrets: { dockerconfig: config } });
+    assert.equal((r.output.get('default/unit') ?? []).join(''), 'auth ***\npassword ***\n');
+  });
 });

@@ -6,7 +6,7 @@ import { SlipwayError, asSlipwayError } from '../core/errors.js';
 import { LogMasker, maskSecrets } from '../core/mask.js';
 import type { PipelinePlan, RunPlan, StepPlan } from '../core/plan.js';
 import type { StepBackend, WorkspaceRef } from '../core/ports/step-backend.js';
-import { pullLoginsOf } from './pull-logins.js';
+import { credentialParts, pullLoginsOf } from './pull-logins.js';
 import { allDone, nextSteps, pipelineFailed, type StepState } from './step-scheduler.js';
 
 export interface StepRecorder {
@@ -289,7 +289,7 @@ interface MaskedOutput {
 
 function maskedOutput(write: (text: string) => void, secrets: Readonly<Record<string, string>>): MaskedOutput {
   // Every value of every app secret is masked, not only the ones this step names: output can echo others.
-  const masker = new LogMasker([...new Set(Object.values(secrets))]);
+  const masker = new LogMasker(maskValues(secrets));
   // No timed flush: the masker holds back only text that could start a secret, so a pause in the output shows
   // everything else at once, and a secret printed in two parts around a pause is still masked as a whole.
   return {
@@ -298,9 +298,15 @@ function maskedOutput(write: (text: string) => void, secrets: Readonly<Record<st
   };
 }
 
+/** Every secret's value, and the parts of registry logins inside Docker config secrets (pull-logins.ts). */
+function maskValues(secrets: Readonly<Record<string, string>>): string[] {
+  const values = Object.values(secrets);
+  return [...new Set([...values, ...values.flatMap(credentialParts)])];
+}
+
 /** The error with every secret value masked in its message and hint (they end up in logs and the API). */
 function maskError(e: SlipwayError, secrets: Readonly<Record<string, string>>): SlipwayError {
-  const values = Object.values(secrets);
+  const values = maskValues(secrets);
   if (values.length === 0) return e;
   const mask = (text: string) => maskSecrets(text, values);
   return new SlipwayError(e.kind, mask(e.message), { ...(e.field ? { field: e.field } : {}), ...(e.hint ? { hint: mask(e.hint) } : {}), cause: e });

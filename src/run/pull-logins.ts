@@ -57,6 +57,22 @@ function loginOf(entry: Record<string, unknown>): { username: string; password: 
   return null;
 }
 
+/**
+ * What must be masked besides a secret's whole value: for a Docker config JSON, each entry's auth string and its
+ * password, which a step could print on their own (`jq .auths`, `base64 -d`). Anything else: nothing more.
+ */
+export function credentialParts(value: string): string[] {
+  if (!value.includes('"auths"')) return [];
+  try {
+    return parseDockerConfig(value, '').flatMap((l) => {
+      const password = l.password.reveal();
+      return [password, Buffer.from(`${l.username}:${password}`).toString('base64')];
+    }).filter((part) => part.length >= 4);
+  } catch {
+    return [];
+  }
+}
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

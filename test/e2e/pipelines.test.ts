@@ -379,7 +379,7 @@ test('concurrency 2: a newer run does not wait for a slow older one, and the old
     await slow.pushed;
     const deploy = (await steps(slow.runId)).find((s) => s.name === 'deploy');
     assert.equal(deploy?.status, 'skipped');
-    assert.match(deploy?.skipReason ?? '', new RegExp(`^superseded: run ${fast.runId}, started after this one, already put release v\\d+ live`));
+    assert.match(deploy?.skipReason ?? '', new RegExp(`^superseded: run ${fast.runId}, queued after this one, has since put release v\\d+ live`));
     const releases = (await api<{ releases: Array<{ runId: number; status: string }> }>(slipway, 'GET', '/api/apps/pipe/releases')).json.releases;
     assert.equal(releases.find((r) => r.status === 'live')?.runId, fast.runId);
     assert.equal(releases.some((r) => r.runId === slow.runId), false, 'the older run made no release');

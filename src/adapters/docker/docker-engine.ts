@@ -17,6 +17,15 @@ export class DockerEngine implements EnginePort {
   constructor(private readonly docker: Dockerode) {}
 
   async build(request: BuildRequest): Promise<void> {
+    try {
+      await this.#build(request);
+    } finally {
+      // A refused or cancelled build only unpipes its context; ending it lets its producer (git archive) exit.
+      request.context.destroy();
+    }
+  }
+
+  async #build(request: BuildRequest): Promise<void> {
     const stream = await this.docker
       .buildImage(request.context as unknown as NodeJS.ReadableStream, {
         // The Engine API takes `t` more than once for several tags; dockerode's types know only one.

@@ -93,6 +93,9 @@ describe('stepContainerOptions', () => {
     assert.equal(host?.CpusetCpus, '0');
     assert.equal(host?.PidsLimit, DEFAULT_LIMITS.pidsLimit);
     assert.equal(stepContainerOptions(step({ limits: { memorySwapBytes: -1 } }), request(), 'x').HostConfig?.MemorySwap, -1);
+    // memswap_limit alone: the engine refuses a swap limit under the memory limit, so memory is capped at it.
+    const swapOnly = stepContainerOptions(step({ limits: { memorySwapBytes: 1024 ** 3 } }), request(), 'x').HostConfig;
+    assert.deepEqual([swapOnly?.Memory, swapOnly?.MemorySwap], [1024 ** 3, 1024 ** 3]);
   });
 
   it("runs a plugin with the image's own entrypoint and command", () => {

@@ -78,11 +78,13 @@ function containerOptions(work: Workload, request: StartRequest, suffix: string,
 
 /** The pipeline's own limits where it gave them (Drone's mem_limit, cpu_* …), Slipway's defaults for the rest. */
 function hostLimits(asked: ResourceLimits | null, defaults: ContainerLimits): Dockerode.HostConfig {
-  const memory = asked?.memoryBytes ?? defaults.memoryBytes;
+  const swap = asked?.memorySwapBytes;
+  // memswap_limit alone: memory is capped at it too, since the engine refuses a swap limit below the memory limit.
+  const memory = asked?.memoryBytes ?? (swap !== undefined && swap !== -1 ? Math.min(swap, defaults.memoryBytes) : defaults.memoryBytes);
   return {
     Memory: memory,
     // No swap on top unless asked: a step over its limit is killed, not slowed to a crawl.
-    MemorySwap: asked?.memorySwapBytes ?? memory,
+    MemorySwap: swap ?? memory,
     PidsLimit: defaults.pidsLimit,
     ...(asked?.shmBytes === undefined ? {} : { ShmSize: asked.shmBytes }),
     ...(asked?.cpuShares === undefined ? {} : { CpuShares: asked.cpuShares }),

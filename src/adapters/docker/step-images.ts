@@ -1,5 +1,6 @@
 // Makes a step's image available on the host according to its pull policy, with a deadline on every pull.
 
+import { createHash } from 'node:crypto';
 import type Dockerode from 'dockerode';
 import { SlipwayError } from '../../core/errors.js';
 import type { StepPlan } from '../../core/plan.js';
@@ -62,10 +63,14 @@ export class StepImages {
   }
 
   #pullOnce(image: string, login: RegistryCredentials | null): Promise<void> {
-    const running = this.#pulls.get(image);
+    // Joined only by callers with the same login: one without the login must not get an image it may not pull, and
+    // one with a login must not fail on another's anonymous pull.
+    const who = login === null ? '' : createHash('sha256').update(`${login.serveraddress}\u0000${login.username}\u0000${login.password.reveal()}`).digest('hex');
+    const key = `${image}\u0000${who}`;
+    const running = this.#pulls.get(key);
     if (running) return running;
-    const pull = this.#pull(image, login).finally(() => this.#pulls.delete(image));
-    this.#pulls.set(image, pull);
+    const pull = this.#pull(image, login).finally(() => this.#pulls.delete(key));
+    this.#pulls.set(key, pull);
     return pull;
   }
 
