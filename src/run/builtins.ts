@@ -116,7 +116,17 @@ export class RunBuiltins implements BuiltinSteps {
   async #deploy(step: StepPlan, b: BuiltinContext): Promise<void | BuiltinSkipped> {
     if (step.deploy?.stack) {
       const { stack, file } = step.deploy;
-      return this.ctx.deploys.with(this.app.name, b.signal, b.log, () => this.#deployStack(stack, file ?? null, b));
+      return this.ctx.deploys.with(this.app.name, b.signal, b.log, async () => {
+        // Which run last deployed the stack, kept in the store: an older run must not replace a newer run's stack.
+        const key = `stack-run:${this.app.name}/${stack}`;
+        const last = Number(await this.ctx.store.getSetting(key) ?? '0');
+        if (last > this.current.id) {
+          return { skipped: `superseded: run ${last}, queued after this one, has since deployed stack ${stack}; an older run never replaces a newer one` };
+        }
+        await this.#deployStack(stack, file ?? null, b);
+        await this.ctx.store.setSetting(key, String(this.current.id));
+        return undefined;
+      });
     }
     const image = this.#pinned;
     if (!image) throw new SlipwayError('invalid_input', 'deploy needs a pushed image: add build and push steps before it');

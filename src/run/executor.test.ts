@@ -235,6 +235,28 @@ describe('run executor', () => {
     assert.equal(w.finished.find((f) => f.runId === older.id)?.url, undefined);
   });
 
+  it('with concurrency 2, an older run does not replace the stack a newer run deployed', async () => {
+    const w = await world();
+    await w.store.updateApp('web', { concurrency: 2 });
+    const files = (version: string) => ({
+      '.slipway.yml': 'steps:\n  - name: db\n    deploy: { stack: db }\n',
+      // Pinned: this fake engine, like the deploys Slipway makes, takes digest references only.
+      'compose.yaml': `services:\n  cache:\n    image: busybox@sha256:${'b'.repeat(64)}\n    environment: { VERSION: "${version}" }\n`,
+    });
+    const older = await w.store.createRun({ app: 'web', source: 'git', ref: 'refs/heads/main', commit: await w.commit(files('1')) });
+    const newer = await w.store.createRun({ app: 'web', source: 'git', ref: 'refs/heads/main', commit: await w.commit(files('2')) });
+    const [a, b] = await w.store.claimNextRuns(new Date().toISOString());
+    await executeRun(b!, w.ctx);
+    const service = w.engine.callsTo('deployService').at(-1)?.definition.serviceName ?? '';
+    assert.deepEqual(w.engine.definitionOf(service)?.env, { VERSION: '2' });
+    await executeRun(a!, w.ctx);
+    assert.equal((await w.store.getRun(older.id))?.status, 'succeeded');
+    const step = (await w.store.listRunSteps(older.id)).find((s) => s.name === 'db');
+    assert.equal(step?.status, 'skipped');
+    assert.match(step?.skipReason ?? '', new RegExp(`^superseded: run ${newer.id}, queued after this one, has since deployed stack db`));
+    assert.deepEqual(w.engine.definitionOf(service)?.env, { VERSION: '2' }, 'the newer stack stays');
+  });
+
   it('a newer run whose rollout failed does not hold an older run back', async () => {
     const { w, older, newer, newCommit } = await twoQueuedRuns();
     w.engine.script(w.tagOf(newCommit), 'crash');

@@ -23,8 +23,7 @@ options:
   --replicas <n>     number of copies to run
   --branch <b>       pushes to this branch deploy
   --concurrency <n>  runs of this app at a time, 1–16; deploys still go one at a time, and an older run never
-                     replaces a newer run's release (its deploy step is skipped as superseded; stacks deploy in
-                     turn, without that check)
+                     replaces a newer run's release or stack (its deploy step is skipped as superseded)
 `,
   async run(args, io) {
     const { values, positionals } = parseFlags(NAME, args, {
