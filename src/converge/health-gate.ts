@@ -18,7 +18,7 @@ export interface GateOptions {
   readonly onProgress?: (line: string) => void;
 }
 
-const FAILED_STATES = new Set(['failed', 'rejected', 'orphaned']);
+export const FAILED_STATES: ReadonlySet<string> = new Set(['failed', 'rejected', 'orphaned']);
 
 /**
  * Swarm reports a task RUNNING only once its HEALTHCHECK (if the image has one) passed, and fails it when it

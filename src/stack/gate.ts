@@ -3,19 +3,10 @@
 // keeps the image and changes the command, environment or health check.
 
 import type { EnginePort, TaskProgress } from '../core/ports/engine.js';
-import { isRunning, reportChanges, type GateResult } from '../converge/health-gate.js';
+import { FAILED_STATES, isRunning, reportChanges, type GateOptions, type GateResult } from '../converge/health-gate.js';
 
-export interface ConvergeOptions {
-  readonly serviceName: string;
-  readonly replicas: number;
-  /** Failed tasks of the current template created before this instant are history, not this deploy's failure. */
-  readonly since: Date;
-  readonly deadlineMs: number;
-  readonly pollMs?: number;
-  readonly onProgress?: (line: string) => void;
-}
-
-const FAILED_STATES = new Set(['failed', 'rejected', 'orphaned']);
+/** The app gate's options without the image; `since`: failed tasks of the current template created before it are history. */
+export type ConvergeOptions = Omit<GateOptions, 'image'>;
 /**
  * A service's task that ends with exit code 0 is "complete", not "failed" — also when Swarm stopped it for a
  * failing health check and its process exited on SIGTERM (measured on dockerd 20.10): for a service that should

@@ -1,11 +1,11 @@
 // `slipway apps create <name> --domain D`: POST /api/apps, then how to push to it.
 
 import type { AppSummary, CreateAppRequest } from '../../../core/api.js';
-import { parseConcurrency, parsePort, parseReplicas } from '../../../core/names.js';
 import { connect } from '../../client.js';
 import type { Command } from '../../command.js';
-import { noMorePositionals, parseFlags, positional, requiredFlag, wholeNumber } from '../../flags.js';
+import { noMorePositionals, parseFlags, positional, requiredFlag } from '../../flags.js';
 import { fields } from '../../format.js';
+import { APP_SETTING_FLAGS, appSettingsFrom } from './settings-flags.js';
 
 const NAME = 'apps create';
 
@@ -24,21 +24,12 @@ options:
   --concurrency <n> runs of this app at a time (default 1); deploys still go one by one, newest wins
 `,
   async run(args, io) {
-    const { values, positionals } = parseFlags(NAME, args, {
-      domain: { type: 'string' },
-      port: { type: 'string' },
-      replicas: { type: 'string' },
-      branch: { type: 'string' },
-      concurrency: { type: 'string' },
-    });
+    const { values, positionals } = parseFlags(NAME, args, APP_SETTING_FLAGS);
     noMorePositionals(NAME, positionals, 1);
     const request: CreateAppRequest = {
       name: positional(NAME, positionals, 0, 'name'),
       domain: requiredFlag(NAME, values.domain, 'domain'),
-      ...(values.port === undefined ? {} : { port: parsePort(values.port) }),
-      ...(values.replicas === undefined ? {} : { replicas: parseReplicas(wholeNumber(values.replicas, 'replicas')) }),
-      ...(values.branch === undefined ? {} : { branch: values.branch }),
-      ...(values.concurrency === undefined ? {} : { concurrency: parseConcurrency(wholeNumber(values.concurrency, 'concurrency')) }),
+      ...appSettingsFrom(values),
     };
     const client = await connect(io);
     const app = await client.post<AppSummary>('/api/apps', request);

@@ -2,11 +2,11 @@
 
 import type { AppSummary, UpdateAppRequest } from '../../../core/api.js';
 import { SlipwayError } from '../../../core/errors.js';
-import { parseConcurrency, parsePort, parseReplicas } from '../../../core/names.js';
 import { connect } from '../../client.js';
 import type { Command } from '../../command.js';
-import { noMorePositionals, parseFlags, positional, wholeNumber } from '../../flags.js';
+import { noMorePositionals, parseFlags, positional } from '../../flags.js';
 import { fields } from '../../format.js';
+import { APP_SETTING_FLAGS, appSettingsFrom } from './settings-flags.js';
 
 const NAME = 'apps set';
 
@@ -26,22 +26,10 @@ options:
                      replaces a newer run's release or stack (its deploy step is skipped as superseded)
 `,
   async run(args, io) {
-    const { values, positionals } = parseFlags(NAME, args, {
-      domain: { type: 'string' },
-      port: { type: 'string' },
-      replicas: { type: 'string' },
-      branch: { type: 'string' },
-      concurrency: { type: 'string' },
-    });
+    const { values, positionals } = parseFlags(NAME, args, APP_SETTING_FLAGS);
     noMorePositionals(NAME, positionals, 1);
     const name = positional(NAME, positionals, 0, 'name');
-    const request: UpdateAppRequest = {
-      ...(values.domain === undefined ? {} : { domain: values.domain }),
-      ...(values.port === undefined ? {} : { port: parsePort(values.port) }),
-      ...(values.replicas === undefined ? {} : { replicas: parseReplicas(wholeNumber(values.replicas, 'replicas')) }),
-      ...(values.branch === undefined ? {} : { branch: values.branch }),
-      ...(values.concurrency === undefined ? {} : { concurrency: parseConcurrency(wholeNumber(values.concurrency, 'concurrency')) }),
-    };
+    const request: UpdateAppRequest = appSettingsFrom(values);
     if (Object.keys(request).length === 0) {
       throw new SlipwayError('invalid_input', 'apps set needs at least one setting to change', {
         hint: 'e.g. `slipway apps set web --concurrency 2`; see `slipway apps set --help`',
