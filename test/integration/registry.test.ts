@@ -2,19 +2,17 @@
 
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { inspect } from 'node:util';
 import { after, before, test } from 'node:test';
 import Dockerode from 'dockerode';
-import { create as createTar } from 'tar';
 import { SlipwayError } from '../../src/core/errors.js';
 import { Secret } from '../../src/core/secret.js';
 import { DistributionRegistry } from '../../src/adapters/registry/client.js';
 import { ensureRegistry, removeRegistry } from '../../src/infra/registry-service.js';
+import { freePort, TestImages } from '../support/registry.js';
 
 const docker = new Dockerode();
 const run = randomBytes(4).toString('hex');
@@ -22,55 +20,15 @@ const containerName = `slipway-registry-it-${run}`;
 const repo = `it/hello-${run}`;
 const tag = 'v1';
 let dir = '';
-let contextDir = '';
 let port = 0;
 let address = '';
 let registry: DistributionRegistry;
-const images = new Set<string>();
+const images = new TestImages(docker);
 /** Every error a test provoked: none may contain a password. */
 const errors: unknown[] = [];
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port: found } = server.address() as AddressInfo;
-  await new Promise((done) => server.close(done));
-  return found;
-}
-
-/** Reads a JSON-lines Engine API stream to its end; fails on errorDetail. */
-async function follow(stream: NodeJS.ReadableStream): Promise<Record<string, unknown>[]> {
-  const messages = await new Promise<unknown[]>((done, fail) => {
-    docker.modem.followProgress(stream, (err, result: unknown[]) => (err ? fail(err) : done(result)));
-  });
-  const records = messages.filter((m): m is Record<string, unknown> => typeof m === 'object' && m !== null);
-  const failed = records.find((m) => m.errorDetail !== undefined || m.error !== undefined);
-  if (failed !== undefined) throw new Error(`engine stream failed: ${JSON.stringify(failed.errorDetail ?? failed.error)}`);
-  return records;
-}
-
-async function buildImage(reference: string, content: string): Promise<void> {
-  await writeFile(join(contextDir, 'Dockerfile'), 'FROM busybox:latest\nCOPY hello.txt /hello.txt\n');
-  await writeFile(join(contextDir, 'hello.txt'), content);
-  const chunks: Buffer[] = [];
-  for await (const chunk of createTar({ cwd: contextDir, portable: true }, ['Dockerfile', 'hello.txt'])) chunks.push(Buffer.from(chunk as Uint8Array));
-  const stream = await docker.buildImage(Readable.from([Buffer.concat(chunks)]), { t: reference, rm: true, forcerm: true });
-  const messages = await follow(stream);
-  const aux = messages.map((m) => m.aux).find((a): a is { ID: string } => typeof a === 'object' && a !== null && 'ID' in a);
-  if (aux !== undefined) images.add(aux.ID);
-  images.add(reference);
-}
-
-/** Pushes through the Engine API; the digest comes from the stream's aux message {Tag, Digest, Size}. */
 async function push(name: string, pushTag: string, username: string, password: Secret): Promise<string> {
-  const stream = await docker.getImage(name).push({
-    tag: pushTag,
-    authconfig: { username, password: password.reveal(), serveraddress: address },
-  });
-  const messages = await follow(stream);
-  const aux = messages.map((m) => m.aux).find((a): a is { Digest: string } => typeof a === 'object' && a !== null && 'Digest' in a);
-  assert.ok(aux, `no aux digest in push stream: ${JSON.stringify(messages.slice(-3))}`);
-  return aux.Digest;
+  return images.push(name, pushTag, { username, password, serveraddress: address });
 }
 
 async function containerId(): Promise<string> {
@@ -89,16 +47,14 @@ async function captureError(promise: Promise<unknown>): Promise<unknown> {
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'slipway-registry-it-'));
-  contextDir = await mkdtemp(join(tmpdir(), 'slipway-build-it-'));
   port = await freePort();
   address = `127.0.0.1:${port}`;
 });
 
 after(async () => {
   await removeRegistry(docker, containerName);
-  for (const image of images) await docker.getImage(image).remove({ force: true }).catch(() => undefined);
+  await images.removeAll();
   await rm(dir, { recursive: true, force: true });
-  await rm(contextDir, { recursive: true, force: true });
 });
 
 test('ensureRegistry starts the registry on 127.0.0.1 only and it answers', async (t) => {
@@ -125,7 +81,7 @@ test('a second ensureRegistry is a no-op: same container, not restarted', async 
 
 test('an image pushed through the Engine API resolves to the digest the push reported', async () => {
   const reference = `${address}/${repo}:${tag}`;
-  await buildImage(reference, `hello from ${run} at ${Date.now()}\n`);
+  await images.build(reference, `hello from ${run} at ${Date.now()}\n`);
   const { username, password } = registry.credentials();
   const pushed = await push(`${address}/${repo}`, tag, username, password);
   assert.match(pushed, /^sha256:[a-f0-9]{64}$/);

@@ -4,6 +4,7 @@ import { SlipwayError } from '../../core/errors.js';
 import { withDeadline } from '../../core/deadline.js';
 import type { RegistryCredentials, RegistryPort } from '../../core/ports/registry.js';
 import type { Secret } from '../../core/secret.js';
+import { DIGEST, checkImageName, credentialsRefused, imageNotFound } from './names.js';
 
 /** Manifest types a tag may point at; without them the registry may answer with a converted, different digest. */
 export const MANIFEST_ACCEPT = [
@@ -12,11 +13,6 @@ export const MANIFEST_ACCEPT = [
   'application/vnd.docker.distribution.manifest.list.v2+json',
   'application/vnd.docker.distribution.manifest.v2+json',
 ].join(', ');
-
-// From distribution's reference grammar: path components joined by "/", tags up to 128 characters.
-const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 export interface DistributionRegistryOptions {
   /** host:port as it appears in image references, e.g. 127.0.0.1:5000. */
@@ -57,22 +53,11 @@ export class DistributionRegistry implements RegistryPort {
   }
 
   async resolveDigest(repository: string, tag: string): Promise<string> {
-    if (!REPOSITORY.test(repository) || repository.length > 255) {
-      throw new SlipwayError('invalid_input', `invalid repository name ${JSON.stringify(repository)}`, {
-        field: 'repository',
-        hint: 'use lowercase letters, digits and separators (".", "_", "-", "/"), e.g. "apps/hello-api"',
-      });
-    }
-    if (!TAG.test(tag)) {
-      throw new SlipwayError('invalid_input', `invalid tag ${JSON.stringify(tag)}`, {
-        field: 'tag',
-        hint: 'use up to 128 letters, digits, "_", "." and "-", not starting with "." or "-"',
-      });
-    }
+    checkImageName(repository, tag);
     const ref = `${repository}:${tag}`;
     const response = await this.#request('HEAD', `/v2/${repository}/manifests/${tag}`, { Accept: MANIFEST_ACCEPT });
     if (response.status === 404) {
-      throw new SlipwayError('not_found', `image ${ref} is not in the registry at ${this.address}`, { field: 'tag' });
+      throw imageNotFound(repository, tag, this.address);
     }
     if (response.status !== 200) throw this.#statusError(response.status, `looking up ${ref}`);
     const digest = response.headers.get('docker-content-digest');
@@ -107,12 +92,7 @@ export class DistributionRegistry implements RegistryPort {
   }
 
   #statusError(status: number, doing: string): SlipwayError {
-    if (status === 401) {
-      return new SlipwayError('dependency', "registry rejected Slipway's credentials", {
-        field: 'credentials',
-        hint: `the registry at ${this.address} reads its htpasswd only at start: restart the registry container, or delete credentials.json in its folder to generate new ones`,
-      });
-    }
+    if (status === 401) return credentialsRefused(this.address);
     return new SlipwayError('dependency', `registry at ${this.address} answered HTTP ${status} to ${doing}`, {
       hint: status === 503 ? 'the registry reports its storage as unhealthy: check its disk' : 'see the registry container logs',
     });
