@@ -1,49 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { FakeEdge } from '../adapters/caddy/fake-edge.js';
 import { createMemoryStore } from '../adapters/store/memory.js';
 import { SlipwayError } from '../core/errors.js';
 import { EventBus } from '../core/events.js';
-import type { EdgePort } from '../core/ports/edge.js';
 import type { Route } from '../core/types.js';
 import { RouteSync } from './route-sync.js';
-
-/** An edge whose applyRoutes can be held open, recording every call and how many overlapped. */
-class RecordingEdge implements EdgePort {
-  readonly applied: Array<readonly Route[]> = [];
-  maxInFlight = 0;
-  #inFlight = 0;
-  #gate: Promise<void> | null = null;
-  #open: () => void = () => {};
-  #failures: Error[] = [];
-
-  hold(): void {
-    this.#gate = new Promise((resolve) => (this.#open = resolve));
-  }
-  release(): void {
-    this.#gate = null;
-    this.#open();
-  }
-  failNext(error: Error): void {
-    this.#failures.push(error);
-  }
-
-  async applyRoutes(routes: readonly Route[]): Promise<void> {
-    this.#inFlight++;
-    this.maxInFlight = Math.max(this.maxInFlight, this.#inFlight);
-    try {
-      if (this.#gate) await this.#gate;
-      const failure = this.#failures.shift();
-      if (failure) throw failure;
-      this.applied.push(routes);
-    } finally {
-      this.#inFlight--;
-    }
-  }
-
-  async currentRoutes(): Promise<Route[]> {
-    return [...(this.applied.at(-1) ?? [])];
-  }
-}
 
 const app = (name: string, domain = `${name}.example.com`) => ({ name, domain, port: 3000, replicas: 1, branch: 'main' });
 const domains = (routes: readonly Route[] | undefined) => routes?.map((r) => r.domain);
@@ -51,7 +13,7 @@ const domains = (routes: readonly Route[] | undefined) => routes?.map((r) => r.d
 function setup() {
   const store = createMemoryStore();
   const bus = new EventBus();
-  const edge = new RecordingEdge();
+  const edge = new FakeEdge();
   const applied: number[] = [];
   bus.on('edge.applied', (e) => applied.push(e.routes));
   return { store, edge, applied, sync: new RouteSync(store, edge, bus, 'slipway').sync };

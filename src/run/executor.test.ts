@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { FakeEngine } from '../adapters/docker/fake-engine.js';
+import { FakeRegistry } from '../adapters/registry/fake-registry.js';
 import { createMemoryStore } from '../adapters/store/memory.js';
-import { SlipwayError } from '../core/errors.js';
 import { EventBus, type SlipwayEvents } from '../core/events.js';
 import { appServiceName } from '../core/naming.js';
 import type { RegistryPort } from '../core/ports/registry.js';
@@ -30,15 +30,7 @@ const SERVICE = appServiceName('slipway', 'web');
 
 /** A registry that knows what the fake engine pushed, as the real one knows what dockerd pushed. */
 function fakeRegistry(engine: FakeEngine): RegistryPort {
-  return {
-    address: REGISTRY,
-    credentials: () => ({ serveraddress: REGISTRY, username: 'slipway', password: new Secret('pw') }),
-    resolveDigest: async (repository, tag) => {
-      const digest = engine.pushedDigest(`${REGISTRY}/${repository}:${tag}`);
-      if (!digest) throw new SlipwayError('not_found', `${repository}:${tag} is not in the registry`);
-      return digest;
-    },
-  };
+  return new FakeRegistry({ address: REGISTRY, password: new Secret('pw'), pushed: (reference) => engine.pushedDigest(reference) });
 }
 
 describe('run executor', () => {

@@ -15,7 +15,7 @@ export interface FakeRegistryOptions {
    * Digests pushed by someone else, by full reference (`<address>/<repository>:<tag>`), e.g. a FakeEngine's
    * pushedDigest: the real registry knows what dockerd pushed. Consulted after publish()ed tags.
    */
-  readonly pushed?: (reference: string) => string | undefined;
+  readonly pushed?: (reference: string) => string | null | undefined;
 }
 
 export class FakeRegistry implements RegistryPort {
@@ -24,7 +24,7 @@ export class FakeRegistry implements RegistryPort {
   readonly lookups: string[] = [];
   readonly #username: string;
   readonly #password: Secret;
-  readonly #pushed: (reference: string) => string | undefined;
+  readonly #pushed: (reference: string) => string | null | undefined;
   readonly #tags = new Map<string, string>();
   #reachable = true;
   #serial = 0;
@@ -87,7 +87,7 @@ export class FakeRegistry implements RegistryPort {
         hint: 'check that the registry container is running (docker ps) and its port is bound',
       });
     }
-    const digest = this.#tags.get(`${repository}:${tag}`) ?? this.#pushed(`${this.address}/${repository}:${tag}`);
+    const digest = this.#tags.get(`${repository}:${tag}`) ?? this.#pushed(`${this.address}/${repository}:${tag}`) ?? undefined;
     if (digest === undefined) throw imageNotFound(repository, tag, this.address);
     return digest;
   }
