@@ -1,7 +1,6 @@
 // The composition root: brings up Docker, Swarm, the registry and the edge, picks the adapters for every port,
 // repairs what a previous run left half-done, and serves the HTTP API.
 
-import { serve, type ServerType } from '@hono/node-server';
 import Dockerode from 'dockerode';
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
@@ -37,7 +36,11 @@ import { Apps } from './apps.js';
 import { ForgeHooks } from './forges.js';
 import { bootstrapAdminToken } from './auth.js';
 import type { SlipwayConfig } from './config.js';
+import { closeServer, listenTcp, listenUnix } from './http/listen.js';
 import { httpApp } from './http/server.js';
+
+/** Slipway's own socket in the edge's folder: the edge proxies Slipway's domain to it. */
+const SLIPWAY_SOCKET = 'slipway.sock';
 
 export const VERSION = '0.1.0';
 
@@ -90,7 +93,9 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
   const engine = new DockerEngine(docker);
   const repos = new GitRepos(join(config.dataDir, 'git'));
   const sources = new RunSources(repos, join(config.dataDir, 'uploads'));
-  const routes = new RouteSync(store, edge, bus, config.instance);
+  const ownSocket = join(edgeDir, SLIPWAY_SOCKET);
+  const own = config.domain === null ? [] : [{ domain: config.domain, upstreams: [`unix/${edgeContainerPath(SLIPWAY_SOCKET)}`] }];
+  const routes = new RouteSync(store, edge, bus, config.instance, own);
   const cancellations = new Cancellations();
   const sealer = await openSealer(config.dataDir);
   const unsubscribeStatuses = subscribeForgeStatuses({ bus, store, open: (s) => sealer.open(s).reveal(), publicUrl: config.publicUrl, warn: (line) => say(`forge status: ${line}`) });
@@ -130,14 +135,18 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
     hookUrl: `http://127.0.0.1:${config.port}/internal/git/received`,
     hookToken,
   });
-  const server = await listen(http.fetch, config.host, config.port);
+  const server = await listenTcp(http.fetch, config.host, config.port);
+  // Behind the edge on Slipway's own domain: HTTPS with a certificate, no public plain-HTTP port (issue 12).
+  const edgeServer = config.domain === null ? null : await listenUnix(http.fetch, ownSocket);
+  if (config.domain !== null) say(`the API, git remote and webhooks answer at https://${config.domain}/ (through the edge)`);
   const url = config.publicUrl;
   return {
     url, firstToken, localCaFile, store, apps, bus, docker,
     async stop(wait = true) {
       await scheduler.stop();
       await queue.stop(wait);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeServer(server);
+      if (edgeServer) await closeServer(edgeServer);
       unsubscribeAudit();
       unsubscribeStatuses();
       await pebble?.stop();
@@ -177,11 +186,4 @@ async function acmeSettings(config: SlipwayConfig, docker: Dockerode, edgeDir: s
     pebble: pebble as Pebble | null,
     localCaFile,
   };
-}
-
-function listen(fetch: (req: Request) => Response | Promise<Response>, hostname: string, port: number): Promise<ServerType> {
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch, hostname, port }, () => resolve(server));
-    server.once('error', reject);
-  });
 }
