@@ -14,6 +14,7 @@ import { EventBus } from '../core/events.js';
 import { edgeServiceName, networkName, registryContainerName } from '../core/naming.js';
 import type { Store } from '../core/ports/store.js';
 import { RouteSync } from '../edge/route-sync.js';
+import { ensurePrivateDataDir, restrictDatabaseFiles } from '../infra/data-dir.js';
 import { ensureDockerDaemon } from '../infra/docker-daemon.js';
 import { ensureEdgeService } from '../infra/edge-service.js';
 import { dockerHostGateway, startPebble, type Pebble } from '../infra/pebble.js';
@@ -59,7 +60,7 @@ export interface RunningSlipway {
 }
 
 export async function startSlipway(config: SlipwayConfig, say: (line: string) => void = () => undefined): Promise<RunningSlipway> {
-  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  await ensurePrivateDataDir(config.dataDir);
   const docker = new Dockerode({ socketPath: config.dockerSocket });
   await ensureDockerDaemon(docker, { logFile: join(config.dataDir, 'dockerd.log'), say });
   await ensureSwarm(docker, config.swarmAdvertiseAddr);
@@ -87,6 +88,7 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
   const edge = new CaddyEdge({ adminSocketPath: edgeService.adminSocketPath, configFile: edgeService.configFile, settings: defaultEdgeSettings(acme) });
 
   const store = await openSqliteStore(join(config.dataDir, 'slipway.db'));
+  await restrictDatabaseFiles(join(config.dataDir, 'slipway.db'));
   const firstToken = await bootstrapAdminToken(store);
   const bus = new EventBus();
   const unsubscribeAudit = subscribeAudit(bus, store, (line) => say(line));
