@@ -32,4 +32,9 @@ describe('configFromEnv', () => {
       );
     }
   });
+
+  it('reads the hosts an admin allows outbound requests to', () => {
+    assert.deepEqual(configFromEnv({}).outboundAllow, []);
+    assert.deepEqual(configFromEnv({ SLIPWAY_OUTBOUND_ALLOW: ' hooks.lan, 10.0.0.5 ,' }).outboundAllow, ['hooks.lan', '10.0.0.5']);
+  });
 });

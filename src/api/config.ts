@@ -37,6 +37,8 @@ export interface SlipwayConfig {
   readonly schedulerIntervalMs: number;
   /** Most runs at a time over all apps (SLIPWAY_MAX_RUNS; one per app at a time regardless). */
   readonly maxRuns: number;
+  /** Private hosts an admin lets the server send requests to (SLIPWAY_OUTBOUND_ALLOW, comma-separated). */
+  readonly outboundAllow: readonly string[];
 }
 
 const LETS_ENCRYPT = 'https://acme-v02.api.letsencrypt.org/directory';
@@ -93,6 +95,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<Record<
     swarmAdvertiseAddr: get('SLIPWAY_SWARM_ADDR') ?? '127.0.0.1',
     schedulerIntervalMs: schedulerInterval,
     maxRuns,
+    outboundAllow: (get('SLIPWAY_OUTBOUND_ALLOW') ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
   };
 }
 
