@@ -16,6 +16,7 @@ import type { Store } from '../core/ports/store.js';
 import { RouteSync } from '../edge/route-sync.js';
 import { ensurePrivateDataDir, restrictDatabaseFiles } from '../infra/data-dir.js';
 import { ensureDockerDaemon } from '../infra/docker-daemon.js';
+import { ensureSafeGit } from '../infra/git-version.js';
 import { ensureEdgeService } from '../infra/edge-service.js';
 import { dockerHostGateway, startPebble, type Pebble } from '../infra/pebble.js';
 import { ensureRegistry } from '../infra/registry-service.js';
@@ -61,6 +62,7 @@ export interface RunningSlipway {
 
 export async function startSlipway(config: SlipwayConfig, say: (line: string) => void = () => undefined): Promise<RunningSlipway> {
   await ensurePrivateDataDir(config.dataDir);
+  await ensureSafeGit();
   const docker = new Dockerode({ socketPath: config.dockerSocket });
   await ensureDockerDaemon(docker, { logFile: join(config.dataDir, 'dockerd.log'), say });
   await ensureSwarm(docker, config.swarmAdvertiseAddr);
