@@ -3,7 +3,7 @@
 
 import Dockerode from 'dockerode';
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DockerEngine } from '../adapters/docker/docker-engine.js';
 import { CaddyEdge } from '../adapters/caddy/caddy-edge.js';
@@ -18,7 +18,7 @@ import { ensurePrivateDataDir, restrictDatabaseFiles } from '../infra/data-dir.j
 import { ensureDockerDaemon } from '../infra/docker-daemon.js';
 import { ensureSafeGit } from '../infra/git-version.js';
 import { ensureEdgeService } from '../infra/edge-service.js';
-import { dockerHostGateway, startPebble, type Pebble } from '../infra/pebble.js';
+import { edgeAcme } from '../infra/acme.js';
 import { ensureRegistry } from '../infra/registry-service.js';
 import { ensureOverlayNetwork, ensureSwarm } from '../infra/swarm.js';
 import { DeployLock } from '../run/deploy-lock.js';
@@ -77,13 +77,14 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
 
   const edgeDir = join(config.dataDir, 'edge');
   await mkdir(edgeDir, { recursive: true });
-  const { acme, pebble, localCaFile } = await acmeSettings(config, docker, edgeDir, say);
+  const edgeDataDir = join(config.dataDir, 'edge-data');
+  const { acme, pebble, localCaFile } = await edgeAcme(config.acme, { dataDir: config.dataDir, edgeDir, edgeDataDir }, docker, say);
   say(`starting the edge (Caddy) on ports ${config.httpPort}/${config.httpsPort}`);
   const edgeService = await ensureEdgeService(docker, {
     serviceName: edgeServiceName(config.instance),
     network,
     hostDir: edgeDir,
-    dataDir: join(config.dataDir, 'edge-data'),
+    dataDir: edgeDataDir,
     httpPort: config.httpPort,
     httpsPort: config.httpsPort,
   });
@@ -156,38 +157,5 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
       await pebble?.stop();
       await store.close();
     },
-  };
-}
-
-async function acmeSettings(config: SlipwayConfig, docker: Dockerode, edgeDir: string, say: (line: string) => void) {
-  if (!config.acme.local) {
-    const trusted: string[] = [];
-    if (config.acme.caRootFile) {
-      await copyFile(config.acme.caRootFile, join(edgeDir, 'acme-ca.pem'));
-      trusted.push(edgeContainerPath('acme-ca.pem'));
-    }
-    const acme = {
-      ...(config.acme.ca ? { ca: config.acme.ca } : {}),
-      ...(config.acme.email ? { email: config.acme.email } : {}),
-      ...(trusted.length ? { trustedRootsPemFiles: trusted } : {}),
-    };
-    return { acme, pebble: null as Pebble | null, localCaFile: null };
-  }
-  const dir = join(config.dataDir, 'pebble');
-  await mkdir(dir, { recursive: true });
-  say('starting Pebble, the local ACME test CA (certificates are trusted only with its root)');
-  const pebble = await startPebble({
-    dir,
-    port: config.acme.localPort,
-    managementPort: config.acme.localPort + 1000,
-    containerHostAddress: await dockerHostGateway(docker),
-  });
-  await copyFile(pebble.listenerCertPem, join(edgeDir, 'acme-ca.pem'));
-  const localCaFile = join(config.dataDir, 'local-ca.pem');
-  await writeFile(localCaFile, await pebble.fetchIssuingRoot());
-  return {
-    acme: { ca: pebble.directoryUrl, trustedRootsPemFiles: [edgeContainerPath('acme-ca.pem')], ...(config.acme.email ? { email: config.acme.email } : {}) },
-    pebble: pebble as Pebble | null,
-    localCaFile,
   };
 }
