@@ -3,14 +3,17 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { SlipwayError } from '../core/errors.js';
-import { parsePort } from '../core/names.js';
+import { parseDomain, parsePort } from '../core/names.js';
 
 export interface SlipwayConfig {
   readonly dataDir: string;
   /** Prefix of every Docker object Slipway creates; lets tests run beside a real instance. */
   readonly instance: string;
+  /** Where the plain-HTTP API listens: 127.0.0.1 unless SLIPWAY_HOST says otherwise (no TLS on it). */
   readonly host: string;
   readonly port: number;
+  /** Slipway's own domain (SLIPWAY_DOMAIN): the edge serves the API, git remote and webhooks on it over HTTPS. */
+  readonly domain: string | null;
   /** Base URL users reach the API and git remote at. */
   readonly publicUrl: string;
   readonly registryPort: number;
@@ -34,6 +37,8 @@ export interface SlipwayConfig {
   readonly schedulerIntervalMs: number;
   /** Most runs at a time over all apps (SLIPWAY_MAX_RUNS; one per app at a time regardless). */
   readonly maxRuns: number;
+  /** Private hosts an admin lets the server send requests to (SLIPWAY_OUTBOUND_ALLOW, comma-separated). */
+  readonly outboundAllow: readonly string[];
 }
 
 const LETS_ENCRYPT = 'https://acme-v02.api.letsencrypt.org/directory';
@@ -65,15 +70,19 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<Record<
       hint: 'how many runs (of different apps) may run at once; about the number of CPU cores',
     });
   }
+  const domain = domainFrom(get('SLIPWAY_DOMAIN'));
+  const httpsPort = parsePort(get('SLIPWAY_HTTPS_PORT') ?? '443', 'SLIPWAY_HTTPS_PORT');
   return {
     dataDir: resolve(get('SLIPWAY_DATA') ?? '/var/lib/slipway'),
     instance,
-    host: get('SLIPWAY_HOST') ?? '0.0.0.0',
+    // The plain port carries tokens in clear text: loopback only, unless an admin insists (SLIPWAY_HOST).
+    host: get('SLIPWAY_HOST') ?? '127.0.0.1',
     port,
-    publicUrl: get('SLIPWAY_PUBLIC_URL') ?? `http://127.0.0.1:${port}`,
+    domain,
+    publicUrl: get('SLIPWAY_PUBLIC_URL') ?? (domain === null ? `http://127.0.0.1:${port}` : `https://${domain}${httpsPort === 443 ? '' : `:${httpsPort}`}`),
     registryPort: parsePort(get('SLIPWAY_REGISTRY_PORT') ?? '5000', 'SLIPWAY_REGISTRY_PORT'),
     httpPort: parsePort(get('SLIPWAY_HTTP_PORT') ?? '80', 'SLIPWAY_HTTP_PORT'),
-    httpsPort: parsePort(get('SLIPWAY_HTTPS_PORT') ?? '443', 'SLIPWAY_HTTPS_PORT'),
+    httpsPort,
     acme: {
       ca: get('SLIPWAY_ACME_CA') ?? (local ? null : LETS_ENCRYPT),
       email: get('SLIPWAY_ACME_EMAIL') ?? null,
@@ -86,5 +95,19 @@ export function configFromEnv(env: NodeJS.ProcessEnv, overrides: Partial<Record<
     swarmAdvertiseAddr: get('SLIPWAY_SWARM_ADDR') ?? '127.0.0.1',
     schedulerIntervalMs: schedulerInterval,
     maxRuns,
+    outboundAllow: (get('SLIPWAY_OUTBOUND_ALLOW') ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
   };
+}
+
+function domainFrom(value: string | undefined): string | null {
+  if (value === undefined || value === '') return null;
+  try {
+    return parseDomain(value);
+  } catch (err) {
+    throw new SlipwayError('invalid_input', `invalid SLIPWAY_DOMAIN ${JSON.stringify(value)}`, {
+      field: 'SLIPWAY_DOMAIN',
+      hint: 'the host name users and forges reach Slipway at, e.g. "deploy.example.com" (DNS pointing at this server); no scheme or port',
+      cause: err,
+    });
+  }
 }

@@ -1,10 +1,9 @@
 // The composition root: brings up Docker, Swarm, the registry and the edge, picks the adapters for every port,
 // repairs what a previous run left half-done, and serves the HTTP API.
 
-import { serve, type ServerType } from '@hono/node-server';
 import Dockerode from 'dockerode';
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DockerEngine } from '../adapters/docker/docker-engine.js';
 import { CaddyEdge } from '../adapters/caddy/caddy-edge.js';
@@ -15,9 +14,11 @@ import { EventBus } from '../core/events.js';
 import { edgeServiceName, networkName, registryContainerName } from '../core/naming.js';
 import type { Store } from '../core/ports/store.js';
 import { RouteSync } from '../edge/route-sync.js';
+import { ensurePrivateDataDir, restrictDatabaseFiles } from '../infra/data-dir.js';
 import { ensureDockerDaemon } from '../infra/docker-daemon.js';
+import { ensureSafeGit } from '../infra/git-version.js';
 import { ensureEdgeService } from '../infra/edge-service.js';
-import { dockerHostGateway, startPebble, type Pebble } from '../infra/pebble.js';
+import { edgeAcme } from '../infra/acme.js';
 import { ensureRegistry } from '../infra/registry-service.js';
 import { ensureOverlayNetwork, ensureSwarm } from '../infra/swarm.js';
 import { DeployLock } from '../run/deploy-lock.js';
@@ -37,7 +38,11 @@ import { Apps } from './apps.js';
 import { ForgeHooks } from './forges.js';
 import { bootstrapAdminToken } from './auth.js';
 import type { SlipwayConfig } from './config.js';
+import { closeServer, listenTcp, listenUnix } from './http/listen.js';
 import { httpApp } from './http/server.js';
+
+/** Slipway's own socket in the edge's folder: the edge proxies Slipway's domain to it. */
+const SLIPWAY_SOCKET = 'slipway.sock';
 
 export const VERSION = '0.1.0';
 
@@ -56,7 +61,8 @@ export interface RunningSlipway {
 }
 
 export async function startSlipway(config: SlipwayConfig, say: (line: string) => void = () => undefined): Promise<RunningSlipway> {
-  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  await ensurePrivateDataDir(config.dataDir);
+  await ensureSafeGit();
   const docker = new Dockerode({ socketPath: config.dockerSocket });
   await ensureDockerDaemon(docker, { logFile: join(config.dataDir, 'dockerd.log'), say });
   await ensureSwarm(docker, config.swarmAdvertiseAddr);
@@ -71,26 +77,30 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
 
   const edgeDir = join(config.dataDir, 'edge');
   await mkdir(edgeDir, { recursive: true });
-  const { acme, pebble, localCaFile } = await acmeSettings(config, docker, edgeDir, say);
+  const edgeDataDir = join(config.dataDir, 'edge-data');
+  const { acme, pebble, localCaFile } = await edgeAcme(config.acme, { dataDir: config.dataDir, edgeDir, edgeDataDir }, docker, say);
   say(`starting the edge (Caddy) on ports ${config.httpPort}/${config.httpsPort}`);
   const edgeService = await ensureEdgeService(docker, {
     serviceName: edgeServiceName(config.instance),
     network,
     hostDir: edgeDir,
-    dataDir: join(config.dataDir, 'edge-data'),
+    dataDir: edgeDataDir,
     httpPort: config.httpPort,
     httpsPort: config.httpsPort,
   });
   const edge = new CaddyEdge({ adminSocketPath: edgeService.adminSocketPath, configFile: edgeService.configFile, settings: defaultEdgeSettings(acme) });
 
   const store = await openSqliteStore(join(config.dataDir, 'slipway.db'));
+  await restrictDatabaseFiles(join(config.dataDir, 'slipway.db'));
   const firstToken = await bootstrapAdminToken(store);
   const bus = new EventBus();
   const unsubscribeAudit = subscribeAudit(bus, store, (line) => say(line));
   const engine = new DockerEngine(docker);
   const repos = new GitRepos(join(config.dataDir, 'git'));
   const sources = new RunSources(repos, join(config.dataDir, 'uploads'));
-  const routes = new RouteSync(store, edge, bus, config.instance);
+  const ownSocket = join(edgeDir, SLIPWAY_SOCKET);
+  const own = config.domain === null ? [] : [{ domain: config.domain, upstreams: [`unix/${edgeContainerPath(SLIPWAY_SOCKET)}`] }];
+  const routes = new RouteSync(store, edge, bus, config.instance, own);
   const cancellations = new Cancellations();
   const sealer = await openSealer(config.dataDir);
   const unsubscribeStatuses = subscribeForgeStatuses({ bus, store, open: (s) => sealer.open(s).reveal(), publicUrl: config.publicUrl, warn: (line) => say(`forge status: ${line}`) });
@@ -130,58 +140,22 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
     hookUrl: `http://127.0.0.1:${config.port}/internal/git/received`,
     hookToken,
   });
-  const server = await listen(http.fetch, config.host, config.port);
+  const server = await listenTcp(http.fetch, config.host, config.port);
+  // Behind the edge on Slipway's own domain: HTTPS with a certificate, no public plain-HTTP port (issue 12).
+  const edgeServer = config.domain === null ? null : await listenUnix(http.fetch, ownSocket);
+  if (config.domain !== null) say(`the API, git remote and webhooks answer at https://${config.domain}/ (through the edge)`);
   const url = config.publicUrl;
   return {
     url, firstToken, localCaFile, store, apps, bus, docker,
     async stop(wait = true) {
       await scheduler.stop();
       await queue.stop(wait);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeServer(server);
+      if (edgeServer) await closeServer(edgeServer);
       unsubscribeAudit();
       unsubscribeStatuses();
       await pebble?.stop();
       await store.close();
     },
   };
-}
-
-async function acmeSettings(config: SlipwayConfig, docker: Dockerode, edgeDir: string, say: (line: string) => void) {
-  if (!config.acme.local) {
-    const trusted: string[] = [];
-    if (config.acme.caRootFile) {
-      await copyFile(config.acme.caRootFile, join(edgeDir, 'acme-ca.pem'));
-      trusted.push(edgeContainerPath('acme-ca.pem'));
-    }
-    const acme = {
-      ...(config.acme.ca ? { ca: config.acme.ca } : {}),
-      ...(config.acme.email ? { email: config.acme.email } : {}),
-      ...(trusted.length ? { trustedRootsPemFiles: trusted } : {}),
-    };
-    return { acme, pebble: null as Pebble | null, localCaFile: null };
-  }
-  const dir = join(config.dataDir, 'pebble');
-  await mkdir(dir, { recursive: true });
-  say('starting Pebble, the local ACME test CA (certificates are trusted only with its root)');
-  const pebble = await startPebble({
-    dir,
-    port: config.acme.localPort,
-    managementPort: config.acme.localPort + 1000,
-    containerHostAddress: await dockerHostGateway(docker),
-  });
-  await copyFile(pebble.listenerCertPem, join(edgeDir, 'acme-ca.pem'));
-  const localCaFile = join(config.dataDir, 'local-ca.pem');
-  await writeFile(localCaFile, await pebble.fetchIssuingRoot());
-  return {
-    acme: { ca: pebble.directoryUrl, trustedRootsPemFiles: [edgeContainerPath('acme-ca.pem')], ...(config.acme.email ? { email: config.acme.email } : {}) },
-    pebble: pebble as Pebble | null,
-    localCaFile,
-  };
-}
-
-function listen(fetch: (req: Request) => Response | Promise<Response>, hostname: string, port: number): Promise<ServerType> {
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch, hostname, port }, () => resolve(server));
-    server.once('error', reject);
-  });
 }

@@ -2,6 +2,7 @@
 // what is held back between writes (only a tail that may start a secret), and a linear-time check on a 20 MB stream.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { LogMasker, MASK, maskSecrets, maskedForms } from './mask.js';
 
@@ -103,6 +104,24 @@ describe('LogMasker', () => {
     for (const [how, form] of Object.entries(forms)) {
       assert.equal(maskSecrets(`curl "https://x/?pw=${form}&n=1"`, [secret]), 'curl "https://x/?pw=***&n=1"', how);
     }
+  });
+
+  it('masks hex, lower and upper case, whole and wrapped at 60 columns as xxd -p prints it', () => {
+    const secret = 'hunter2-is-the-password-of-the-day-and-it-is-long';
+    const hex = Buffer.from(secret).toString('hex');
+    for (const printed of [hex, hex.toUpperCase(), hex.replace(/.{60}(?=.)/g, '$&\n'), `prefix ${hex} suffix`]) {
+      const masked = maskSecrets(printed, [secret]);
+      assert.ok(!masked.includes(hex.slice(0, 20)) && !masked.toUpperCase().includes(hex.slice(0, 20).toUpperCase()), masked);
+    }
+  });
+
+  it('masks backslash-escaped forms: printf %q (real bash) and quotemeta', () => {
+    const secret = "pa$$ w'rd\\x(1)";
+    const quoted = execFileSync('bash', ['-c', 'printf %q "$1"', '_', secret], { encoding: 'utf8' });
+    assert.notEqual(quoted, secret);
+    assert.equal(maskSecrets(`token=${quoted};`, [secret]), `token=${MASK};`);
+    const meta = secret.replace(/[^A-Za-z0-9_]/g, '\\$&');
+    assert.equal(maskSecrets(`re: ${meta}`, [secret]), `re: ${MASK}`);
   });
 
   it('masks the whole base64 of a value, standard and URL-safe, padded or not, wrapped at 76 columns', () => {

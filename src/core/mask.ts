@@ -11,6 +11,10 @@
 // - its base64, standard and URL-safe: the whole encoding (padded, unpadded, and wrapped at 76 columns as
 //   coreutils `base64` prints it), and, for a value inside a longer base64 text, the characters that depend only on
 //   the value for each of the three byte alignments it can have there (a few bits at the edges stay visible);
+// - its hex, lower and upper case (`xxd -p`, `od`, Buffer#toString('hex')), also wrapped at 60 columns as `xxd -p`
+//   prints it;
+// - its backslash-escaped forms: shell quoting (`printf %q`, shlex) and every non-word character escaped (Perl's
+//   quotemeta, regular-expression escaping);
 // - for a multi-line value, each of its lines, trimmed, so a value printed over several lines is masked too.
 // Lines and base64 fragments shorter than MIN_PART are not masked: they would hide ordinary words and random base64.
 //
@@ -106,7 +110,7 @@ function occurrences(text: string, forms: readonly string[]): [number, number][]
 export function maskedForms(secret: string): string[] {
   const trimmed = secret.trim();
   if (trimmed === '') return [];
-  const forms = [secret, trimmed].flatMap((value) => [value, ...urlForms(value), ...jsonForms(value), ...base64Forms(value)]);
+  const forms = [secret, trimmed].flatMap((value) => [value, ...urlForms(value), ...jsonForms(value), ...base64Forms(value), ...hexForms(value), ...backslashForms(value)]);
   if (/[\r\n]/.test(trimmed)) {
     for (const line of trimmed.split(/\r\n|\r|\n/)) if (line.trim().length >= MIN_PART) forms.push(line.trim());
   }
@@ -123,6 +127,20 @@ function jsonForms(value: string): string[] {
   const json = JSON.stringify(value).slice(1, -1);
   const ascii = json.replace(/[\u0080-\uffff]/g, unicodeEscape);
   return [json, ascii, ascii.replace(/\//g, '\\/'), json.replace(/[<>&\u2028\u2029]/g, unicodeEscape)];
+}
+
+function hexForms(value: string): string[] {
+  const hex = Buffer.from(value, 'utf8').toString('hex');
+  const forms = [hex, hex.toUpperCase()];
+  if (hex.length > 60) forms.push(...forms.map((f) => f.replace(/.{60}(?=.)/g, '$&\n')));
+  return forms;
+}
+
+/** Shell-special characters that `printf %q` and shlex escape with a backslash. */
+const SHELL_SPECIAL = /[ !"#$&'()*,;<>?[\\\]^`{|}~]/g;
+
+function backslashForms(value: string): string[] {
+  return [value.replace(SHELL_SPECIAL, '\\$&'), value.replace(/[^A-Za-z0-9_]/g, '\\$&')];
 }
 
 function base64Forms(value: string): string[] {

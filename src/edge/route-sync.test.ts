@@ -82,3 +82,17 @@ describe('route sync', () => {
     assert.deepEqual(applied, [1]);
   });
 });
+
+describe('RouteSync with Slipway\'s own domain', () => {
+  it('routes the own domain with the apps, and never an app that claims it', async () => {
+    const store = createMemoryStore();
+    await store.createApp(app('web'));
+    await store.createApp(app('squatter', 'deploy.example.com'));
+    const edge = new RecordingEdge();
+    const own: Route = { domain: 'deploy.example.com', upstreams: ['unix//run/edge/slipway.sock'] };
+    await new RouteSync(store, edge, new EventBus(), 'slipway', [own]).sync();
+    const applied = edge.applied.at(-1) ?? [];
+    assert.deepEqual(domains(applied), ['deploy.example.com', 'web.example.com']);
+    assert.deepEqual(applied.find((r) => r.domain === 'deploy.example.com')?.upstreams, ['unix//run/edge/slipway.sock']);
+  });
+});

@@ -53,7 +53,9 @@ export async function startPebble(opts: PebbleOptions): Promise<Pebble> {
   const config = {
     pebble: {
       listenAddress: `0.0.0.0:${port}`, // containers reach it through a bridge gateway, not 127.0.0.1
-      managementListenAddress: `0.0.0.0:${managementPort}`,
+      // Only Slipway reads it (the root to publish). It also hands out the CA's private keys (/root-keys/0), so
+      // anyone who reached it could forge certificates the local CA's users trust: loopback only (issue 12).
+      managementListenAddress: `127.0.0.1:${managementPort}`,
       certificate: certFile,
       privateKey: keyFile,
       httpPort: 80,

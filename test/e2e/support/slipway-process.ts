@@ -30,7 +30,7 @@ export interface TestSlipway {
   destroy(): Promise<void>;
 }
 
-export async function startTestSlipway(opts: { rolloutTimeoutSeconds?: number; schedulerIntervalMs?: number; maxRuns?: number } = {}): Promise<TestSlipway> {
+export async function startTestSlipway(opts: { rolloutTimeoutSeconds?: number; schedulerIntervalMs?: number; maxRuns?: number; domain?: string } = {}): Promise<TestSlipway> {
   const instance = `swt${randomBytes(3).toString('hex')}`;
   const root = await mkdtemp(join(tmpdir(), `${instance}-`));
   const [port = 0, registryPort = 0, httpPort = 0, httpsPort = 0, acmePort = 0] = await freePorts(5);
@@ -49,6 +49,7 @@ export async function startTestSlipway(opts: { rolloutTimeoutSeconds?: number; s
     SLIPWAY_ROLLOUT_TIMEOUT: String(opts.rolloutTimeoutSeconds ?? 90),
     ...(opts.schedulerIntervalMs === undefined ? {} : { SLIPWAY_SCHEDULER_INTERVAL_MS: String(opts.schedulerIntervalMs) }),
     ...(opts.maxRuns === undefined ? {} : { SLIPWAY_MAX_RUNS: String(opts.maxRuns) }),
+    ...(opts.domain === undefined ? {} : { SLIPWAY_DOMAIN: opts.domain }),
   };
   let child: ChildProcess | null = null;
   let log = '';
