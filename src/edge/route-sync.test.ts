@@ -1,3 +1,5 @@
+// Route sync: one reload per change of the app set (plus Slipway's own domain), serialised, none when nothing changed.
+
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FakeEdge } from '../adapters/caddy/fake-edge.js';
@@ -88,7 +90,7 @@ describe('RouteSync with Slipway\'s own domain', () => {
     const store = createMemoryStore();
     await store.createApp(app('web'));
     await store.createApp(app('squatter', 'deploy.example.com'));
-    const edge = new RecordingEdge();
+    const edge = new FakeEdge();
     const own: Route = { domain: 'deploy.example.com', upstreams: ['unix//run/edge/slipway.sock'] };
     await new RouteSync(store, edge, new EventBus(), 'slipway', [own]).sync();
     const applied = edge.applied.at(-1) ?? [];
