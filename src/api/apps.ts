@@ -15,7 +15,7 @@ import type { GitRepos } from '../trigger/git-repos.js';
 import type { RunSources } from '../trigger/sources.js';
 import { pipelineFilesFromGit } from '../trigger/pipeline-files.js';
 import { asRecord } from '../adapters/docker/convert.js';
-import { removeAppStacks } from '../stack/remove.js';
+import { removeAppStacks } from '../converge/stack-removal.js';
 import { enqueueRun } from './enqueue.js';
 
 export interface AppsDeps {

@@ -1,3 +1,6 @@
+// The one gate of apps and stack services, on the fake engine: the app's inputs first (tasks by image), then a
+// stack service's (tasks by task template; a task that ends or a service that goes fails), then the options alone.
+
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FakeEngine, type FakeEngineOptions } from '../adapters/docker/fake-engine.js';
@@ -14,8 +17,9 @@ function definition(image: string, replicas = 1): ServiceDefinition {
   return { serviceName: SERVICE, image, replicas, env: {}, network: 'slipway', labels: { 'io.slipway.release': image.slice(-1) } };
 }
 
+/** The app's inputs: tasks told apart by image. */
 function gate(image: string, overrides: Partial<GateOptions> = {}): GateOptions {
-  return { serviceName: SERVICE, image, replicas: 1, since: new Date(), deadlineMs: 5_000, pollMs: 1, ...overrides };
+  return { serviceName: SERVICE, tasks: { image }, replicas: 1, since: new Date(), deadlineMs: 5_000, pollMs: 1, ...overrides };
 }
 
 /** Deploys and waits like rollout does: the gate's `since` is taken before the deploy. */
@@ -27,7 +31,7 @@ async function deployAndGate(engine: FakeEngine, image: string, overrides: Parti
 
 const fake = (options: FakeEngineOptions = {}) => new FakeEngine({ requirePinnedImages: true, ...options });
 
-describe('health gate', () => {
+describe('health gate, app inputs', () => {
   it('passes once the new task runs, reporting each task state once', async () => {
     const engine = fake({ pollsToRun: 3 });
     const progress: string[] = [];
@@ -120,5 +124,78 @@ describe('health gate', () => {
     const later = new Date(Date.now() + 60_000);
     assert.deepEqual(await waitUntilLive(engine, gate(V1, { since: later })), { ok: true });
     assert.ok(engine.tasksOf(SERVICE).some((t) => t.state === 'failed'));
+  });
+});
+
+const STACK_GATE = { tasks: { template: true }, endedFails: true, goneFails: true } as const;
+const stackDef = (overrides: Partial<ServiceDefinition> = {}): ServiceDefinition => ({
+  serviceName: 'svc', image: 'busybox:latest', replicas: 1, env: {}, network: 'net', labels: {}, ...overrides,
+});
+const stackGate = (overrides: Partial<GateOptions> = {}): GateOptions => ({
+  ...STACK_GATE, serviceName: 'svc', replicas: 1, since: new Date(), deadlineMs: 5_000, pollMs: 0, ...overrides,
+});
+
+describe('health gate, stack inputs', () => {
+  it('a scale-down is done once the surplus tasks stopped', async () => {
+    const engine = new FakeEngine({ pollsToRun: 1 });
+    await engine.deployService(stackDef({ replicas: 3 }), null);
+    assert.deepEqual(await waitUntilLive(engine, stackGate({ replicas: 3 })), { ok: true });
+    await engine.deployService(stackDef({ replicas: 1 }), null);
+    assert.deepEqual(await waitUntilLive(engine, stackGate()), { ok: true });
+    assert.equal(engine.tasksOf('svc').filter((t) => t.state === 'running').length, 1);
+  });
+
+  it('an update that keeps the image is judged by task template: done once the old template\'s task is gone', async () => {
+    const engine = new FakeEngine({ pollsToRun: 1 });
+    await engine.deployService(stackDef(), null);
+    assert.deepEqual(await waitUntilLive(engine, stackGate()), { ok: true });
+    const since = new Date();
+    await engine.deployService(stackDef({ env: { GREETING: 'v2' } }), null);
+    assert.deepEqual(await waitUntilLive(engine, stackGate({ since })), { ok: true });
+    assert.deepEqual(engine.tasksOf('svc').map((t) => t.state), ['running', 'shutdown']);
+    assert.ok(engine.callsTo('listTaskProgress').length > 0 && engine.callsTo('listTasks').length === 0, 'stack inputs list tasks by template');
+  });
+
+  it('a new task that ends with exit code 0 is a failure: a service must keep running', async () => {
+    const engine = new FakeEngine({ pollsToRun: 1 });
+    engine.scriptDefinition((d) => d.command?.[0] === 'true', 'exits');
+    await engine.deployService(stackDef({ command: ['true'] }), null);
+    const gate = await waitUntilLive(engine, stackGate());
+    assert.equal(gate.ok, false);
+    assert.match(gate.ok ? '' : gate.reason, /^a new task ended with exit code 0/);
+  });
+
+  it('fails when Swarm paused the update, and when the service is gone', async () => {
+    const engine = new FakeEngine({ pollsToRun: 5 });
+    await engine.deployService(stackDef(), null);
+    engine.pauseUpdate('svc', 'update paused due to failure or early termination of task x');
+    assert.deepEqual(await waitUntilLive(engine, stackGate()), { ok: false, kind: 'health_gate_failed', reason: 'Swarm paused the update: update paused due to failure or early termination of task x' });
+    assert.deepEqual(await waitUntilLive(engine, stackGate({ serviceName: 'gone' })), { ok: false, kind: 'health_gate_failed', reason: 'the service disappeared during the deploy' });
+  });
+});
+
+describe('health gate, the stack rules are options', () => {
+  it('without endedFails a task that ended is not a failure: the gate waits, and times out', async () => {
+    const engine = new FakeEngine({ pollsToRun: 1 });
+    engine.scriptDefinition((d) => d.command?.[0] === 'true', 'exits');
+    await engine.deployService(stackDef({ command: ['true'] }), null);
+    const result = await waitUntilLive(engine, stackGate({ endedFails: false, deadlineMs: 20, pollMs: 5 }));
+    assert.equal(result.ok ? '' : result.kind, 'rollout_timeout');
+  });
+
+  it('without goneFails a missing service is waited for until the deadline', async () => {
+    const engine = new FakeEngine({ pollsToRun: 1 });
+    const result = await waitUntilLive(engine, stackGate({ serviceName: 'gone', goneFails: false, deadlineMs: 20, pollMs: 5 }));
+    assert.deepEqual(result, { ok: false, kind: 'rollout_timeout', reason: 'not live after 0 s: 0/1 new tasks running; no task was created' });
+  });
+
+  it('by image, an update that keeps the image counts the old template\'s running task as the new version', async () => {
+    const engine = new FakeEngine({ pollsToRun: 1 });
+    await engine.deployService(stackDef(), null);
+    assert.deepEqual(await waitUntilLive(engine, stackGate()), { ok: true });
+    const since = new Date();
+    await engine.deployService(stackDef({ env: { GREETING: 'v2' } }), null);
+    assert.deepEqual(await waitUntilLive(engine, { ...stackGate({ since }), tasks: { image: 'busybox:latest' } }), { ok: true });
+    assert.deepEqual(engine.tasksOf('svc').map((t) => t.state), ['pending', 'running'], 'passed on the old task while the new one was pending: why stacks judge by template');
   });
 });

@@ -8,7 +8,8 @@ import type { EnginePort, ServiceDefinition } from '../core/ports/engine.js';
 import type { RegistryPort } from '../core/ports/registry.js';
 import type { Store } from '../core/ports/store.js';
 import type { Release } from '../core/types.js';
-import { waitUntilLive, type GateResult } from './health-gate.js';
+import { waitUntilLive, type GateOptions, type GateResult } from './health-gate.js';
+import { putBackService } from './put-back.js';
 
 export interface RolloutContext {
   readonly store: Store;
@@ -71,22 +72,15 @@ export async function resumePutBack(failed: Release, ctx: RolloutContext): Promi
 }
 
 async function putBack(previous: Release | null, failed: Release, ctx: RolloutContext, reason: string): Promise<void> {
-  const serviceName = appServiceName(ctx.instance, failed.app);
-  if (previous === null) {
-    // A first deploy that never went live: remove it rather than leave it crash-looping.
-    ctx.log(`--> removing the failed first deployment\n`);
-    await ctx.engine.removeService(serviceName);
-    return;
-  }
-  ctx.log(`--> rolling back to release v${previous.number}\n`);
-  const before = new Date();
-  let back: GateResult;
-  try {
-    const changed = await ctx.engine.deployService(definitionOf(previous, ctx.instance), ctx.registry.credentials());
-    back = await waitUntilLive(ctx.engine, gateOptions(previous, ctx, changed ? before : new Date(0)));
-  } catch (err) {
-    back = { ok: false, kind: 'health_gate_failed', reason: asSlipwayError(err).message };
-  }
+  // A first deploy that never went live (no previous release) is removed rather than left crash-looping.
+  ctx.log(previous === null ? `--> removing the failed first deployment\n` : `--> rolling back to release v${previous.number}\n`);
+  const back = await putBackService(ctx.engine, {
+    serviceName: appServiceName(ctx.instance, failed.app),
+    before: previous === null ? null : definitionOf(previous, ctx.instance),
+    credentials: ctx.registry.credentials(),
+    gate: { tasks: { image: (previous ?? failed).image }, deadlineMs: ctx.rolloutTimeoutMs, onProgress: ctx.log },
+  });
+  if (previous === null) return;
   if (!back.ok) {
     throw new SlipwayError('health_gate_failed', `rollback to release v${previous.number} also failed: ${back.reason}`, {
       hint: `check the cluster with \`slipway status ${failed.app}\`; the release history is intact`,
@@ -111,10 +105,10 @@ export function definitionOf(release: Release, instance: string): ServiceDefinit
   };
 }
 
-function gateOptions(release: Release, ctx: RolloutContext, since: Date) {
+function gateOptions(release: Release, ctx: RolloutContext, since: Date): GateOptions {
   return {
     serviceName: appServiceName(ctx.instance, release.app),
-    image: release.image,
+    tasks: { image: release.image },
     replicas: release.spec.replicas,
     since,
     deadlineMs: ctx.rolloutTimeoutMs,

@@ -6,10 +6,12 @@ import { SlipwayError } from '../core/errors.js';
 import { appRepository } from '../core/naming.js';
 import type { PublishSettings, RunMeta, StepPlan } from '../core/plan.js';
 import { Secret } from '../core/secret.js';
-import type { App, Release, Run } from '../core/types.js';
+import type { App, Run } from '../core/types.js';
 import { rollOut } from '../converge/rollout.js';
-import { runStackStep } from '../stack/step.js';
+import { createBuiltRelease } from '../release/new-release.js';
+import { newerLiveRelease, newerStackRun, recordStackRun } from '../release/superseded.js';
 import type { RunContext } from './executor.js';
+import { runStackStep } from './stack-step.js';
 import type { BuiltinContext, BuiltinSkipped, BuiltinSteps } from './pipeline-runner.js';
 
 export interface WorkspaceExporter {
@@ -117,34 +119,26 @@ export class RunBuiltins implements BuiltinSteps {
     if (step.deploy?.stack) {
       const { stack, file } = step.deploy;
       return this.ctx.deploys.with(this.app.name, b.signal, b.log, async () => {
-        // Which run last deployed the stack, kept in the store: an older run must not replace a newer run's stack.
-        const key = `stack-run:${this.app.name}/${stack}`;
-        const last = Number(await this.ctx.store.getSetting(key) ?? '0');
-        if (last > this.current.id) {
+        // An older run must not replace a stack a newer run deployed.
+        const last = await newerStackRun(this.ctx.store, this.app.name, stack, this.current.id);
+        if (last !== null) {
           return { skipped: `superseded: run ${last}, queued after this one, has since deployed stack ${stack}; an older run never replaces a newer one` };
         }
         await this.#deployStack(stack, file ?? null, b);
-        await this.ctx.store.setSetting(key, String(this.current.id));
+        await recordStackRun(this.ctx.store, this.app.name, stack, this.current.id);
         return undefined;
       });
     }
     const image = this.#pinned;
     if (!image) throw new SlipwayError('invalid_input', 'deploy needs a pushed image: add build and push steps before it');
     return this.ctx.deploys.with(this.app.name, b.signal, b.log, async () => {
-      const newer = await newerLiveRelease(this.ctx, this.app.name, this.current.id);
+      const newer = await newerLiveRelease(this.ctx.store, this.app.name, this.current.id);
       if (newer) {
         return {
           skipped: `superseded: run ${newer.runId}, queued after this one, has since put release v${newer.number} live (commit ${newer.commit.slice(0, 12)}); an older run never replaces a newer one`,
         };
       }
-      const release = await this.ctx.store.createRelease({
-        app: this.app.name,
-        image,
-        commit: this.current.commit,
-        runId: this.current.id,
-        spec: { app: this.app.name, image, port: this.app.port, replicas: this.app.replicas, env: {} },
-        rollbackOf: null,
-      });
+      const release = await createBuiltRelease(this.ctx.store, this.app, this.current, image);
       await this.ctx.store.updateRun(this.current.id, { phase: 'deploy', releaseId: release.id });
       await rollOut(release, { ...this.ctx, log: b.log });
       await this.ctx.syncRoutes();
@@ -204,17 +198,4 @@ export class RunBuiltins implements BuiltinSteps {
     if (!res.ok) throw new SlipwayError('dependency', `notification to ${new URL(url).host} answered HTTP ${res.status}`);
     b.log(`--> notified ${new URL(url).host}\n`);
   }
-}
-
-/**
- * A release that a run newer than this one (a higher id: queued later) put live, if any. With an app concurrency
- * above 1 a slow older run can reach its deploy after a newer one; it must not roll the app back to older code. A
- * newer run's release that never went live (its rollout failed) does not count. A rollback is a newer run too: a
- * deploy started before it must not undo it. So are a restart and a promote: asked for later, by a person, they win.
- */
-export async function newerLiveRelease(ctx: Pick<RunContext, 'store'>, app: string, runId: number): Promise<Release | null> {
-  for (const r of await ctx.store.listReleases(app)) {
-    if (r.runId !== null && r.runId > runId && r.deployedAt !== null) return r;
-  }
-  return null;
 }

@@ -12,10 +12,11 @@ import type { Store } from '../core/ports/store.js';
 import type { App, Release, Run, RunStatus } from '../core/types.js';
 import type { RunPlan } from '../core/plan.js';
 import { resumePutBack, rollOut } from '../converge/rollout.js';
-import { rollbackTarget } from '../release/rollback-target.js';
+import { createRollbackRelease } from '../release/new-release.js';
+import { replacedMeanwhile, resumedRelease } from '../release/resume.js';
 import type { RunSources } from '../trigger/sources.js';
 import type { DeployLock } from './deploy-lock.js';
-import { newerLiveRelease, RunBuiltins, type WorkspaceExporter } from './builtins.js';
+import { RunBuiltins, type WorkspaceExporter } from './builtins.js';
 import type { Cancellations } from './cancellations.js';
 import { runPlan } from './pipeline-runner.js';
 import { loadPlan } from './plan-loader.js';
@@ -48,12 +49,12 @@ export async function executeRun(run: Run, ctx: RunContext): Promise<void> {
   try {
     const app = await ctx.store.getApp(run.app);
     if (!app) throw new SlipwayError('not_found', `app ${run.app} no longer exists`);
-    const resumed = await resumedRelease(run, ctx, log.write);
+    const resumed = await resumedRelease(ctx.store, run, log.write);
     if (resumed || run.source === 'rollback') {
       // Under the app's deploy lock: the release "before the live one" must not change under a rollback's feet.
       const release = await ctx.deploys.with(app.name, signal, log.write, async () => {
-        const chosen = resumed ?? (await rollbackRelease(run, app, ctx, log.write));
-        if (resumed && (await replacedMeanwhile(resumed, run, ctx, log.write))) return null;
+        const chosen = resumed ?? (await createRollbackRelease(ctx.store, app, run, log.write));
+        if (resumed && (await replacedMeanwhile(ctx.store, resumed, run, log.write))) return null;
         if (chosen.status === 'failed') await resumePutBack(chosen, { ...ctx, log: log.write });
         await ctx.store.updateRun(run.id, { phase: 'deploy', releaseId: chosen.id });
         await rollOut(chosen, { ...ctx, log: log.write });
@@ -189,39 +190,6 @@ async function failIfStepsWereCutOff(run: Run, ctx: RunContext): Promise<void> {
       hint: `run the pipeline again (\`slipway runs start ${run.app}\`) to run them`,
     });
   }
-}
-
-/**
- * Whether a release a restarted run would resume was replaced while Slipway was down or before this run got the
- * deploy lock: a later release went live over it (it is superseded or rolled back), or, for one that never finished
- * going out, a run queued later has put its own release live. Putting it back would put older code live.
- */
-async function replacedMeanwhile(release: Release, run: Run, ctx: RunContext, log: (t: string) => void): Promise<boolean> {
-  if (release.status === 'superseded' || release.status === 'rolled_back') {
-    log(`--> release v${release.number} was replaced by a later one while this run was cut off; not putting it back\n`);
-    return true;
-  }
-  if (release.status === 'live') return false;
-  const newer = await newerLiveRelease(ctx, run.app, run.id);
-  if (newer === null) return false;
-  log(`--> run ${newer.runId}, queued after this one, has put release v${newer.number} live; release v${release.number} is not resumed\n`);
-  await ctx.store.setReleaseStatus(release.id, 'failed');
-  return true;
-}
-
-/** A run cut off by a restart during its rollout resumes that rollout (finish it or roll back). */
-async function resumedRelease(run: Run, ctx: RunContext, log: (t: string) => void): Promise<Release | null> {
-  if (run.phase !== 'deploy' || run.releaseId === null) return null;
-  const release = await ctx.store.getReleaseById(run.releaseId);
-  if (release) log(`--> Slipway restarted during this deploy; resuming release v${release.number}\n`);
-  return release;
-}
-
-async function rollbackRelease(run: Run, app: App, ctx: RunContext, log: (t: string) => void): Promise<Release> {
-  const target = rollbackTarget(await ctx.store.listReleases(app.name), run.targetRelease, app.name);
-  log(`--> rolling back ${app.name} to release v${target.number} (${target.image})\n`);
-  const { releaseNumber: _n, ...spec } = target.spec;
-  return ctx.store.createRelease({ app: app.name, image: target.image, commit: target.commit, runId: run.id, spec, rollbackOf: target.number });
 }
 
 function liveAt(app: App, ctx: RunContext, log: RunLog): string {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { stackNetworkName, stackServiceName, STACK_NAME } from '../core/naming.js';
-import { composeNameOf, stackPlan } from './definitions.js';
+import { composeNameOf } from '../converge/stack-plan.js';
+import { stackPlan } from './definitions.js';
 import type { StackService } from './model.js';
 
 const service = (name: string, overrides: Partial<StackService> = {}): StackService => ({

@@ -2,29 +2,13 @@
 
 import { stackNetworkName, stackServiceName } from '../core/naming.js';
 import type { ServiceDefinition } from '../core/ports/engine.js';
+import { STACK_LABEL, STACK_SERVICE_LABEL, appStackLabels, type StackPlan } from '../converge/stack-plan.js';
 import type { ComposeStack } from './model.js';
 
 export interface StackTarget {
   readonly instance: string;
   readonly app: string;
   readonly stack: string;
-}
-
-export interface StackPlan {
-  readonly name: string;
-  readonly network: string;
-  /** Carried by the network and every service of the stack: how Slipway finds them again (prune, app removal). */
-  readonly labels: Readonly<Record<string, string>>;
-  /** In file order. */
-  readonly services: readonly ServiceDefinition[];
-}
-
-export const STACK_LABEL = 'io.slipway.stack';
-export const STACK_SERVICE_LABEL = 'io.slipway.stack.service';
-
-/** What finds every stack of an app (and nothing else: the app's own service has no stack label). */
-export function appStackLabels(instance: string, app: string): Record<string, string> {
-  return { 'io.slipway.instance': instance, 'io.slipway.app': app };
 }
 
 export function stackPlan(compose: ComposeStack, target: StackTarget): StackPlan {
@@ -48,9 +32,4 @@ export function stackPlan(compose: ComposeStack, target: StackTarget): StackPlan
     };
   });
   return { name: target.stack, network, labels: { ...labels, 'com.docker.stack.namespace': network }, services };
-}
-
-/** The compose name of a stack service, for messages. */
-export function composeNameOf(def: ServiceDefinition): string {
-  return def.labels[STACK_SERVICE_LABEL] ?? def.serviceName;
 }

@@ -1,12 +1,14 @@
-// Deploys a stack like a runbook: create or update every service, wait until each changed one runs healthy with
-// our own deadline, and on failure put back what was there before; on success remove the services that left the
-// file (as `docker stack deploy --prune` does).
+// Rolls out a stack like a runbook: create or update every service, wait until each changed one runs healthy with
+// our own deadline (the shared gate, judging tasks by task template), and on failure put back what was there
+// before (the shared put-back: services the deploy created are removed); on success remove the services that
+// left the file (as `docker stack deploy --prune` does).
 
 import { SlipwayError, asSlipwayError, type ErrorKind } from '../core/errors.js';
 import type { EnginePort, ServiceDefinition } from '../core/ports/engine.js';
 import type { RegistryCredentials } from '../core/ports/registry.js';
-import { composeNameOf, type StackPlan } from './definitions.js';
-import { waitUntilConverged } from './gate.js';
+import { waitUntilLive, type GateOptions } from './health-gate.js';
+import { putBackService } from './put-back.js';
+import { composeNameOf, type StackPlan } from './stack-plan.js';
 
 export interface StackDeployContext {
   readonly engine: EnginePort;
@@ -17,6 +19,12 @@ export interface StackDeployContext {
   readonly pollMs?: number;
   readonly log: (text: string) => void;
 }
+
+/**
+ * How the gate judges a stack service: by task template (an update often keeps the image), and a service must
+ * keep running, so a task that ends (exit code 0) or a service that disappears fails it.
+ */
+const STACK_GATE = { tasks: { template: true }, endedFails: true, goneFails: true } as const satisfies Partial<GateOptions>;
 
 /** One service as this deploy left it, with what is needed to put it back. */
 interface Applied {
@@ -55,8 +63,8 @@ export async function deployStack(plan: StackPlan, ctx: StackDeployContext): Pro
   const deadline = Date.now() + ctx.deadlineMs;
   for (const a of failure === null ? applied.filter((x) => x.changed) : []) {
     const name = composeNameOf(a.definition);
-    const gate = await waitUntilConverged(engine, {
-      serviceName: a.definition.serviceName, replicas: a.definition.replicas, since: a.since,
+    const gate = await waitUntilLive(engine, {
+      ...STACK_GATE, serviceName: a.definition.serviceName, replicas: a.definition.replicas, since: a.since,
       deadlineMs: Math.max(0, deadline - Date.now()), pollMs: ctx.pollMs, onProgress: (l) => log(`  ${name}${l.replace(/^ +/, ' ')}`),
     }).catch((err: unknown) => ({ ok: false as const, kind: 'health_gate_failed' as const, reason: `the engine failed: ${asSlipwayError(err).message}` }));
     if (!gate.ok) {
@@ -83,23 +91,19 @@ async function putBack(applied: readonly Applied[], ctx: StackDeployContext): Pr
   const out = { restored: [] as string[], removed: [] as string[], problems: [] as string[] };
   for (const a of [...applied].reverse().filter((x) => x.changed)) {
     const name = composeNameOf(a.definition);
-    try {
-      if (a.before === null) {
-        await ctx.engine.removeService(a.definition.serviceName);
-        out.removed.push(name);
-        continue;
-      }
-      const since = new Date();
-      const changed = await ctx.engine.deployService(a.before, ctx.credentialsFor(a.before.image));
-      const gate = await waitUntilConverged(ctx.engine, {
-        serviceName: a.before.serviceName, replicas: a.before.replicas, since: changed ? since : new Date(0),
-        deadlineMs: ctx.deadlineMs, pollMs: ctx.pollMs,
-      });
-      if (!gate.ok) throw new Error(gate.reason);
+    const back = await putBackService(ctx.engine, {
+      serviceName: a.definition.serviceName,
+      before: a.before,
+      credentials: a.before === null ? null : ctx.credentialsFor(a.before.image),
+      gate: { ...STACK_GATE, deadlineMs: ctx.deadlineMs, pollMs: ctx.pollMs },
+    }).catch((err: unknown) => ({ ok: false as const, reason: asSlipwayError(err).message }));
+    if (!back.ok) {
+      out.problems.push(`${name}: ${back.reason}`);
+    } else if (a.before === null) {
+      out.removed.push(name);
+    } else {
       out.restored.push(name);
       ctx.log(`--> ${name}: previous spec put back and running\n`);
-    } catch (err) {
-      out.problems.push(`${name}: ${asSlipwayError(err).message}`);
     }
   }
   if (out.removed.length > 0) ctx.log(`--> removed the new service(s) ${out.removed.join(', ')}\n`);

@@ -1,7 +1,7 @@
 // Removes every stack of an app (services first, then their networks): part of deleting the app.
 
 import type { EnginePort } from '../core/ports/engine.js';
-import { STACK_LABEL, appStackLabels } from './definitions.js';
+import { STACK_LABEL, appStackLabels } from './stack-plan.js';
 
 export async function removeAppStacks(engine: EnginePort, instance: string, app: string): Promise<string[]> {
   const labels = appStackLabels(instance, app);

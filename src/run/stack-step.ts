@@ -1,5 +1,5 @@
 // The built-in `deploy: { stack }` step: read the compose file from the run's source, turn it into Swarm
-// services and deploy them health-gated (see deploy.ts).
+// services and roll them out health-gated (converge/stack-rollout.ts).
 
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -7,11 +7,11 @@ import { SlipwayError } from '../core/errors.js';
 import { STACK_NAME } from '../core/naming.js';
 import type { EnginePort } from '../core/ports/engine.js';
 import type { RegistryPort } from '../core/ports/registry.js';
-import { composeCandidates, composeFileFromTar } from './compose-file.js';
-import { parseCompose } from './compose.js';
-import { deployStack } from './deploy.js';
-import { stackPlan } from './definitions.js';
-import type { ComposeVariables } from './model.js';
+import { deployStack } from '../converge/stack-rollout.js';
+import { composeCandidates, composeFileFromTar } from '../stack/compose-file.js';
+import { parseCompose } from '../stack/compose.js';
+import { stackPlan } from '../stack/definitions.js';
+import type { ComposeVariables } from '../stack/model.js';
 
 export interface StackStepInput {
   readonly instance: string;

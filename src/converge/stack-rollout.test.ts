@@ -1,4 +1,4 @@
-// Stack deploys on the fake engine: create, update only what changed, put everything back on failure, prune.
+// Stack rollouts on the fake engine: create, update only what changed, put everything back on failure, prune.
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -6,10 +6,9 @@ import { FakeEngine } from '../adapters/docker/fake-engine.js';
 import { SlipwayError } from '../core/errors.js';
 import type { ServiceDefinition } from '../core/ports/engine.js';
 import { Secret } from '../core/secret.js';
-import { stackPlan } from './definitions.js';
-import { deployStack, type StackDeployContext } from './deploy.js';
-import type { StackService } from './model.js';
-import { removeAppStacks } from './remove.js';
+import { STACK_LABEL, STACK_SERVICE_LABEL, appStackLabels, type StackPlan } from './stack-plan.js';
+import { removeAppStacks } from './stack-removal.js';
+import { deployStack, type StackDeployContext } from './stack-rollout.js';
 
 const TARGET = { instance: 'slipway', app: 'shop', stack: 'backend' };
 const NET = 'slipway-stack-shop_backend';
@@ -17,10 +16,22 @@ const name = (svc: string) => `slipway-stack-shop_backend_${svc}`;
 const credentials = { serveraddress: '127.0.0.1:5000', username: 'slipway', password: new Secret('pw') };
 const NEVER_HEALTHY = { test: ['CMD', 'false'], intervalMs: 1000, timeoutMs: null, retries: 1, startPeriodMs: null };
 
-const svc = (n: string, overrides: Partial<StackService> = {}): StackService => ({
-  name: n, image: 'busybox:latest', entrypoint: null, command: ['httpd', '-f'], environment: {}, replicas: 1, healthcheck: null, labels: {}, deployLabels: {}, ...overrides,
+type Svc = Pick<ServiceDefinition, 'image' | 'command' | 'env' | 'replicas' | 'healthcheck'> & { readonly name: string };
+const svc = (n: string, overrides: Partial<Svc> = {}): Svc => ({
+  name: n, image: 'busybox:latest', command: ['httpd', '-f'], env: {}, replicas: 1, healthcheck: null, ...overrides,
 });
-const plan = (...services: StackService[]) => stackPlan({ file: 'compose.yaml', services }, TARGET);
+/** A stack's plan as stack/definitions.ts makes one from a compose file (names, labels, network, aliases). */
+function plan(services: readonly Svc[], stack = TARGET.stack): StackPlan {
+  const network = `slipway-stack-shop_${stack}`;
+  const labels = { ...appStackLabels(TARGET.instance, TARGET.app), [STACK_LABEL]: stack };
+  return {
+    name: stack, network, labels: { ...labels, 'com.docker.stack.namespace': network },
+    services: services.map(({ name: n, ...s }) => {
+      const own = { ...labels, [STACK_SERVICE_LABEL]: n, 'com.docker.stack.namespace': network };
+      return { ...s, serviceName: `${network}_${n}`, network, labels: own, containerLabels: own, entrypoint: null, aliases: [n] };
+    }),
+  };
+}
 
 function world(deadlineMs = 5_000) {
   const engine = new FakeEngine({ pollsToRun: 1 });
@@ -35,7 +46,7 @@ function world(deadlineMs = 5_000) {
     pollMs: 0,
     log: (t) => log.push(t),
   };
-  return { engine, log, ctx, deploy: (...services: StackService[]) => deployStack(plan(...services), ctx) };
+  return { engine, log, ctx, deploy: (...services: Svc[]) => deployStack(plan(services), ctx) };
 }
 
 const changedNow = (engine: FakeEngine, from: number) =>
@@ -68,7 +79,7 @@ describe('stack deploy', () => {
     const webTask = running(w.engine, 'web')[0]?.id;
     const from = w.engine.calls.length;
     const calls = w.engine.callsTo('deployService').length;
-    await w.deploy(svc('web'), svc('client', { environment: { GREETING: 'v2' } }));
+    await w.deploy(svc('web'), svc('client', { env: { GREETING: 'v2' } }));
     assert.deepEqual(changedNow(w.engine, calls), ['web:false', 'client:true']);
     const polled = new Set(w.engine.calls.slice(from).flatMap((c) => (c.method === 'listTaskProgress' ? [c.serviceName] : [])));
     assert.deepEqual([...polled], [name('client')], 'an unchanged service is not gated');
@@ -113,7 +124,7 @@ describe('stack deploy', () => {
   it('our own deadline: a task that never starts fails the deploy as a timeout, and is put back', async () => {
     const w = world(50);
     await w.deploy(svc('web'));
-    await assert.rejects(w.deploy(svc('web', { command: ['hang'] })), rejectsWith('rollout_timeout', /service web did not become healthy: not running after 0 s: 0\/1 tasks running, 1 old one\(s\) still running; newest task is starting/));
+    await assert.rejects(w.deploy(svc('web', { command: ['hang'] })), rejectsWith('rollout_timeout', /service web did not become healthy: not live after 0 s: 0\/1 new tasks running; newest task is starting/));
     assert.deepEqual(w.engine.definitionOf(name('web'))?.command, ['httpd', '-f']);
   });
 
@@ -123,7 +134,7 @@ describe('stack deploy', () => {
     const calls = w.engine.callsTo('deployService').length;
     // web is deployed (changed), then client's deployService fails: web must get its spec back.
     await assert.rejects(
-      w.deploy(svc('web', { environment: { A: '1' } }), svc('client', { image: 'Bad Image' })),
+      w.deploy(svc('web', { env: { A: '1' } }), svc('client', { image: 'Bad Image' })),
       rejectsWith('dependency', /service client could not be deployed: the engine refused it: updating service .*client failed: .*"Bad Image" is not a valid repository\/tag/),
     );
     assert.deepEqual(changedNow(w.engine, calls), ['web:true', 'web:true']);
@@ -144,7 +155,7 @@ describe('stack deploy', () => {
   it('another stack and the app itself are never pruned; removing the app removes all its stacks and networks', async () => {
     const w = world();
     await w.deploy(svc('web'));
-    await deployStack(stackPlan({ file: 'compose.yaml', services: [svc('db')] }, { ...TARGET, stack: 'data' }), w.ctx);
+    await deployStack(plan([svc('db')], 'data'), w.ctx);
     await w.engine.deployService({ serviceName: 'slipway-app-shop', image: 'x', replicas: 1, env: {}, network: 'slipway', labels: { 'io.slipway.instance': 'slipway', 'io.slipway.app': 'shop' } }, credentials);
     await w.deploy(svc('web'), svc('api'));
     assert.notEqual(w.engine.definitionOf('slipway-stack-shop_data_db'), null);

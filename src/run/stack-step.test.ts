@@ -7,7 +7,7 @@ import * as tar from 'tar';
 import { FakeEngine } from '../adapters/docker/fake-engine.js';
 import { SlipwayError } from '../core/errors.js';
 import { Secret } from '../core/secret.js';
-import { runStackStep, type StackStepDeps, type StackStepInput } from './step.js';
+import { runStackStep, type StackStepDeps, type StackStepInput } from './stack-step.js';
 
 const PINNED = `127.0.0.1:5000/apps/shop@sha256:${'b'.repeat(64)}`;
 const registry = { address: '127.0.0.1:5000', credentials: () => ({ serveraddress: '127.0.0.1:5000', username: 'slipway', password: new Secret('pw') }) };
