@@ -12,7 +12,7 @@ import type { AppSummary, CreateAppRequest, ReleasesResponse, RunResponse, RunsR
 import type { ErrorBody } from '../../src/core/errors.js';
 import type { RunStep } from '../../src/core/ports/store.js';
 import type { AppStatus, Release, Run } from '../../src/core/types.js';
-import { webRoutes } from '../../src/web/routes.js';
+import { dashboardRoutes } from '../../src/api/http/dashboard-routes.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const TOKEN = 'sw_test_4f9c2a';
@@ -194,7 +194,7 @@ describe('dashboard', () => {
   const server = (() => {
     const app = new Hono();
     app.route('/api', fake.api);
-    app.route('/', webRoutes());
+    app.route('/', dashboardRoutes());
     return serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
   })();
   let browser: Browser;

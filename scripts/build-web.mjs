@@ -1,0 +1,13 @@
+// Bundles the dashboard's TypeScript (src/web/app) into dist/web/app.js; run by `npm run build` after tsc.
+// The options come from the compiled dashboard-routes.js, so the served bundle and this file are built alike.
+
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { bundleOptions, dashboardPaths } = await import(pathToFileURL(join(root, 'dist/src/api/http/dashboard-routes.js')).href);
+const paths = dashboardPaths(join(root, 'dist/src/api/http'));
+mkdirSync(dirname(paths.bundle), { recursive: true });
+await build({ ...bundleOptions(paths.entry), outfile: paths.bundle });
