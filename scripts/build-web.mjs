@@ -1,4 +1,4 @@
-// Bundles the dashboard's TypeScript (src/web/app) into dist/web/app.js; run by `npm run build` after tsc.
+// Bundles the dashboard's TypeScript (src/web/app, entry main.ts) into dist/web/app.js; run by `npm run build` after tsc.
 // The options come from the compiled dashboard-routes.js, so the served bundle and this file are built alike.
 
 import { mkdirSync } from 'node:fs';

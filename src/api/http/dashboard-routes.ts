@@ -70,12 +70,19 @@ export function dashboardScript(paths: DashboardPaths): Uint8Array<ArrayBuffer> 
     }
     return new Uint8Array(readFileSync(paths.bundle));
   }
+  const cached = bundledFromSource.get(paths.entry);
+  if (cached !== undefined) return cached;
   const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
   const result = esbuild.buildSync({ ...bundleOptions(paths.entry), write: false });
   const file = result.outputFiles?.[0];
   if (file === undefined) throw new SlipwayError('internal', `bundling ${paths.entry} produced no file`);
-  return new Uint8Array(file.contents);
+  const script = new Uint8Array(file.contents);
+  bundledFromSource.set(paths.entry, script);
+  return script;
 }
+
+/** Tests start many servers in one process; the source does not change under them, so it is bundled once. */
+const bundledFromSource = new Map<string, Uint8Array<ArrayBuffer>>();
 
 const STATIC_FILES = [
   { route: '/', file: 'index.html', type: 'text/html; charset=utf-8' },

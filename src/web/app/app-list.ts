@@ -1,9 +1,9 @@
 // The sidebar's app list: name, site link, live release and replicas (loaded per app, after the list shows).
 
 import type { AppSummary } from '../../core/api.js';
-import type { ApiClient } from './api-client.js';
+import type { ApiClient } from '../client/api-client.js';
 import { byId, el } from './dom.js';
-import { appHash } from './format.js';
+import { appHash } from '../client/format.js';
 import { replicaSummary, siteLink } from './widgets.js';
 
 export function showApps(api: ApiClient, apps: readonly AppSummary[], selected: string | null): void {

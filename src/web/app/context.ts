@@ -1,7 +1,7 @@
 // What the views share: the API client, the page's state, and the few actions one view asks of another.
 
 import type { AppSummary } from '../../core/api.js';
-import type { ApiClient } from './api-client.js';
+import type { ApiClient } from '../client/api-client.js';
 
 export interface DashboardState {
   token: string | null;

@@ -2,7 +2,7 @@
 
 import type { Dashboard } from './context.js';
 import { byId, el } from './dom.js';
-import { appHash, createAppRequest } from './format.js';
+import { appHash, createAppRequest } from '../client/format.js';
 import { showError } from './widgets.js';
 
 export async function createApp(ctx: Dashboard, form: HTMLFormElement): Promise<void> {

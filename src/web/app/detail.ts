@@ -3,7 +3,7 @@
 import type { AppStatus, AppSummary } from '../../core/api.js';
 import type { Dashboard } from './context.js';
 import { byId, el, maybeById } from './dom.js';
-import { appHash, RUNS_SHOWN, shortDigest } from './format.js';
+import { appHash, RUNS_SHOWN, shortDigest } from '../client/format.js';
 import { releasesView, runsView } from './history.js';
 import { badge, replicaSummary, showError, siteLink, table, when } from './widgets.js';
 

@@ -1,10 +1,10 @@
 // The releases card (with "roll back to this") and the recent-runs card (with each failed run's error and hint).
 
 import type { Release, Run } from '../../core/types.js';
-import { ApiError } from './api-client.js';
+import { ApiError } from '../client/api-client.js';
 import type { Dashboard } from './context.js';
 import { el } from './dom.js';
-import { appHash, runSourceText, shortCommit, shortDigest } from './format.js';
+import { appHash, runSourceText, shortCommit, shortDigest } from '../client/format.js';
 import { notify, notifyError } from './notice.js';
 import { badge, errorLines, table, when } from './widgets.js';
 

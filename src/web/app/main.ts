@@ -2,13 +2,13 @@
 // Security: API data (app names, log text, error messages) only ever reaches the page as text nodes or DOM
 // properties, never as HTML, and the token lives in sessionStorage only (gone when the tab closes).
 
-import { ApiClient, ApiError } from './api-client.js';
+import { ApiClient, ApiError } from '../client/api-client.js';
 import { markSelected, showApps } from './app-list.js';
 import type { Dashboard, DashboardState } from './context.js';
 import { createApp } from './create-app.js';
 import { buildDetail, refreshDetail } from './detail.js';
 import { byId } from './dom.js';
-import { parseRoute } from './format.js';
+import { parseRoute } from '../client/format.js';
 import { hideInfoNotice, notifyError } from './notice.js';
 import { followLog, stopLog } from './run-log.js';
 import { errorLines } from './widgets.js';

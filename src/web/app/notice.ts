@@ -1,6 +1,6 @@
 // The dismissable notice under the top bar: what an action started, or why it failed.
 
-import { isQuiet } from './api-client.js';
+import { isQuiet } from '../client/api-client.js';
 import { byId, el, type Child } from './dom.js';
 import { errorLines } from './widgets.js';
 

@@ -1,9 +1,9 @@
 // The log card of one run: its build/deploy log streamed live (tail followed), its steps polled until it ends.
 
-import { ApiError } from './api-client.js';
+import { ApiError } from '../client/api-client.js';
 import type { Dashboard, DashboardState } from './context.js';
 import { el, maybeById } from './dom.js';
-import { AnsiFilter, appHash } from './format.js';
+import { AnsiFilter, appHash } from '../client/format.js';
 import { refreshSteps } from './run-steps.js';
 import { badge, showError } from './widgets.js';
 

@@ -2,10 +2,10 @@
 
 import type { RunStep } from '../../core/ports/store.js';
 import type { Run } from '../../core/types.js';
-import type { ApiClient } from './api-client.js';
+import type { ApiClient } from '../client/api-client.js';
 import type { Dashboard } from './context.js';
 import { el } from './dom.js';
-import { appHash, stepDetail, stepDuration, stripAnsi } from './format.js';
+import { appHash, stepDetail, stepDuration, stripAnsi } from '../client/format.js';
 import { notify, notifyError } from './notice.js';
 import { badge, errorLines, showError, table } from './widgets.js';
 

@@ -1,8 +1,8 @@
 // Small shared views: links, badges, times, tables, replica summaries and error lines.
 
-import { ApiError, isQuiet } from './api-client.js';
+import { ApiError, isQuiet } from '../client/api-client.js';
 import { el, type Child } from './dom.js';
-import { badgeText, relativeTime, replicaText, replicaTone, type ReplicaCounts } from './format.js';
+import { badgeText, relativeTime, replicaText, replicaTone, type ReplicaCounts } from '../client/format.js';
 
 /** A link to the app's public site; the scheme is always https whatever the domain string holds. */
 export function siteLink(domain: string): HTMLAnchorElement {

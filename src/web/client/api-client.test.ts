@@ -7,7 +7,7 @@ interface Sent {
   readonly method: string;
   readonly headers: Record<string, string>;
   readonly body: unknown;
-  readonly cache: RequestCache | undefined;
+  readonly cache: string | undefined;
 }
 
 /** A client whose fetch answers from `answer` and records what was sent. */
@@ -17,12 +17,12 @@ function client(answer: (url: string) => Response | Promise<Response>, token: st
   const api = new ApiClient({
     token: () => token,
     onUnauthorized: (err) => signedOut.push(err),
-    fetch: async (input, init) => {
+    fetch: async (path, init) => {
       sent.push({
-        url: String(input), method: init?.method ?? 'GET', headers: { ...(init?.headers as Record<string, string>) },
-        body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined, cache: init?.cache,
+        url: path, method: init.method ?? 'GET', headers: { ...init.headers },
+        body: init.body === undefined ? undefined : JSON.parse(init.body), cache: init.cache,
       });
-      return answer(String(input));
+      return answer(path);
     },
   });
   return { api, sent, signedOut };

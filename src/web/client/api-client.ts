@@ -46,26 +46,38 @@ export async function errorFrom(res: Response): Promise<ApiError> {
 /** An array from the answer, or none when the server left it out (an older server). */
 const list = <T>(value: readonly T[] | undefined): T[] => (Array.isArray(value) ? [...value] : []);
 
+/** The part of fetch's options the client uses; `cache` exists in browsers (Node's fetch ignores it). */
+export interface FetchInit {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+  cache?: 'no-store';
+}
+
+/** The narrow fetch the client needs, so tests can hand it a fake. */
+export type Fetch = (path: string, init: FetchInit) => Promise<Response>;
+
 export interface ApiClientOptions {
   /** The token to send; read on every request so signing in again takes effect at once. */
   readonly token: () => string | null;
   /** Called with a "Signed out" error when any request answers 401, before that request's promise rejects. */
   readonly onUnauthorized: (err: ApiError) => void;
-  readonly fetch?: typeof fetch;
+  readonly fetch?: Fetch;
 }
 
 export class ApiClient {
   readonly #options: ApiClientOptions;
-  readonly #fetch: typeof fetch;
+  readonly #fetch: Fetch;
 
   constructor(options: ApiClientOptions) {
     this.#options = options;
-    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this.#fetch = options.fetch ?? ((path, init) => fetch(path, init));
   }
 
   /** fetch with the token; resolves only for 2xx answers. */
-  async send(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = { ...(init.headers as Record<string, string> | undefined), Authorization: `Bearer ${this.#options.token()}` };
+  async send(path: string, init: FetchInit = {}): Promise<Response> {
+    const headers = { ...init.headers, Authorization: `Bearer ${this.#options.token()}` };
     let res: Response;
     try {
       res = await this.#fetch(path, { cache: 'no-store', ...init, headers });
@@ -84,7 +96,7 @@ export class ApiClient {
   }
 
   async #json<T>(method: string, path: string, body?: unknown): Promise<T | null> {
-    const init: RequestInit = { method };
+    const init: FetchInit = { method };
     if (body !== undefined) {
       init.headers = { 'Content-Type': 'application/json' };
       init.body = JSON.stringify(body);
