@@ -7,7 +7,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { bundleOptions, dashboardPaths } = await import(pathToFileURL(join(root, 'dist/src/api/http/dashboard-routes.js')).href);
-const paths = dashboardPaths(join(root, 'dist/src/api/http'));
+const routesModule = join(root, 'dist/src/api/http/dashboard-routes.js');
+const { bundleOptions, dashboardPaths } = await import(pathToFileURL(routesModule).href);
+const paths = dashboardPaths(routesModule);
 mkdirSync(dirname(paths.bundle), { recursive: true });
 await build({ ...bundleOptions(paths.entry), outfile: paths.bundle });

@@ -8,11 +8,11 @@ import { CONTENT_SECURITY_POLICY, dashboardPaths, dashboardRoutes } from './dash
 
 describe('dashboard routes', () => {
   it('bundles from source when run from src/, and serves the bundle npm run build wrote when run from dist/', () => {
-    assert.deepEqual(dashboardPaths('/opt/slipway/src/api/http'), {
+    assert.deepEqual(dashboardPaths('/opt/slipway/src/api/http/dashboard-routes.ts'), {
       publicDir: '/opt/slipway/src/web/public', entry: '/opt/slipway/src/web/app/main.ts', bundle: null,
     });
-    assert.deepEqual(dashboardPaths('/opt/slipway/dist/src/api/http'), {
-      publicDir: '/opt/slipway/src/web/public', entry: '/opt/slipway/src/web/app/main.ts', bundle: '/opt/slipway/dist/web/app.js',
+    assert.deepEqual(dashboardPaths('/opt/dist/dist/src/api/http/dashboard-routes.js'), {
+      publicDir: '/opt/dist/src/web/public', entry: '/opt/dist/src/web/app/main.ts', bundle: '/opt/dist/dist/web/app.js',
     });
   });
 
@@ -34,7 +34,7 @@ describe('dashboard routes', () => {
     t.after(() => rmSync(root, { recursive: true, force: true }));
     mkdirSync(join(root, 'src/web/public'), { recursive: true });
     for (const file of ['index.html', 'style.css', 'favicon.svg']) writeFileSync(join(root, 'src/web/public', file), '');
-    const paths = dashboardPaths(join(root, 'dist/src/api/http'));
+    const paths = dashboardPaths(join(root, 'dist/src/api/http/dashboard-routes.js'));
     assert.throws(() => dashboardRoutes(paths), (err: unknown) => err instanceof SlipwayError && /npm run build/.test(err.hint ?? ''));
     mkdirSync(join(root, 'dist/web'), { recursive: true });
     writeFileSync(join(root, 'dist/web/app.js'), 'console.log("built")');

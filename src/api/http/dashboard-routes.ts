@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';
 import { Hono } from 'hono';
@@ -33,12 +33,12 @@ export interface DashboardPaths {
 }
 
 /**
- * From source (tsx, this file in `src/api/http/`) the script is bundled in memory at start-up, so it is never
- * stale; from the compiled tree (`dist/src/api/http/`) it is the bundle `npm run build` wrote beside it.
+ * From source (tsx runs this .ts file in `src/api/http/`) the script is bundled in memory at start-up, so it is
+ * never stale; compiled (`dist/src/api/http/*.js`) it is the bundle `npm run build` wrote to dist/web/.
  */
-export function dashboardPaths(moduleDir: string = dirname(fileURLToPath(import.meta.url))): DashboardPaths {
-  const compiled = basename(resolve(moduleDir, '../../..')) === 'dist';
-  const root = resolve(moduleDir, compiled ? '../../../..' : '../../..');
+export function dashboardPaths(moduleFile: string = fileURLToPath(import.meta.url)): DashboardPaths {
+  const compiled = moduleFile.endsWith('.js');
+  const root = resolve(dirname(moduleFile), compiled ? '../../../..' : '../../..');
   return {
     publicDir: join(root, 'src/web/public'),
     entry: join(root, 'src/web/app/main.ts'),
