@@ -12,7 +12,7 @@ import type { AppSummary, CreateAppRequest, ReleasesResponse, RunResponse, RunsR
 import type { ErrorBody } from '../../src/core/errors.js';
 import type { RunStep } from '../../src/core/ports/store.js';
 import type { AppStatus, Release, Run } from '../../src/core/types.js';
-import { webRoutes } from '../../src/web/routes.js';
+import { dashboardRoutes } from '../../src/api/http/dashboard-routes.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const TOKEN = 'sw_test_4f9c2a';
@@ -181,6 +181,7 @@ function fakeApi(base: () => string) {
 }
 
 // ------------------------------------------------------------------------------------------ harness
+// Code run in the page is given as strings: this file is Node code, type-checked without the DOM's types.
 
 async function waitForChromium(): Promise<void> {
   // It may still be being installed by apt when the suite starts.
@@ -194,7 +195,7 @@ describe('dashboard', () => {
   const server = (() => {
     const app = new Hono();
     app.route('/api', fake.api);
-    app.route('/', webRoutes());
+    app.route('/', dashboardRoutes());
     return serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
   })();
   let browser: Browser;
@@ -263,8 +264,8 @@ describe('dashboard', () => {
     assert.equal(await hello.locator('a.domain').getAttribute('href'), 'https://hello.example.com/');
     assert.equal(await page.locator('#app-list li').count(), 2);
     assert.ok(apiCalls('GET', '/api/apps').some((c) => c.authorization === `Bearer ${TOKEN}`));
-    assert.equal(await page.evaluate(() => sessionStorage.getItem('slipway.token')), TOKEN);
-    assert.equal(await page.evaluate(() => localStorage.length), 0);
+    assert.equal(await page.evaluate("sessionStorage.getItem('slipway.token')"), TOKEN);
+    assert.equal(await page.evaluate('localStorage.length'), 0);
   });
 
   it('shows an HTML-looking app name as text, never as markup', async () => {
@@ -397,8 +398,8 @@ describe('dashboard', () => {
     assert.equal(await page.isHidden('#create-error'), true);
     // The page then reloads the list and opens the new app; let that finish before the next test revokes the token.
     await page.locator('#status-card dl').filter({ hasText: '0/3 running' }).waitFor();
-    await page.waitForFunction(() => [...document.querySelectorAll('#app-list li')].length === 3
-      && ![...document.querySelectorAll('#app-list .replicas')].some((e) => e.textContent === 'checking…'));
+    await page.waitForFunction(`document.querySelectorAll('#app-list li').length === 3
+      && ![...document.querySelectorAll('#app-list .replicas')].some((e) => e.textContent === 'checking…')`);
   });
 
   it('returns to the sign-in form with a message when the API answers 401', async () => {
@@ -407,7 +408,7 @@ describe('dashboard', () => {
     await page.locator('#sign-in').waitFor();
     assert.match(await page.locator('#sign-in-message').innerText(), /Signed out: missing or invalid API token/);
     assert.equal(await page.isHidden('#dashboard'), true);
-    assert.equal(await page.evaluate(() => sessionStorage.getItem('slipway.token')), null);
+    assert.equal(await page.evaluate("sessionStorage.getItem('slipway.token')"), null);
     assert.deepEqual(consoleErrors.filter((e) => !/status of 40[19]/.test(e)), [], 'no script errors or CSP violations');
   });
 });

@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { SlipwayError } from '../../core/errors.js';
 import type { HealthResponse } from '../../core/api.js';
 import type { Store } from '../../core/ports/store.js';
-import { webRoutes } from '../../web/routes.js';
+import { dashboardRoutes } from './dashboard-routes.js';
 import { authenticate } from '../auth.js';
 import { appRoutes, type RouteDeps } from './app-routes.js';
 import { errorResponse } from './errors.js';
@@ -31,6 +31,6 @@ export function httpApp(d: RouteDeps & GitDeps & { readonly store: Store; readon
   app.route('/api', repoRoutes(d));
   app.route('/', hookRoutes(d));
   app.route('/', gitRoutes(d));
-  app.route('/', webRoutes());
+  app.route('/', dashboardRoutes());
   return app;
 }
