@@ -2,14 +2,15 @@
 
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import * as tar from 'tar';
 import { GitRepos } from '../adapters/git/repos.js';
 import { SlipwayError } from '../core/errors.js';
-import { pipelineFilesFromGit } from './pipeline-files.js';
+import { pipelineFilesFromGit, pipelineFilesFromTar } from './pipeline-files.js';
 
 const exec = promisify(execFile);
 
@@ -68,5 +69,34 @@ describe('pipeline files from git', () => {
     assert.equal(files.length, 100);
     assert.equal(files[99]?.path, '.slipway/step-0099.yml');
     assert.equal(files[0]?.text, 'a'.repeat(1000));
+  });
+});
+
+describe('pipeline files from an upload', () => {
+  let root = '';
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'slipway-pipeline-tar-'));
+  });
+  after(() => rm(root, { recursive: true, force: true }));
+
+  async function upload(name: string, files: Record<string, number>): Promise<string> {
+    const dir = join(root, name);
+    await mkdir(join(dir, '.slipway'), { recursive: true });
+    for (const [path, size] of Object.entries(files)) await writeFile(join(dir, path), 'a'.repeat(size));
+    const file = join(root, `${name}.tar.gz`);
+    await tar.c({ gzip: true, file, cwd: dir }, Object.keys(files));
+    return file;
+  }
+
+  it('reads the pipeline files, leaving out one over 1 MiB', async () => {
+    const files = await pipelineFilesFromTar(await upload('ok', { '.slipway.yml': 3, '.slipway/big.yml': 1024 * 1024 + 1, 'Dockerfile': 5 }));
+    assert.deepEqual(files, [{ path: '.slipway.yml', text: 'aaa' }]);
+  });
+
+  it('refuses more than 100 files or 2 MiB together (a gzipped upload weighs far less)', async () => {
+    const many = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`.slipway/s${i}.yml`, 1]));
+    await assert.rejects(pipelineFilesFromTar(await upload('many', many)), (err) => err instanceof SlipwayError && /101 pipeline files; at most 100/.test(err.message));
+    const big = { '.slipway/a.yml': 1024 * 1024, '.slipway/b.yml': 1024 * 1024, '.slipway/c.yml': 1 };
+    await assert.rejects(pipelineFilesFromTar(await upload('big', big)), (err) => err instanceof SlipwayError && /2097153 bytes of pipeline files; at most 2 MiB together/.test(err.message));
   });
 });

@@ -1,6 +1,7 @@
 // Reads the pipeline files (.slipway.yml, .slipway/, .woodpecker.yml, .woodpecker/, .drone.yml) of a run's source.
 
 import * as tar from 'tar';
+import { SlipwayError } from '../core/errors.js';
 import type { FileLimits, FileSelection, GitPort, SourceFile } from '../core/ports/git.js';
 
 export type { SourceFile } from '../core/ports/git.js';
@@ -32,13 +33,24 @@ export async function pipelineFilesFromGit(git: GitPort, app: string, commit: st
   return git.readFiles(app, commit, PIPELINE_SELECTION);
 }
 
+/** An upload's pipeline files; one over the size limit is left out, too many or too much together is refused. */
 export async function pipelineFilesFromTar(file: string): Promise<SourceFile[]> {
   const files: SourceFile[] = [];
+  const { maxFiles, maxFileBytes, maxTotalBytes } = PIPELINE_FILE_LIMITS;
+  let count = 0;
+  let total = 0;
   await tar.t({
     file,
     onReadEntry: (entry) => {
       const path = entry.path.replace(/^\.\//, '');
-      if (entry.type !== 'File' || !isPipelinePath(path) || entry.size > PIPELINE_FILE_LIMITS.maxFileBytes) {
+      if (entry.type !== 'File' || !isPipelinePath(path) || entry.size > maxFileBytes) {
+        entry.resume();
+        return;
+      }
+      // A gzipped upload can hold far more than it weighs: count from the headers before keeping any content.
+      count += 1;
+      total += entry.size;
+      if (count > maxFiles || total > maxTotalBytes) {
         entry.resume();
         return;
       }
@@ -47,5 +59,9 @@ export async function pipelineFilesFromTar(file: string): Promise<SourceFile[]> 
       entry.on('end', () => files.push({ path, text: Buffer.concat(chunks).toString('utf8') }));
     },
   });
+  if (count > maxFiles || total > maxTotalBytes) {
+    const what = count > maxFiles ? `${count} pipeline files; at most ${maxFiles} are read` : `${total} bytes of pipeline files; at most ${maxTotalBytes / 1024 / 1024} MiB together are read`;
+    throw new SlipwayError('invalid_input', `the upload has ${what}`, { hint: PIPELINE_SELECTION.hint });
+  }
   return files.sort((a, b) => a.path.localeCompare(b.path));
 }
