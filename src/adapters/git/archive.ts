@@ -51,7 +51,7 @@ export function archiveStream(repoDir: string, commit: string): Readable {
  * Fails the stream once something listens for its errors. An error emitted before the reader has attached would be
  * an uncaught exception that takes the whole server down, not a failed build.
  */
-function failWhenHeard(stream: PassThrough, err: Error): void {
+export function failWhenHeard(stream: PassThrough, err: Error): void {
   if (stream.listenerCount('error') > 0) {
     stream.destroy(err);
     return;
