@@ -7,11 +7,11 @@ import type { EventBus } from '../core/events.js';
 import { appServiceName, appUrl } from '../core/naming.js';
 import { parseAppName, parseBranch, parseConcurrency, parseDomain, parsePort, parseReplicas } from '../core/names.js';
 import type { EnginePort } from '../core/ports/engine.js';
+import type { GitPort } from '../core/ports/git.js';
 import type { AppPatch, NewRun, Store } from '../core/ports/store.js';
 import type { App, AppStatus, Run } from '../core/types.js';
 import type { RouteSync } from '../edge/route-sync.js';
 import type { RunQueue } from '../run/queue.js';
-import type { GitRepos } from '../trigger/git-repos.js';
 import type { RunSources } from '../trigger/sources.js';
 import { pipelineFilesFromGit } from '../trigger/pipeline-files.js';
 import { asRecord } from '../adapters/docker/convert.js';
@@ -22,7 +22,7 @@ export interface AppsDeps {
   readonly store: Store;
   readonly bus: EventBus;
   readonly engine: EnginePort;
-  readonly repos: GitRepos;
+  readonly repos: GitPort;
   readonly sources: RunSources;
   readonly queue: RunQueue;
   readonly routes: RouteSync;
@@ -131,7 +131,7 @@ export class Apps {
 
   /** Whether the commit carries its own pipeline file(s). */
   async hasPipeline(app: App, commit: string): Promise<boolean> {
-    const files = await pipelineFilesFromGit(this.d.repos.dirOf(app.name), commit).catch(() => []);
+    const files = await pipelineFilesFromGit(this.d.repos, app.name, commit).catch(() => []);
     return files.length > 0;
   }
 

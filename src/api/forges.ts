@@ -6,20 +6,21 @@ import { randomBytes } from 'node:crypto';
 import type { Sealer } from '../adapters/secrets/sealer.js';
 import { asRecord } from '../adapters/docker/convert.js';
 import { SlipwayError } from '../core/errors.js';
+import type { GitPort } from '../core/ports/git.js';
 import type { Store } from '../core/ports/store.js';
 import type { Run } from '../core/types.js';
 import type { DeliveryResult, RepoLink } from '../core/api.js';
-import type { GitRepos } from '../trigger/git-repos.js';
 import {
   payloadOf, readForgeEvent, recogniseDelivery, verifyDelivery, type Headers,
 } from '../trigger/forge/deliveries.js';
-import { fetchFromForge, parseRepoUrl, probeForge } from '../trigger/forge/fetch.js';
+import { parseRepoUrl } from '../trigger/forge/repo-url.js';
+import { Secret } from '../core/secret.js';
 import type { Apps } from './apps.js';
 
 export interface ForgeDeps {
   readonly store: Store;
   readonly apps: Apps;
-  readonly repos: GitRepos;
+  readonly repos: GitPort;
   readonly sealer: Sealer;
   readonly enqueue: (run: Parameters<Store['createRun']>[0]) => Promise<Run>;
   /** This server's public base URL, for the webhook URL users paste into the forge. */
@@ -42,7 +43,7 @@ export class ForgeHooks {
     if (given !== null && given.length < 16) {
       throw new SlipwayError('invalid_input', 'the webhook secret is shorter than 16 characters', { field: 'webhookSecret', hint: 'leave it out and Slipway generates one' });
     }
-    await probeForge(url, token);
+    await this.d.repos.probe(url, token === null ? null : new Secret(token));
     const secret = given ?? randomBytes(24).toString('base64url');
     const stored = await this.d.store.setAppRepo({
       app: app.name,
@@ -88,9 +89,9 @@ export class ForgeHooks {
     // Which forge it is decides where commit statuses go; only a verified delivery may say it.
     if (repo.forge !== delivery.forge) await this.d.store.setAppRepo({ ...repo, forge: delivery.forge });
     const event = readForgeEvent(delivery, payloadOf(body, headers['content-type']));
-    const token = repo.token === null ? null : this.d.sealer.open(repo.token).reveal();
+    const token = repo.token === null ? null : this.d.sealer.open(repo.token);
     const fetch = (remoteRef: string, localRef: string, commit: string) =>
-      fetchFromForge({ repoDir: this.d.repos.dirOf(app.name), url: repo.url, token, remoteRef, localRef, commit });
+      this.d.repos.fetch(app.name, { url: repo.url, token, remoteRef, localRef, commit });
 
     switch (event.kind) {
       case 'ignored':

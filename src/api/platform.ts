@@ -10,6 +10,7 @@ import { CaddyEdge } from '../adapters/caddy/caddy-edge.js';
 import { defaultEdgeSettings } from '../adapters/caddy/convert.js';
 import { edgeContainerPath } from '../adapters/caddy/service-spec.js';
 import { openSqliteStore } from '../adapters/store/sqlite.js';
+import { GitRepos } from '../adapters/git/repos.js';
 import { EventBus } from '../core/events.js';
 import { edgeServiceName, networkName, registryContainerName } from '../core/naming.js';
 import type { Store } from '../core/ports/store.js';
@@ -30,8 +31,6 @@ import { RunOps } from './runs.js';
 import { ScheduleOps } from './schedules.js';
 import { subscribeAudit } from '../tell/audit.js';
 import { subscribeForgeStatuses } from '../tell/forge-status.js';
-import { branchHead } from '../trigger/branch-head.js';
-import { GitRepos } from '../trigger/git-repos.js';
 import { Scheduler } from '../trigger/scheduler.js';
 import { RunSources } from '../trigger/sources.js';
 import { Apps } from './apps.js';
@@ -127,7 +126,7 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
   const runs = new RunOps({ store, bus, apps, queue, repos, cancellations, sealer });
   const scheduler = new Scheduler({
     store,
-    headOf: (app, branch) => branchHead(repos.dirOf(app), branch),
+    headOf: (app, branch) => repos.branchHead(app, branch),
     enqueue: (run) => runs.enqueue(run),
     intervalMs: config.schedulerIntervalMs,
     onError: (err, s) => say(`scheduler: ${s ? `schedule ${s.name} of ${s.app}` : 'reading schedules'}: ${err instanceof Error ? err.message : String(err)}`),

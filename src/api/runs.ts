@@ -1,28 +1,24 @@
 // What users can do with runs beyond deploying: cancel, restart from the failed step, start a manual run,
 // read steps and step logs; and with app secrets.
 
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { asRecord } from '../adapters/docker/convert.js';
 import type { Sealer } from '../adapters/secrets/sealer.js';
 import { SlipwayError } from '../core/errors.js';
 import type { EventBus } from '../core/events.js';
+import type { GitPort } from '../core/ports/git.js';
 import type { NewRun, Store } from '../core/ports/store.js';
 import type { Run } from '../core/types.js';
 import type { Cancellations } from '../run/cancellations.js';
 import type { RunQueue } from '../run/queue.js';
-import type { GitRepos } from '../trigger/git-repos.js';
 import type { Apps } from './apps.js';
 import { enqueueRun } from './enqueue.js';
-
-const run = promisify(execFile);
 
 export interface RunOpsDeps {
   readonly store: Store;
   readonly bus: EventBus;
   readonly apps: Apps;
   readonly queue: RunQueue;
-  readonly repos: GitRepos;
+  readonly repos: GitPort;
   readonly cancellations: Cancellations;
   readonly sealer: Sealer;
 }
@@ -157,12 +153,11 @@ export class RunOps {
       }
       params[k] = v;
     }
-    const commit = await run('git', ['-C', this.d.repos.dirOf(app.name), 'rev-parse', '--verify', `refs/heads/${branch}^{commit}`]).then(
-      (r) => r.stdout.trim(),
-      () => {
-        throw new SlipwayError('not_found', `branch ${branch} has not been pushed to ${app.name}`, { field: 'branch', hint: 'push it first (`git push slipway <branch>`)' });
-      },
-    );
+    // The port refuses a malformed name (`main~3`, `x@{1}`, `--help`) before git sees it.
+    const commit = await this.d.repos.branchHead(app.name, branch);
+    if (commit === null) {
+      throw new SlipwayError('not_found', `branch ${branch} has not been pushed to ${app.name}`, { field: 'branch', hint: 'push it first (`git push slipway <branch>`)' });
+    }
     return this.enqueue({ app: app.name, source: 'git', ref: `refs/heads/${branch}`, commit, event: 'manual', params });
   }
 

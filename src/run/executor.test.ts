@@ -19,7 +19,7 @@ import type { Store } from '../core/ports/store.js';
 import { Secret } from '../core/secret.js';
 import type { Run } from '../core/types.js';
 import { definitionOf } from '../converge/rollout.js';
-import { GitRepos } from '../trigger/git-repos.js';
+import { GitRepos } from '../adapters/git/repos.js';
 import { RunSources } from '../trigger/sources.js';
 import { DeployLock } from './deploy-lock.js';
 import { executeRun, type RunContext } from './executor.js';

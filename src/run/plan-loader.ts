@@ -6,7 +6,6 @@ import type { RunMeta, RunPlan } from '../core/plan.js';
 import type { RunDetails } from '../core/ports/store.js';
 import type { App, Run } from '../core/types.js';
 import { compilePlan, defaultPlan, discoverPipelines } from '../pipeline/index.js';
-import { changedFiles, commitInfo } from '../trigger/pipeline-files.js';
 import type { RunContext } from './executor.js';
 import { restrictPullRequest } from './pr-policy.js';
 
@@ -39,8 +38,7 @@ async function runMeta(run: Run, app: App, details: RunDetails, ctx: RunContext)
   const ref = run.ref;
   const branch = ref?.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : null;
   const tag = ref?.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : null;
-  const git = run.source === 'git' ? ctx.sources.repoDir(run.app) : null;
-  const info = git ? await commitInfo(git, run.commit) : { message: '', author: '', describe: null };
+  const info = (await ctx.sources.commitInfo(run)) ?? { message: '', author: '', describe: null };
   return {
     app: app.name,
     runNumber: run.id,
@@ -52,7 +50,7 @@ async function runMeta(run: Run, app: App, details: RunDetails, ctx: RunContext)
     tag,
     target: details.target,
     // Files changed by the pushed commit (against its first parent); null when unknown: path filters then match.
-    changedFiles: git ? await changedFiles(git, `${run.commit}^`, run.commit) : null,
+    changedFiles: await ctx.sources.changedFiles(run),
     cronName: details.cronName ?? null,
     params: details.params,
     commitMessage: info.message,

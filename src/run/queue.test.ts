@@ -13,7 +13,7 @@ import { EventBus } from '../core/events.js';
 import type { Store } from '../core/ports/store.js';
 import { Secret } from '../core/secret.js';
 import type { Run } from '../core/types.js';
-import { GitRepos } from '../trigger/git-repos.js';
+import { GitRepos } from '../adapters/git/repos.js';
 import { RunSources } from '../trigger/sources.js';
 import type { RunContext } from './executor.js';
 import { DeployLock } from './deploy-lock.js';

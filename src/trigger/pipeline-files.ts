@@ -1,17 +1,19 @@
 // Reads the pipeline files (.slipway.yml, .slipway/, .woodpecker.yml, .woodpecker/, .drone.yml) of a run's source.
 
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import * as tar from 'tar';
+import { SlipwayError } from '../core/errors.js';
+import type { FileLimits, FileSelection, GitPort, SourceFile } from '../core/ports/git.js';
 
-const run = promisify(execFile);
+export type { SourceFile } from '../core/ports/git.js';
 
-export interface SourceFile {
-  readonly path: string;
-  readonly text: string;
-}
+/**
+ * Pipeline files are read into memory before anything runs, so they are bounded by count, size and total, checked
+ * from the sizes git lists before any content is read: one 1 MB blob listed 600 times in a tree is a 3 KiB pack
+ * (issue 12).
+ */
+export const PIPELINE_FILE_LIMITS: FileLimits = { maxFiles: 100, maxFileBytes: 1024 * 1024, maxTotalBytes: 2 * 1024 * 1024 };
 
-const MAX_FILE_BYTES = 1024 * 1024;
+const PIPELINE_PATHS = ['.slipway.yml', '.slipway.yaml', '.slipway/', '.woodpecker.yml', '.woodpecker.yaml', '.woodpecker/', '.drone.yml', '.drone.yaml'];
 
 /** Top-level pipeline files and the .yml/.yaml files directly inside the pipeline folders. */
 export function isPipelinePath(path: string): boolean {
@@ -19,24 +21,36 @@ export function isPipelinePath(path: string): boolean {
   return /^\.(slipway|woodpecker|drone)\.ya?ml$/.test(p) || /^\.(slipway|woodpecker)\/[^/]+\.ya?ml$/.test(p);
 }
 
-export async function pipelineFilesFromGit(repoDir: string, commit: string): Promise<SourceFile[]> {
-  const { stdout } = await run('git', ['-C', repoDir, 'ls-tree', '-r', '--name-only', commit, '--', '.slipway.yml', '.slipway.yaml', '.slipway', '.woodpecker.yml', '.woodpecker.yaml', '.woodpecker', '.drone.yml', '.drone.yaml']);
-  const paths = stdout.split('\n').filter((p) => p !== '' && isPipelinePath(p));
-  const files: SourceFile[] = [];
-  for (const path of paths) {
-    const { stdout: text } = await run('git', ['-C', repoDir, 'show', `${commit}:${path}`], { maxBuffer: MAX_FILE_BYTES * 2 });
-    files.push({ path, text });
-  }
-  return files;
+const PIPELINE_SELECTION: FileSelection = {
+  what: 'pipeline files',
+  paths: PIPELINE_PATHS,
+  accept: isPipelinePath,
+  limits: PIPELINE_FILE_LIMITS,
+  hint: 'keep the pipeline files few and small: at most 100 files, 1 MiB each and 2 MiB together',
+};
+
+export async function pipelineFilesFromGit(git: GitPort, app: string, commit: string): Promise<SourceFile[]> {
+  return git.readFiles(app, commit, PIPELINE_SELECTION);
 }
 
+/** An upload's pipeline files; one over the size limit is left out, too many or too much together is refused. */
 export async function pipelineFilesFromTar(file: string): Promise<SourceFile[]> {
   const files: SourceFile[] = [];
+  const { maxFiles, maxFileBytes, maxTotalBytes } = PIPELINE_FILE_LIMITS;
+  let count = 0;
+  let total = 0;
   await tar.t({
     file,
     onReadEntry: (entry) => {
       const path = entry.path.replace(/^\.\//, '');
-      if (entry.type !== 'File' || !isPipelinePath(path) || entry.size > MAX_FILE_BYTES) {
+      if (entry.type !== 'File' || !isPipelinePath(path) || entry.size > maxFileBytes) {
+        entry.resume();
+        return;
+      }
+      // A gzipped upload can hold far more than it weighs: count from the headers before keeping any content.
+      count += 1;
+      total += entry.size;
+      if (count > maxFiles || total > maxTotalBytes) {
         entry.resume();
         return;
       }
@@ -45,24 +59,9 @@ export async function pipelineFilesFromTar(file: string): Promise<SourceFile[]> 
       entry.on('end', () => files.push({ path, text: Buffer.concat(chunks).toString('utf8') }));
     },
   });
-  return files.sort((a, b) => a.path.localeCompare(b.path));
-}
-
-/** Changed files between two commits, for `when.path` filters; null when unknown (first push). */
-export async function changedFiles(repoDir: string, before: string | null, after: string): Promise<string[] | null> {
-  if (!before || /^0+$/.test(before)) return null;
-  // `commit^` of a root commit does not exist: unknown, so path filters match.
-  try {
-    const { stdout } = await run('git', ['-C', repoDir, 'diff', '--name-only', before, after], { maxBuffer: 16 * 1024 * 1024 });
-    return stdout.split('\n').filter(Boolean);
-  } catch {
-    return null;
+  if (count > maxFiles || total > maxTotalBytes) {
+    const what = count > maxFiles ? `${count} pipeline files; at most ${maxFiles} are read` : `${total} bytes of pipeline files; at most ${maxTotalBytes / 1024 / 1024} MiB together are read`;
+    throw new SlipwayError('invalid_input', `the upload has ${what}`, { hint: PIPELINE_SELECTION.hint });
   }
-}
-
-export async function commitInfo(repoDir: string, commit: string): Promise<{ message: string; author: string; describe: string | null }> {
-  const { stdout } = await run('git', ['-C', repoDir, 'log', '-1', '--format=%an <%ae>%n%B', commit]);
-  const [author = '', ...message] = stdout.split('\n');
-  const describe = await run('git', ['-C', repoDir, 'describe', '--tags', commit]).then((r) => r.stdout.trim(), () => null);
-  return { author, message: message.join('\n').trim(), describe };
+  return files.sort((a, b) => a.path.localeCompare(b.path));
 }

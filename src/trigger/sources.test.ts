@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import * as tar from 'tar';
 import type { Run } from '../core/types.js';
-import { GitRepos } from './git-repos.js';
+import { GitRepos } from '../adapters/git/repos.js';
 import { RunSources } from './sources.js';
 
 const exec = promisify(execFile);

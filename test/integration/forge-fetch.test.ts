@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { SlipwayError } from '../../src/core/errors.js';
-import { fetchFromForge, probeForge } from '../../src/trigger/forge/fetch.js';
+import { GitRepos } from '../../src/adapters/git/repos.js';
+import type { RemoteFetch } from '../../src/core/ports/git.js';
+import { Secret } from '../../src/core/secret.js';
 import { startFakeForge, type FakeForge } from '../e2e/support/fake-forge.js';
 
 const git = promisify(execFile);
@@ -19,14 +21,16 @@ describe('fetching from a forge', () => {
   let forge: FakeForge;
   let work: string;
   let local: string;
+  let repos: GitRepos;
   let main: string;
   let pr: string;
 
   before(async () => {
     forge = await startFakeForge({ token: TOKEN });
     work = await mkdtemp(join(tmpdir(), 'forge-fetch-'));
-    local = join(work, 'local.git');
-    await git('git', ['init', '--bare', '--quiet', local]);
+    repos = new GitRepos(work);
+    local = repos.dirOf('local');
+    await repos.ensure('local');
     const tree = join(work, 'tree');
     await git('git', ['init', '--quiet', '-b', 'main', tree]);
     const commit = async (file: string) => {
@@ -47,9 +51,11 @@ describe('fetching from a forge', () => {
     await rm(work, { recursive: true, force: true });
   });
 
-  const req = (over: Partial<Parameters<typeof fetchFromForge>[0]> = {}) => ({
-    repoDir: local, url: forge.urlOf('web'), token: TOKEN, remoteRef: 'refs/heads/main', localRef: 'refs/heads/main', commit: main, ...over,
+  const req = (over: Partial<RemoteFetch> = {}): RemoteFetch => ({
+    url: forge.urlOf('web'), token: new Secret(TOKEN), remoteRef: 'refs/heads/main', localRef: 'refs/heads/main', commit: main, ...over,
   });
+  const fetchFromForge = (r: RemoteFetch) => repos.fetch('local', r);
+  const probeForge = (url: string, token: string | null) => repos.probe(url, token === null ? null : new Secret(token));
   const isKind = (kind: string) => (err: unknown) => err instanceof SlipwayError && err.kind === kind && !err.message.includes(TOKEN);
 
   it('probes a repository with its token, and explains a missing or wrong one without printing it', async () => {

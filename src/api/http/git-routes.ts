@@ -3,11 +3,10 @@
 import { Hono } from 'hono';
 import { SlipwayError } from '../../core/errors.js';
 import type { EventBus } from '../../core/events.js';
+import type { GitPort } from '../../core/ports/git.js';
 import type { Store } from '../../core/ports/store.js';
 import type { Run } from '../../core/types.js';
 import { asRecord } from '../../adapters/docker/convert.js';
-import type { GitRepos } from '../../trigger/git-repos.js';
-import { serveGit } from '../../trigger/git-http.js';
 import type { Apps } from '../apps.js';
 import { authenticate, sameSecret, tokenFromHeader } from '../auth.js';
 import { followRunLog } from '../log-follow.js';
@@ -16,7 +15,7 @@ export interface GitDeps {
   readonly apps: Apps;
   readonly store: Store;
   readonly bus: EventBus;
-  readonly repos: GitRepos;
+  readonly repos: GitPort;
   /** Where the hook reaches this server, and the per-process secret it must present. */
   readonly hookUrl: string;
   readonly hookToken: string;
@@ -30,10 +29,8 @@ export function gitRoutes(d: GitDeps): Hono {
     const app = await d.apps.get(repo.replace(/\.git$/, ''));
     await d.repos.ensure(app.name);
     const rest = c.req.path.slice(`/git/${repo}`.length);
-    return serveGit({
+    return d.repos.serveHttp(app.name, {
       request: c.req.raw,
-      projectRoot: d.repos.root,
-      app: app.name,
       rest,
       remoteUser: token.name,
       hookEnv: { SLIPWAY_HOOK_URL: d.hookUrl, SLIPWAY_HOOK_TOKEN: d.hookToken, SLIPWAY_APP: app.name },

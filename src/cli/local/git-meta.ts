@@ -1,11 +1,9 @@
 // The RunMeta of a local run: commit, branch, tag and message from the directory's git checkout (argv, no shell), else placeholders.
 
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { parseCommitLog } from '../../adapters/git/convert.js';
+import { gitOrNull } from '../../adapters/git/exec.js';
 import { SlipwayError } from '../../core/errors.js';
 import type { RunMeta } from '../../core/plan.js';
-
-const execFileAsync = promisify(execFile);
 
 export type LocalEvent = 'push' | 'tag' | 'manual';
 export const LOCAL_EVENTS: readonly LocalEvent[] = ['push', 'tag', 'manual'];
@@ -13,14 +11,7 @@ export const LOCAL_EVENTS: readonly LocalEvent[] = ['push', 'tag', 'manual'];
 /** Runs `git <args>` in `cwd`; its trimmed stdout, or null when git fails (not a checkout, no commits, no git). */
 export type Git = (args: readonly string[], cwd: string) => Promise<string | null>;
 
-export const runGit: Git = async (args, cwd) => {
-  try {
-    const { stdout } = await execFileAsync('git', [...args], { cwd, maxBuffer: 4 * 1024 * 1024, windowsHide: true });
-    return stdout.trim();
-  } catch {
-    return null;
-  }
-};
+export const runGit: Git = (args, cwd) => gitOrNull(args, { cwd, maxBuffer: 4 * 1024 * 1024 });
 
 /** Stands in for the commit outside a git checkout. */
 export const NO_COMMIT = '0'.repeat(40);
@@ -61,8 +52,7 @@ export async function localRunMeta(dir: string, options: LocalMetaOptions, git: 
     }
   }
   const branch = options.event === 'tag' ? options.branch : (options.branch ?? currentBranch ?? DEFAULT_BRANCH);
-  const log = await at(['log', '-1', '--format=%an <%ae>%n%B', 'HEAD']);
-  const [author = '', ...message] = (log ?? '').split('\n');
+  const { author, message } = parseCommitLog((await at(['log', '-1', '--format=%an <%ae>%n%B', 'HEAD'])) ?? '', null);
   const meta: RunMeta = {
     app: options.app,
     runNumber: 1,
@@ -76,7 +66,7 @@ export async function localRunMeta(dir: string, options: LocalMetaOptions, git: 
     changedFiles: null,
     cronName: null,
     params: options.params,
-    commitMessage: message.join('\n').trim(),
+    commitMessage: message,
     author,
     fromFork: false,
     describe: nonEmpty(await at(['describe', '--tags', 'HEAD'])),

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
-import { serveGit } from '../../../src/trigger/git-http.js';
+import { serveGit } from '../../../src/adapters/git/http-backend.js';
 
 const git = promisify(execFile);
 
@@ -61,7 +61,7 @@ export async function startFakeForge(opts: { token?: string } = {}): Promise<Fak
         headers,
         ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream, duplex: 'half' } : {}),
       } as RequestInit);
-      const response = await serveGit({ request, projectRoot: root, app: match[1]!, rest: match[2]!, remoteUser: 'forge', hookEnv: {} });
+      const response = await serveGit(root, match[1]!, { request, rest: match[2]!, remoteUser: 'forge', hookEnv: {} });
       res.writeHead(response.status, Object.fromEntries(response.headers));
       if (response.body) for await (const chunk of response.body) res.write(chunk);
       res.end();

@@ -2,26 +2,18 @@
 
 import { spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
+import type { GitHttpRequest } from '../../core/ports/git.js';
+import { argv } from './argv.js';
 
-export interface GitHttpRequest {
-  readonly request: Request;
-  readonly projectRoot: string;
-  readonly app: string;
-  /** Path after /git/<app>.git, e.g. /info/refs or /git-receive-pack. */
-  readonly rest: string;
-  readonly remoteUser: string;
-  /** Extra environment for the post-receive hook (server URL and per-process hook token). */
-  readonly hookEnv: Readonly<Record<string, string>>;
-}
-
-export async function serveGit(req: GitHttpRequest): Promise<Response> {
+/** `projectRoot` holds `<app>.git`; the environment is built here only, from fixed names and the request. */
+export async function serveGit(projectRoot: string, app: string, req: GitHttpRequest): Promise<Response> {
   const url = new URL(req.request.url);
   const headers = req.request.headers;
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
-    GIT_PROJECT_ROOT: req.projectRoot,
+    GIT_PROJECT_ROOT: projectRoot,
     GIT_HTTP_EXPORT_ALL: '1',
-    PATH_INFO: `/${req.app}.git${req.rest}`,
+    PATH_INFO: `/${app}.git${req.rest}`,
     REQUEST_METHOD: req.request.method,
     QUERY_STRING: url.search.replace(/^\?/, ''),
     REMOTE_USER: req.remoteUser,
@@ -33,7 +25,7 @@ export async function serveGit(req: GitHttpRequest): Promise<Response> {
   copyHeader(headers, 'content-encoding', env, 'HTTP_CONTENT_ENCODING');
   copyHeader(headers, 'git-protocol', env, 'GIT_PROTOCOL');
 
-  const child = spawn('git', ['http-backend'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('git', argv.httpBackend(), { env, stdio: ['pipe', 'pipe', 'pipe'] });
   child.stderr.resume(); // http-backend's own diagnostics; the client sees errors through the response
   if (req.request.body) {
     Readable.fromWeb(req.request.body as import('node:stream/web').ReadableStream).on('error', () => child.stdin.destroy()).pipe(child.stdin);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SlipwayError } from '../../core/errors.js';
-import { parseRepoUrl } from './fetch.js';
+import { parseRepoUrl } from './repo-url.js';
 
 describe('parseRepoUrl', () => {
   it('accepts clone URLs of the network protocols', () => {

@@ -1,54 +1,7 @@
-// The built-in git remote's repositories: one bare repository per app, with Slipway's post-receive hook.
+// The post-receive hook Slipway writes into every app's bare repository.
 
-import { execFile } from 'node:child_process';
-import { chmod, mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { SlipwayError } from '../core/errors.js';
-
-const run = promisify(execFile);
-
-export class GitRepos {
-  constructor(readonly root: string) {}
-
-  dirOf(app: string): string {
-    return join(this.root, `${app}.git`);
-  }
-
-  /** Creates the bare repository if missing and (re)writes its hook; idempotent. */
-  async ensure(app: string): Promise<void> {
-    const dir = this.dirOf(app);
-    if (!(await exists(join(dir, 'HEAD')))) {
-      await mkdir(this.root, { recursive: true });
-      await run('git', ['init', '--bare', '--quiet', dir]);
-      await run('git', ['-C', dir, 'config', 'http.receivepack', 'true']);
-    }
-    await writeHook(dir);
-  }
-
-  async remove(app: string): Promise<void> {
-    await rm(this.dirOf(app), { recursive: true, force: true });
-  }
-
-  /** Whether commit:path exists (used to explain a missing Dockerfile before building). */
-  async hasFile(app: string, commit: string, path: string): Promise<boolean> {
-    try {
-      await run('git', ['-C', this.dirOf(app), 'cat-file', '-e', `${commit}:${path}`]);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  async resolveCommit(app: string, commit: string): Promise<string> {
-    try {
-      const { stdout } = await run('git', ['-C', this.dirOf(app), 'rev-parse', '--verify', `${commit}^{commit}`]);
-      return stdout.trim();
-    } catch (err) {
-      throw new SlipwayError('not_found', `commit ${commit} is not in the repository of ${app}`, { cause: err });
-    }
-  }
-}
 
 /**
  * The hook runs inside `git receive-pack` after refs are updated; it hands the ref updates to the Slipway server
@@ -81,13 +34,9 @@ const url = process.env.SLIPWAY_HOOK_URL, token = process.env.SLIPWAY_HOOK_TOKEN
 })().catch((err) => { console.log('slipway: lost contact with the server (' + err.message + '); see \`slipway status ' + app + '\`'); });
 `;
 
-async function writeHook(repoDir: string): Promise<void> {
+export async function writeHook(repoDir: string): Promise<void> {
   const hook = join(repoDir, 'hooks', 'post-receive');
   await mkdir(join(repoDir, 'hooks'), { recursive: true });
   await writeFile(hook, `#!${process.execPath}\n${HOOK_BODY}`);
   await chmod(hook, 0o755);
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
 }
