@@ -32,6 +32,7 @@ import { subscribeForgeStatuses } from '../tell/forge-status.js';
 import { branchHead } from '../trigger/branch-head.js';
 import { GitRepos } from '../trigger/git-repos.js';
 import { Scheduler } from '../trigger/scheduler.js';
+import { changedFiles, commitInfo } from '../trigger/pipeline-files.js';
 import { RunSources } from '../trigger/sources.js';
 import { Apps } from './apps.js';
 import { ForgeHooks } from './forges.js';
@@ -96,6 +97,8 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
   const unsubscribeStatuses = subscribeForgeStatuses({ bus, store, open: (s) => sealer.open(s).reveal(), publicUrl: config.publicUrl, warn: (line) => say(`forge status: ${line}`) });
   const queue = new RunQueue({
     store, bus, engine, registry, sources,
+    // What a run asks about its commit; the git port (core/ports/git.ts) takes this over.
+    commits: { changedFiles: (app, before, after) => changedFiles(repos.dirOf(app), before, after), commitInfo: (app, commit) => commitInfo(repos.dirOf(app), commit) },
     backend: new DockerStepBackend(docker),
     cancellations,
     sealer,

@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { asRecord } from '../adapters/docker/convert.js';
-import type { Sealer } from '../adapters/secrets/sealer.js';
+import type { Sealer } from '../core/ports/sealer.js';
 import { SlipwayError } from '../core/errors.js';
 import type { EventBus } from '../core/events.js';
 import type { NewRun, Store } from '../core/ports/store.js';

@@ -9,13 +9,14 @@ import { Secret } from '../core/secret.js';
 import type { App, Release, Run } from '../core/types.js';
 import { rollOut } from '../converge/rollout.js';
 import { runStackStep } from '../stack/step.js';
-import type { RunContext } from './executor.js';
+import type { RunContext } from './run-context.js';
 import type { BuiltinContext, BuiltinSkipped, BuiltinSteps } from './pipeline-runner.js';
 
-export interface WorkspaceExporter {
-  /** A tar stream of a folder of the workspace (the build context after earlier steps ran). */
-  exportWorkspace(volume: string, path: string, image: string): Promise<Readable>;
-}
+/** What the built-in steps use of the run's context. */
+export type BuiltinsContext = Pick<
+  RunContext,
+  'store' | 'bus' | 'engine' | 'registry' | 'sources' | 'backend' | 'instance' | 'rolloutTimeoutMs' | 'syncRoutes' | 'deploys'
+>;
 
 export class RunBuiltins implements BuiltinSteps {
   #built: { repository: string; tag: string; extra: string[] } | null = null;
@@ -27,9 +28,13 @@ export class RunBuiltins implements BuiltinSteps {
     private readonly current: Run,
     private readonly app: App,
     private readonly meta: RunMeta,
-    private readonly ctx: RunContext,
-    private readonly exporter: WorkspaceExporter | null,
+    private readonly ctx: BuiltinsContext,
   ) {}
+
+  /** Reading the workspace back, when the step backend can (see core/ports/step-backend.ts). */
+  get #exporter() {
+    return this.ctx.backend.workspaceExport;
+  }
 
   async run(step: StepPlan, b: BuiltinContext): Promise<void | BuiltinSkipped> {
     if (step.kind === 'build') return this.#build(step, b);
@@ -53,8 +58,8 @@ export class RunBuiltins implements BuiltinSteps {
     let context: Readable;
     // Any image that is on this host works (the container is never started): one of a step that runs.
     const anyImage = b.pipeline.steps.find((s) => s.image !== null && s.skip === null)?.image ?? null;
-    if (b.workspace && this.exporter && anyImage) {
-      context = await this.exporter.exportWorkspace(b.workspace.volume, settings.context, anyImage);
+    if (b.workspace && this.#exporter && anyImage) {
+      context = await this.#exporter.exportWorkspace(b.workspace.volume, settings.context, anyImage);
     } else {
       if (settings.context !== '.') {
         throw new SlipwayError('invalid_input', `build context ${settings.context} needs a workspace`, {
@@ -156,7 +161,7 @@ export class RunBuiltins implements BuiltinSteps {
   /** A stack reads its compose file as the build reads its context: from the workspace when there is one. */
   async #deployStack(stack: string, file: string | null, b: BuiltinContext): Promise<void> {
     const anyImage = b.pipeline.steps.find((s) => s.image !== null && s.skip === null)?.image ?? null;
-    const workspace = b.workspace && this.exporter && anyImage ? { exporter: this.exporter, volume: b.workspace.volume, image: anyImage } : null;
+    const workspace = b.workspace && this.#exporter && anyImage ? { exporter: this.#exporter, volume: b.workspace.volume, image: anyImage } : null;
     await runStackStep(
       { instance: this.ctx.instance, app: this.app.name, stack, file, commit: this.current.commit, image: this.#pinned },
       {

@@ -20,9 +20,11 @@ import { Secret } from '../core/secret.js';
 import type { Run } from '../core/types.js';
 import { definitionOf } from '../converge/rollout.js';
 import { GitRepos } from '../trigger/git-repos.js';
+import { changedFiles, commitInfo } from '../trigger/pipeline-files.js';
 import { RunSources } from '../trigger/sources.js';
 import { DeployLock } from './deploy-lock.js';
-import { executeRun, type RunContext } from './executor.js';
+import { executeRun } from './executor.js';
+import type { RunContext } from './run-context.js';
 
 const exec = promisify(execFile);
 const REGISTRY = '127.0.0.1:5000';
@@ -68,6 +70,7 @@ describe('run executor', () => {
     let routeSyncs = 0;
     const ctx: RunContext = {
       store, bus, engine, registry: fakeRegistry(engine), sources: new RunSources(repos, join(root, 'uploads')),
+      commits: { changedFiles: (app, a, b) => changedFiles(repos.dirOf(app), a, b), commitInfo: (app, c) => commitInfo(repos.dirOf(app), c) },
       // Generous: no test here waits for the deadline, and a loaded CI machine must not turn a success into a timeout.
       instance: 'slipway', rolloutTimeoutMs: 30_000, httpsPort: 8443,
       syncRoutes: async () => void routeSyncs++,

@@ -6,9 +6,11 @@ import type { RunMeta, RunPlan } from '../core/plan.js';
 import type { RunDetails } from '../core/ports/store.js';
 import type { App, Run } from '../core/types.js';
 import { compilePlan, defaultPlan, discoverPipelines } from '../pipeline/index.js';
-import { changedFiles, commitInfo } from '../trigger/pipeline-files.js';
-import type { RunContext } from './executor.js';
 import { restrictPullRequest } from './pr-policy.js';
+import type { RunContext } from './run-context.js';
+
+/** What loading a plan reads: the store, the run's source and its commit. */
+export type PlanContext = Pick<RunContext, 'store' | 'sources' | 'commits'>;
 
 export interface LoadedPlan {
   readonly plan: RunPlan;
@@ -18,7 +20,7 @@ export interface LoadedPlan {
   readonly origin: string;
 }
 
-export async function loadPlan(run: Run, app: App, ctx: RunContext): Promise<LoadedPlan> {
+export async function loadPlan(run: Run, app: App, ctx: PlanContext): Promise<LoadedPlan> {
   const details = await ctx.store.getRunDetails(run.id);
   if (!details) throw new SlipwayError('not_found', `run ${run.id} has no details`);
   const meta = await runMeta(run, app, details, ctx);
@@ -35,12 +37,12 @@ export async function loadPlan(run: Run, app: App, ctx: RunContext): Promise<Loa
   return { plan, meta, details, origin: source.files.map((f) => f.path).join(', ') };
 }
 
-async function runMeta(run: Run, app: App, details: RunDetails, ctx: RunContext): Promise<RunMeta> {
+async function runMeta(run: Run, app: App, details: RunDetails, ctx: PlanContext): Promise<RunMeta> {
   const ref = run.ref;
   const branch = ref?.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : null;
   const tag = ref?.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : null;
-  const git = run.source === 'git' ? ctx.sources.repoDir(run.app) : null;
-  const info = git ? await commitInfo(git, run.commit) : { message: '', author: '', describe: null };
+  const git = run.source === 'git';
+  const info = git ? await ctx.commits.commitInfo(run.app, run.commit) : { message: '', author: '', describe: null };
   return {
     app: app.name,
     runNumber: run.id,
@@ -52,7 +54,7 @@ async function runMeta(run: Run, app: App, details: RunDetails, ctx: RunContext)
     tag,
     target: details.target,
     // Files changed by the pushed commit (against its first parent); null when unknown: path filters then match.
-    changedFiles: git ? await changedFiles(git, `${run.commit}^`, run.commit) : null,
+    changedFiles: git ? await ctx.commits.changedFiles(run.app, `${run.commit}^`, run.commit) : null,
     cronName: details.cronName ?? null,
     params: details.params,
     commitMessage: info.message,

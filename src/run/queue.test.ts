@@ -3,19 +3,14 @@ import { FakeStepBackend } from '../adapters/docker/fake-step-backend.js';
 import { createSealer } from '../adapters/secrets/sealer.js';
 import { Cancellations } from './cancellations.js';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { FakeEngine } from '../adapters/docker/fake-engine.js';
 import { createMemoryStore } from '../adapters/store/memory.js';
 import { EventBus } from '../core/events.js';
 import type { Store } from '../core/ports/store.js';
 import { Secret } from '../core/secret.js';
 import type { Run } from '../core/types.js';
-import { GitRepos } from '../trigger/git-repos.js';
-import { RunSources } from '../trigger/sources.js';
-import type { RunContext } from './executor.js';
+import type { RunContext } from './run-context.js';
 import { DeployLock } from './deploy-lock.js';
 import { RunQueue } from './queue.js';
 
@@ -63,13 +58,6 @@ async function until(what: string, condition: () => boolean | Promise<boolean>):
 }
 
 describe('run queue', () => {
-  let dir = '';
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'slipway-queue-'));
-  });
-  after(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
 
   function setup(capacity = Infinity) {
     const store = createMemoryStore();
@@ -82,7 +70,9 @@ describe('run queue', () => {
         credentials: () => ({ serveraddress: 'registry.test', username: 'u', password: new Secret('p') }),
         resolveDigest: async () => assert.fail('not used'),
       },
-      sources: new RunSources(new GitRepos(join(dir, 'git')), join(dir, 'uploads')),
+      // The queue never reads a source or a commit: the scripted executor stands in for executeRun.
+      sources: { open: () => assert.fail('not used'), assertBuildable: async () => assert.fail('not used'), pipelineFiles: async () => assert.fail('not used') },
+      commits: { changedFiles: async () => assert.fail('not used'), commitInfo: async () => assert.fail('not used') },
       instance: 'slipway',
       rolloutTimeoutMs: 1_000,
       httpsPort: 443,

@@ -3,8 +3,8 @@
 // the machine can carry. Deploys of one app stay one at a time whatever its concurrency (run/deploy-lock.ts).
 
 import type { Run } from '../core/types.js';
-import type { RunContext } from './executor.js';
 import { executeRun } from './executor.js';
+import type { RunContext } from './run-context.js';
 
 export interface RunQueueOptions {
   /** Most runs at a time over all apps; default: no limit. Runs resumed after a restart count too. */

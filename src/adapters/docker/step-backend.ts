@@ -8,7 +8,7 @@ import { exportWorkspaceFolder } from './step-export.js';
 import { SlipwayError, asSlipwayError } from '../../core/errors.js';
 import type { ServicePlan, StepPlan } from '../../core/plan.js';
 import type { RegistryCredentials } from '../../core/ports/registry.js';
-import type { SetupRequest, StartRequest, StepBackend, StepExit, StepHandle, WorkspaceRef } from '../../core/ports/step-backend.js';
+import type { SetupRequest, StartRequest, StepBackend, StepExit, StepHandle, WorkspaceExporter, WorkspaceRef } from '../../core/ports/step-backend.js';
 import { messageOf } from './docker-engine.js';
 import { removeQuietly, startAttached, type AttachedContainer } from './step-container.js';
 import {
@@ -50,10 +50,10 @@ export class DockerStepBackend implements StepBackend {
     this.#drainTimeoutMs = options.drainTimeoutMs ?? 10_000;
   }
 
-  /** The workspace folder as a tar (WorkspaceExporter, for the built-in build step). */
-  exportWorkspace(volume: string, path: string, image: string): Promise<Readable> {
-    return exportWorkspaceFolder(this.docker, volume, path, image);
-  }
+  /** The workspace folder as a tar (for the built-in build step and a stack's compose file). */
+  readonly workspaceExport: WorkspaceExporter = {
+    exportWorkspace: (volume: string, path: string, image: string): Promise<Readable> => exportWorkspaceFolder(this.docker, volume, path, image),
+  };
 
   async setup(request: SetupRequest): Promise<WorkspaceRef> {
     const reuse = request.reuseWorkspace;
