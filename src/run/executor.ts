@@ -97,7 +97,7 @@ async function runPipelines(run: Run, app: App, ctx: RunContext, log: RunLog, si
     resume,
     log: log.write,
     onStepError: (e) => (firstError ??= e),
-  });
+  }).finally(() => builtins.close(log.write));
   await recorder.flush();
   if (Object.keys(outcome.keptWorkspaces).length > 0) {
     await ctx.store.updateRunDetails(run.id, { workspace: JSON.stringify(outcome.keptWorkspaces) });
