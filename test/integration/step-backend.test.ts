@@ -22,7 +22,7 @@ const docker = new Dockerode({ socketPath: '/var/run/docker.sock' });
 
 describe('step backend port: FakeStepBackend', () => {
   stepBackendConformance(async () => {
-    const fake = new FakeStepBackend({ images: [IMAGE] });
+    const fake = new FakeStepBackend({ images: [IMAGE], workspaceExport: true });
     return {
       backend: fake,
       app: unique(),
