@@ -3,7 +3,7 @@
 // `pull_request` runs of the pipeline file (never deploying; from forks without secrets, caches or pushes).
 
 import { randomBytes } from 'node:crypto';
-import type { Sealer } from '../adapters/secrets/sealer.js';
+import type { Sealer } from '../core/ports/sealer.js';
 import { asRecord } from '../adapters/docker/convert.js';
 import { SlipwayError } from '../core/errors.js';
 import type { GitPort } from '../core/ports/git.js';

@@ -105,6 +105,7 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
   const unsubscribeStatuses = subscribeForgeStatuses({ bus, store, open: (s) => sealer.open(s).reveal(), publicUrl: config.publicUrl, warn: (line) => say(`forge status: ${line}`) });
   const queue = new RunQueue({
     store, bus, engine, registry, sources,
+    // What a run asks about its commit; the git port (core/ports/git.ts) takes this over.
     backend: new DockerStepBackend(docker),
     cancellations,
     sealer,

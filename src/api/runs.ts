@@ -2,7 +2,7 @@
 // read steps and step logs; and with app secrets.
 
 import { asRecord } from '../adapters/docker/convert.js';
-import type { Sealer } from '../adapters/secrets/sealer.js';
+import type { Sealer } from '../core/ports/sealer.js';
 import { SlipwayError } from '../core/errors.js';
 import type { EventBus } from '../core/events.js';
 import type { GitPort } from '../core/ports/git.js';

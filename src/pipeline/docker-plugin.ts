@@ -33,6 +33,29 @@ export function pluginName(image: string): string {
   return image.replace(/^(index\.)?docker\.io\//, '').replace(/@.*$/, '').replace(/:[^/]*$/, '');
 }
 
+const DOCKER_HUB = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+
+/**
+ * An image reference's repository, normalized as Docker resolves it (tag and digest dropped): `alpine` and
+ * `docker.io/alpine:3` are `docker.io/library/alpine`, `127.0.0.1:5000/apps/web:abc` is `127.0.0.1:5000/apps/web`.
+ */
+export function imageRepository(ref: string): string {
+  const name = ref.replace(/@.*$/, '').replace(/:[^/]*$/, '');
+  const [first = '', ...rest] = name.split('/');
+  const hasRegistry = rest.length > 0 && (/[.:]/.test(first) || first === 'localhost');
+  const registry = hasRegistry ? (DOCKER_HUB.has(first) ? 'docker.io' : first) : 'docker.io';
+  const path = hasRegistry ? rest.join('/') : name;
+  return registry === 'docker.io' && !path.includes('/') ? `docker.io/library/${path}` : `${registry}/${path}`;
+}
+
+/**
+ * Whether the repository is a Docker Hub official image (`alpine`, `library/node`): the names this host pulls for
+ * bases and steps. A build may never take such a name, or the next trusted `FROM alpine` would build on it.
+ */
+export function isOfficialImage(repository: string): boolean {
+  return imageRepository(repository).startsWith('docker.io/library/');
+}
+
 /** Lint of a docker-build plugin step's settings (run when the step's image is one of DOCKER_BUILD_PLUGINS). */
 export function lintDockerPlugin(image: string, settings: readonly Setting[], loc: SourceLocation, ctx: ReadContext): void {
   const keys = new Set(settings.map((s) => s.key));
@@ -49,6 +72,15 @@ export function lintDockerPlugin(image: string, settings: readonly Setting[], lo
   const dryRun = settings.find((s) => s.key === 'dry_run');
   const isDry = dryRun?.value.kind === 'data' && (dryRun.value.data === true || dryRun.value.data === 'true');
   if (!keys.has('repo') && !isDry) ctx.findings.error(loc, `${image} needs a "repo" setting (where the image is pushed), or dry_run: true`);
+  const repo = settings.find((s) => s.key === 'repo');
+  const registry = settings.find((s) => s.key === 'registry');
+  const registryName = registry?.value.kind === 'data' && typeof registry.value.data === 'string' ? registry.value.data.replace(/^https?:\/\//, '').replace(/\/+$/, '') : null;
+  if (repo?.value.kind === 'data' && typeof repo.value.data === 'string' && !repo.value.data.includes('$')) {
+    const name = registryName !== null && !repo.value.data.startsWith(`${registryName}/`) ? `${registryName}/${repo.value.data}` : repo.value.data;
+    if (isOfficialImage(name)) {
+      ctx.findings.error(loc, `repo "${repo.value.data}" of ${image} names a Docker Hub official image: a build may not take the name of an image this host pulls`, 'publish under your own namespace, e.g. acme/web');
+    }
+  }
   // Woodpecker's buildx plugin may name the user in `logins` (per registry) and keep the password apart.
   if (keys.has('username') && !keys.has('password')) ctx.findings.error(loc, `${image} has a username but no password`);
 }

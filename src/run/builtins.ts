@@ -4,24 +4,28 @@
 import { Readable } from 'node:stream';
 import { SlipwayError } from '../core/errors.js';
 import { appRepository } from '../core/naming.js';
-import type { PublishSettings, RunMeta, StepPlan } from '../core/plan.js';
+import type { PipelinePlan, PublishSettings, RunMeta, StepPlan } from '../core/plan.js';
 import { Secret } from '../core/secret.js';
 import type { App, Run } from '../core/types.js';
 import { rollOut } from '../converge/rollout.js';
 import { createBuiltRelease } from '../release/new-release.js';
 import { newerLiveRelease, newerStackRun, recordStackRun } from '../release/superseded.js';
-import type { RunContext } from './executor.js';
+import { publishTarget, throwawayName, type PublishTarget } from './build-names.js';
+import type { RunContext } from './run-context.js';
 import { runStackStep } from './stack-step.js';
 import type { BuiltinContext, BuiltinSkipped, BuiltinSteps } from './pipeline-runner.js';
 
-export interface WorkspaceExporter {
-  /** A tar stream of a folder of the workspace (the build context after earlier steps ran). */
-  exportWorkspace(volume: string, path: string, image: string): Promise<Readable>;
-}
+/** What the built-in steps use of the run's context. */
+export type BuiltinsContext = Pick<
+  RunContext,
+  'store' | 'bus' | 'engine' | 'registry' | 'sources' | 'backend' | 'instance' | 'rolloutTimeoutMs' | 'syncRoutes' | 'deploys'
+>;
 
 export class RunBuiltins implements BuiltinSteps {
   #built: { repository: string; tag: string; extra: string[] } | null = null;
   #pinned: string | null = null;
+  /** Local images only this run may use (a fork's build), removed by close(). */
+  readonly #throwaway: string[] = [];
   /** Whether a deploy step put a release live (the run then reports the app's URL). */
   deployed = false;
 
@@ -29,9 +33,13 @@ export class RunBuiltins implements BuiltinSteps {
     private readonly current: Run,
     private readonly app: App,
     private readonly meta: RunMeta,
-    private readonly ctx: RunContext,
-    private readonly exporter: WorkspaceExporter | null,
+    private readonly ctx: BuiltinsContext,
   ) {}
+
+  /** Reading the workspace back, when the step backend can (see core/ports/step-backend.ts). */
+  get #exporter() {
+    return this.ctx.backend.workspaceExport;
+  }
 
   async run(step: StepPlan, b: BuiltinContext): Promise<void | BuiltinSkipped> {
     if (step.kind === 'build') return this.#build(step, b);
@@ -47,7 +55,12 @@ export class RunBuiltins implements BuiltinSteps {
     await this.ctx.store.updateRun(this.current.id, { phase: 'build' });
     const repository = `${this.ctx.registry.address}/${appRepository(this.app.name)}`;
     const tag = this.current.commit.slice(0, 12);
-    const extra = settings.tags.flatMap((t) => {
+    // A fork's code is anybody's: its image gets a throwaway name and nothing else (run/build-names.ts).
+    const fork = this.meta.fromFork;
+    const target = step.publish && !fork
+      ? publishTarget(step.name, step.publish, { registry: this.ctx.registry.address, app: this.app.name, pipelineImages: pipelineImages(b.pipeline) })
+      : null;
+    const extra = fork ? [] : settings.tags.flatMap((t) => {
       const value = t === '$describe' ? this.meta.describe : t;
       if (value === null) b.log(`--> no tag in this commit's history: skipping the $describe tag\n`);
       return value === null ? [] : [value.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 128)];
@@ -55,8 +68,8 @@ export class RunBuiltins implements BuiltinSteps {
     let context: Readable;
     // Any image that is on this host works (the container is never started): one of a step that runs.
     const anyImage = b.pipeline.steps.find((s) => s.image !== null && s.skip === null)?.image ?? null;
-    if (b.workspace && this.exporter && anyImage) {
-      context = await this.exporter.exportWorkspace(b.workspace.volume, settings.context, anyImage);
+    if (b.workspace && this.#exporter && anyImage) {
+      context = await this.#exporter.exportWorkspace(b.workspace.volume, settings.context, anyImage);
     } else {
       if (settings.context !== '.') {
         throw new SlipwayError('invalid_input', `build context ${settings.context} needs a workspace`, {
@@ -67,11 +80,16 @@ export class RunBuiltins implements BuiltinSteps {
       context = this.ctx.sources.open(this.current);
     }
     b.log(`--> building ${this.app.name} at ${this.current.source === 'git' ? `commit ${tag}` : `upload ${tag}`}\n`);
-    const published = step.publish ? step.publish.tags.map((t) => `${step.publish!.repository}:${t}`) : [];
+    const name = fork ? throwawayName(this.ctx.instance, this.app.name, this.current.id) : `${repository}:${tag}`;
+    if (fork) {
+      this.#throwaway.push(name);
+      b.log(`--> a pull request from a fork: built as ${name} (removed when the run ends), with no other tag, published nowhere\n`);
+    }
+    const ownTags = target?.kind === 'own' ? target.tags.map((t) => `${repository}:${t}`) : [];
     await this.ctx.engine.build({
       context,
-      tag: `${repository}:${tag}`,
-      extraTags: [...extra.map((t) => `${repository}:${t}`), ...published],
+      tag: name,
+      extraTags: [...extra.map((t) => `${repository}:${t}`), ...ownTags],
       dockerfile: settings.dockerfile,
       target: settings.target,
       buildArgs: settings.args,
@@ -79,17 +97,21 @@ export class RunBuiltins implements BuiltinSteps {
       onLog: b.log,
       signal: b.signal,
     });
-    this.#built = { repository, tag, extra };
-    if (step.publish) await this.#publish(step.publish, published, b);
+    this.#built = fork ? null : { repository, tag, extra };
+    if (step.publish && target) await this.#publish(step.publish, target, name, b);
   }
 
-  /** The push a docker-build plugin step (plugins/docker, buildx) would have made, with the login its settings give. */
-  async #publish(publish: PublishSettings, images: readonly string[], b: BuiltinContext): Promise<void> {
+  /**
+   * The push a docker-build plugin step (plugins/docker, buildx) would have made, with the login its settings give.
+   * A name in another registry exists only for its push: tagged just before, untagged right after.
+   */
+  async #publish(publish: PublishSettings, target: PublishTarget, built: string, b: BuiltinContext): Promise<void> {
+    const images = target.tags.map((t) => `${target.repository}:${t}`);
     if (!publish.push) {
-      b.log(`--> dry run (${publish.plugin}): built ${images.join(', ')}, not pushed\n`);
+      b.log(`--> dry run (${publish.plugin}): built ${target.kind === 'own' ? images.join(', ') : built}, not pushed\n`);
       return;
     }
-    const credentials = {
+    const credentials = target.kind === 'own' ? this.ctx.registry.credentials() : {
       // Docker Hub logins are keyed by its index address, as `docker login` stores them.
       serveraddress: publish.registry === 'docker.io' ? 'https://index.docker.io/v1/' : publish.registry,
       username: b.environment[publish.usernameEnv] ?? publish.username ?? '',
@@ -97,11 +119,21 @@ export class RunBuiltins implements BuiltinSteps {
     };
     for (const image of images) {
       b.log(`--> pushing ${image} (${publish.plugin})\n`);
-      await this.ctx.engine.push(image, credentials, b.log);
+      if (target.kind === 'own') {
+        await this.ctx.engine.push(image, credentials, b.log);
+        continue;
+      }
+      await this.ctx.engine.tagImage(built, image);
+      try {
+        await this.ctx.engine.push(image, credentials, b.log);
+      } finally {
+        await this.ctx.engine.removeImage(image).catch((err: unknown) => b.log(`    warning: could not untag ${image}: ${String(err)}\n`));
+      }
     }
   }
 
   async #push(b: BuiltinContext): Promise<void> {
+    if (this.meta.fromFork) throw new SlipwayError('invalid_input', 'a pull request from a fork cannot push images');
     if (!this.#built) throw new SlipwayError('invalid_input', 'push needs an image: add a build step before it');
     const { repository, tag, extra } = this.#built;
     await this.ctx.store.updateRun(this.current.id, { phase: 'push' });
@@ -113,6 +145,13 @@ export class RunBuiltins implements BuiltinSteps {
     const digest = await this.ctx.registry.resolveDigest(appRepository(this.app.name), tag);
     b.log(`--> image ${repository}@${digest}\n`);
     this.#pinned = `${repository}@${digest}`;
+  }
+
+  /** Removes what only this run needed (a fork's throwaway images); called once the run's steps are done. */
+  async close(log: (text: string) => void): Promise<void> {
+    for (const name of this.#throwaway.splice(0)) {
+      await this.ctx.engine.removeImage(name).catch((err: unknown) => log(`    warning: could not remove ${name}: ${String(err)}\n`));
+    }
   }
 
   async #deploy(step: StepPlan, b: BuiltinContext): Promise<void | BuiltinSkipped> {
@@ -150,7 +189,7 @@ export class RunBuiltins implements BuiltinSteps {
   /** A stack reads its compose file as the build reads its context: from the workspace when there is one. */
   async #deployStack(stack: string, file: string | null, b: BuiltinContext): Promise<void> {
     const anyImage = b.pipeline.steps.find((s) => s.image !== null && s.skip === null)?.image ?? null;
-    const workspace = b.workspace && this.exporter && anyImage ? { exporter: this.exporter, volume: b.workspace.volume, image: anyImage } : null;
+    const workspace = b.workspace && this.#exporter && anyImage ? { exporter: this.#exporter, volume: b.workspace.volume, image: anyImage } : null;
     await runStackStep(
       { instance: this.ctx.instance, app: this.app.name, stack, file, commit: this.current.commit, image: this.#pinned },
       {
@@ -198,4 +237,9 @@ export class RunBuiltins implements BuiltinSteps {
     if (!res.ok) throw new SlipwayError('dependency', `notification to ${new URL(url).host} answered HTTP ${res.status}`);
     b.log(`--> notified ${new URL(url).host}\n`);
   }
+}
+
+/** The images of a pipeline's steps and services: names a build may never take. */
+function pipelineImages(pipeline: PipelinePlan): string[] {
+  return [...pipeline.steps.map((s) => s.image), ...pipeline.services.map((s) => s.image)].filter((i): i is string => i !== null);
 }

@@ -22,7 +22,8 @@ import { definitionOf } from '../converge/rollout.js';
 import { GitRepos } from '../adapters/git/repos.js';
 import { RunSources } from '../trigger/sources.js';
 import { DeployLock } from './deploy-lock.js';
-import { executeRun, type RunContext } from './executor.js';
+import { executeRun } from './executor.js';
+import type { RunContext } from './run-context.js';
 
 const exec = promisify(execFile);
 const REGISTRY = '127.0.0.1:5000';

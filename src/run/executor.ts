@@ -1,46 +1,20 @@
 // Executes one run end to end: its pipeline (the default one is build → push → deploy) or a rollback, and records
 // the outcome. Each phase is recorded first, so a restart knows where the run was (see queue.start).
 
-import type { Sealer } from '../adapters/secrets/sealer.js';
 import { SlipwayError, asSlipwayError } from '../core/errors.js';
-import type { EventBus } from '../core/events.js';
 import { appUrl } from '../core/naming.js';
-import type { EnginePort } from '../core/ports/engine.js';
-import type { RegistryPort } from '../core/ports/registry.js';
-import type { StepBackend } from '../core/ports/step-backend.js';
-import type { Store } from '../core/ports/store.js';
 import type { App, Release, Run, RunStatus } from '../core/types.js';
 import type { RunPlan } from '../core/plan.js';
 import { resumePutBack, rollOut } from '../converge/rollout.js';
 import { createRollbackRelease } from '../release/new-release.js';
 import { replacedMeanwhile, resumedRelease } from '../release/resume.js';
-import type { RunSources } from '../trigger/sources.js';
-import type { DeployLock } from './deploy-lock.js';
-import { RunBuiltins, type WorkspaceExporter } from './builtins.js';
-import type { Cancellations } from './cancellations.js';
+import { RunBuiltins } from './builtins.js';
 import { runPlan } from './pipeline-runner.js';
 import { loadPlan } from './plan-loader.js';
+import type { RunContext } from './run-context.js';
 import { RunLog } from './run-log.js';
 import { StoreStepRecorder } from './step-recorder.js';
 import { pruneKeptWorkspaces } from './workspace-retention.js';
-
-export interface RunContext {
-  readonly store: Store;
-  readonly bus: EventBus;
-  readonly engine: EnginePort;
-  readonly registry: RegistryPort;
-  readonly sources: RunSources;
-  readonly backend: StepBackend & Partial<WorkspaceExporter>;
-  readonly cancellations: Cancellations;
-  readonly sealer: Sealer;
-  readonly instance: string;
-  readonly rolloutTimeoutMs: number;
-  readonly httpsPort: number;
-  /** Brings the edge's routes in line with the apps (called after a release goes live). */
-  readonly syncRoutes: () => Promise<void>;
-  /** One deploy per app at a time, shared by every run of this server (run/deploy-lock.ts). */
-  readonly deploys: DeployLock;
-}
 
 export async function executeRun(run: Run, ctx: RunContext): Promise<void> {
   const log = await RunLog.open(ctx.store, ctx.bus, run.id, run.app).catch(() => RunLog.detached(ctx.store, ctx.bus, run.id, run.app));
@@ -108,7 +82,7 @@ async function runPipelines(run: Run, app: App, ctx: RunContext, log: RunLog, si
   if (resume) log.write(`--> restarting run ${details.restartOf} from its failed step, in its kept workspace\n`);
   // Pull requests from forks never get secrets (their code could print them).
   const secrets = meta.fromFork ? {} : await openSecrets(app.name, ctx);
-  const builtins = new RunBuiltins(run, app, meta, ctx, ctx.backend.exportWorkspace ? (ctx.backend as WorkspaceExporter) : null);
+  const builtins = new RunBuiltins(run, app, meta, ctx);
   const recorder = new StoreStepRecorder(ctx.store, ctx.bus, run.id, log);
   let firstError: SlipwayError | null = null;
   const outcome = await runPlan(plan, {
@@ -124,7 +98,7 @@ async function runPipelines(run: Run, app: App, ctx: RunContext, log: RunLog, si
     resume,
     log: log.write,
     onStepError: (e) => (firstError ??= e),
-  });
+  }).finally(() => builtins.close(log.write));
   await recorder.flush();
   if (Object.keys(outcome.keptWorkspaces).length > 0) {
     await ctx.store.updateRunDetails(run.id, { workspace: JSON.stringify(outcome.keptWorkspaces) });

@@ -6,8 +6,11 @@ import type { RunMeta, RunPlan } from '../core/plan.js';
 import type { RunDetails } from '../core/ports/store.js';
 import type { App, Run } from '../core/types.js';
 import { compilePlan, defaultPlan, discoverPipelines } from '../pipeline/index.js';
-import type { RunContext } from './executor.js';
 import { restrictPullRequest } from './pr-policy.js';
+import type { RunContext } from './run-context.js';
+
+/** What loading a plan reads: the store, the run's source and its commit. */
+export type PlanContext = Pick<RunContext, 'store' | 'sources'>;
 
 export interface LoadedPlan {
   readonly plan: RunPlan;
@@ -17,7 +20,7 @@ export interface LoadedPlan {
   readonly origin: string;
 }
 
-export async function loadPlan(run: Run, app: App, ctx: RunContext): Promise<LoadedPlan> {
+export async function loadPlan(run: Run, app: App, ctx: PlanContext): Promise<LoadedPlan> {
   const details = await ctx.store.getRunDetails(run.id);
   if (!details) throw new SlipwayError('not_found', `run ${run.id} has no details`);
   const meta = await runMeta(run, app, details, ctx);
@@ -34,7 +37,7 @@ export async function loadPlan(run: Run, app: App, ctx: RunContext): Promise<Loa
   return { plan, meta, details, origin: source.files.map((f) => f.path).join(', ') };
 }
 
-async function runMeta(run: Run, app: App, details: RunDetails, ctx: RunContext): Promise<RunMeta> {
+async function runMeta(run: Run, app: App, details: RunDetails, ctx: PlanContext): Promise<RunMeta> {
   const ref = run.ref;
   const branch = ref?.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : null;
   const tag = ref?.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : null;

@@ -2,7 +2,8 @@
 // - no pull request run deploys (the default pipeline is never used for one, and a `deploy` step is skipped):
 //   the live app only ever runs merged code;
 // - a run from a fork gets no secrets (the executor), cannot push images, and mounts no caches, so it cannot
-//   poison what later trusted runs restore from them.
+//   poison what later trusted runs restore from them. Its build still runs (the check a pull request is for), but
+//   under a throwaway local name with no other tag, removed when the run ends (run/build-names.ts, builtins.ts).
 // Applied to the compiled plan before it is stored, so `slipway runs steps` shows why a step was skipped.
 
 import type { RunMeta, RunPlan, StepPlan } from '../core/plan.js';

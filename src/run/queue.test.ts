@@ -3,19 +3,14 @@ import { FakeStepBackend } from '../adapters/docker/fake-step-backend.js';
 import { createSealer } from '../adapters/secrets/sealer.js';
 import { Cancellations } from './cancellations.js';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { FakeEngine } from '../adapters/docker/fake-engine.js';
 import { createMemoryStore } from '../adapters/store/memory.js';
 import { EventBus } from '../core/events.js';
 import type { Store } from '../core/ports/store.js';
 import { Secret } from '../core/secret.js';
 import type { Run } from '../core/types.js';
-import { GitRepos } from '../adapters/git/repos.js';
-import { RunSources } from '../trigger/sources.js';
-import type { RunContext } from './executor.js';
+import type { RunContext } from './run-context.js';
 import { DeployLock } from './deploy-lock.js';
 import { RunQueue } from './queue.js';
 
@@ -63,16 +58,8 @@ async function until(what: string, condition: () => boolean | Promise<boolean>):
 }
 
 describe('run queue', () => {
-  let dir = '';
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'slipway-queue-'));
-  });
-  after(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
 
-  function setup(capacity = Infinity) {
-    const store = createMemoryStore();
+  function setup(capacity = Infinity, store = createMemoryStore()) {
     const ctx: RunContext = {
       store,
       bus: new EventBus(),
@@ -82,7 +69,8 @@ describe('run queue', () => {
         credentials: () => ({ serveraddress: 'registry.test', username: 'u', password: new Secret('p') }),
         resolveDigest: async () => assert.fail('not used'),
       },
-      sources: new RunSources(new GitRepos(join(dir, 'git')), join(dir, 'uploads')),
+      // The queue never reads a source or a commit: the scripted executor stands in for executeRun.
+      sources: { open: () => assert.fail('not used'), assertBuildable: async () => assert.fail('not used'), pipelineFiles: async () => assert.fail('not used'), commitInfo: async () => assert.fail('not used'), changedFiles: async () => assert.fail('not used') },
       instance: 'slipway',
       rolloutTimeoutMs: 1_000,
       httpsPort: 443,
@@ -91,7 +79,7 @@ describe('run queue', () => {
       backend: new FakeStepBackend(), cancellations: new Cancellations(), sealer: createSealer(randomBytes(32), 'test.key'),
     };
     const executor = new ScriptedExecutor(store);
-    return { store, executor, queue: new RunQueue(ctx, { execute: executor.execute, capacity }) };
+    return { store, executor, ctx, queue: new RunQueue(ctx, { execute: executor.execute, capacity }) };
   }
   const newRun = (store: Store, app: string) => store.createRun({ app, source: 'git', ref: 'refs/heads/main', commit: 'a'.repeat(40) });
 
@@ -168,6 +156,52 @@ describe('run queue', () => {
     executor.finish(other.id);
     await queue.stop();
     assert.equal(executor.started.filter((s) => s === `web#${interrupted.id}`).length, 1);
+  });
+
+  it('a run that was running at a stop, resumed, and running again at the next stop is failed with that reason', async () => {
+    const first = setup();
+    const { store } = first;
+    const run = await newRun(store, 'web');
+    await store.claimNextRuns(new Date().toISOString()); // marked running; then Slipway stopped
+    const image = `127.0.0.1:5000/apps/web@sha256:${'a'.repeat(64)}`;
+    const release = await store.createRelease({ app: 'web', image, commit: run.commit, runId: run.id, rollbackOf: null, spec: { app: 'web', image, port: 3000, replicas: 1, env: {} } });
+    await first.queue.start();
+    await until('the run to be resumed', () => first.executor.running().includes(`web#${run.id}`));
+    assert.equal((await store.getRunDetails(run.id))?.resumes, 1);
+    await first.queue.stop(false); // Slipway stops again while the resumed run still runs
+
+    const second = setup(Infinity, store);
+    const finished: unknown[] = [];
+    second.ctx.bus.on('run.finished', (e) => finished.push(e));
+    await second.queue.start();
+    await second.queue.stop();
+    assert.deepEqual(second.executor.started, [], 'not resumed a second time');
+    const done = await store.getRun(run.id);
+    assert.equal(done?.status, 'failed');
+    assert.equal(done?.phase, 'done');
+    assert.equal(done?.error?.kind, 'interrupted');
+    assert.match(done?.error?.message ?? '', /stopped while this run was running, and again after it was resumed/);
+    assert.ok(done?.finishedAt);
+    assert.equal((await store.getReleaseById(release.id))?.status, 'failed', 'its release is not going out any more');
+    assert.deepEqual(finished, [{ runId: run.id, app: 'web', status: 'failed', error: done?.error }]);
+  });
+
+  it('a run resumed once and finished counts nothing against a later run', async () => {
+    const first = setup();
+    const run = await newRun(first.store, 'web');
+    await first.store.claimNextRuns(new Date().toISOString());
+    await first.queue.start();
+    await until('the run to be resumed', () => first.executor.running().includes(`web#${run.id}`));
+    first.executor.finish(run.id);
+    const next = await newRun(first.store, 'web');
+    await until('the next run', () => first.executor.running().includes(`web#${next.id}`));
+    await first.queue.stop(false);
+    const second = setup(Infinity, first.store);
+    await second.queue.start();
+    await until('the next run to be resumed', () => second.executor.running().includes(`web#${next.id}`));
+    second.executor.finish(next.id);
+    await second.queue.stop();
+    assert.equal((await first.store.getRunDetails(next.id))?.resumes, 1);
   });
 
   it('kick is cheap and safe to call often: each run starts exactly once, the store is read a bounded number of times', async () => {

@@ -3,8 +3,11 @@
 // the machine can carry. Deploys of one app stay one at a time whatever its concurrency (run/deploy-lock.ts).
 
 import type { Run } from '../core/types.js';
-import type { RunContext } from './executor.js';
 import { executeRun } from './executor.js';
+import type { RunContext } from './run-context.js';
+
+/** How often a run that was running when Slipway stopped is resumed by the next start. */
+const MAX_RESUMES = 1;
 
 export interface RunQueueOptions {
   /** Most runs at a time over all apps; default: no limit. Runs resumed after a restart count too. */
@@ -30,10 +33,39 @@ export class RunQueue {
     this.capacity = opts.capacity ?? Infinity;
   }
 
-  /** Resumes runs that were running when Slipway stopped (before taking new ones), then starts pumping. */
+  /**
+   * Resumes runs that were running when Slipway stopped (before taking new ones), then starts pumping. A run is
+   * resumed once: one that was running again when Slipway stopped the next time is failed, so a run that brings
+   * Slipway down is not started again and again.
+   */
   async start(): Promise<void> {
-    for (const run of await this.ctx.store.runsWithStatus('running')) this.#launch(run);
+    const { store } = this.ctx;
+    for (const run of await store.runsWithStatus('running')) {
+      const resumes = (await store.getRunDetails(run.id))?.resumes ?? 0;
+      if (resumes >= MAX_RESUMES) {
+        await this.#failCutOff(run);
+        continue;
+      }
+      await store.updateRunDetails(run.id, { resumes: resumes + 1 });
+      this.#launch(run);
+    }
     this.kick();
+  }
+
+  async #failCutOff(run: Run): Promise<void> {
+    const { store, bus } = this.ctx;
+    const error = {
+      kind: 'interrupted',
+      message: 'Slipway stopped while this run was running, and again after it was resumed; it is not resumed a second time',
+      hint: `look at the run's log and Slipway's own log for what stopped it; \`slipway runs start ${run.app}\` runs the pipeline again`,
+    };
+    // A release it recorded but did not see live is not going out any more.
+    for (const r of await store.listReleases(run.app)) {
+      if (r.runId === run.id && r.status === 'deploying') await store.setReleaseStatus(r.id, 'failed');
+    }
+    await store.updateRun(run.id, { status: 'failed', phase: 'done', error, finishedAt: new Date().toISOString() });
+    await store.recordEvent('run.failed', run.app, { runId: run.id, error });
+    bus.emit('run.finished', { runId: run.id, app: run.app, status: 'failed', error });
   }
 
   /** Asks the queue to look for work; cheap and safe to call often. */

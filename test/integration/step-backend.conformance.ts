@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, it, type TestContext } from 'node:test';
+import { Parser, type ReadEntry } from 'tar';
 import { cacheVolumeName } from '../../src/adapters/docker/step-names.js';
 import { packDirectory } from '../../src/cli/tarball.js';
 import { SlipwayError } from '../../src/core/errors.js';
@@ -32,7 +33,7 @@ export interface StepSubject {
 
 export type CaseKey =
   | 'extract' | 'order' | 'stderr' | 'exit' | 'stdin' | 'shared' | 'parallel' | 'service' | 'env' | 'abort'
-  | 'cache' | 'teardown' | 'keep' | 'reuse-missing' | 'missing-image' | 'big' | 'binary' | 'multibyte' | 'plugin' | 'output-error';
+  | 'cache' | 'teardown' | 'keep' | 'reuse-missing' | 'missing-image' | 'big' | 'binary' | 'multibyte' | 'plugin' | 'output-error' | 'export';
 
 export interface ConformanceOptions {
   /** Cases this implementation is known to fail, with the reason: they run as todos until fixed. */
@@ -300,6 +301,24 @@ export function stepBackendConformance(open: () => Promise<StepSubject>, options
     assert.equal(lines.filter((l) => l !== 'äöü').length, 0, 'every line intact, no U+FFFD');
   });
 
+  check('export', 'workspaceExport, when declared, reads a folder of the workspace back as a tar, with what steps wrote', async (t) => {
+    const exporter = s.backend.workspaceExport;
+    if (exporter === null) return t.skip('this backend declares no workspace export');
+    const writer = step('write', ['echo "built by a step" > sub/made.txt'], { SLIPWAY_FAKE_WRITE: JSON.stringify({ [`${WORKSPACE}/sub/made.txt`]: 'built by a step\n' }) });
+    const plan = pipeline([writer]);
+    const ref = await setup(plan);
+    try {
+      assert.deepEqual((await run(ref, plan, writer)).exit, ok);
+      const files = await tarFiles(await exporter.exportWorkspace(ref.volume, 'sub', s.image));
+      assert.deepEqual(files, { 'made.txt': 'built by a step\n', 'nested.txt': 'nested file\n' });
+      assert.equal((await tarFiles(await exporter.exportWorkspace(ref.volume, '.', s.image)))['README.md'], 'hello from the source\n');
+      await assert.rejects(exporter.exportWorkspace(ref.volume, '../etc', s.image), (err: unknown) => err instanceof SlipwayError && err.kind === 'invalid_input');
+      await assert.rejects(exporter.exportWorkspace(ref.volume, 'no-such-folder', s.image), (err: unknown) => err instanceof SlipwayError && err.kind === 'invalid_input');
+    } finally {
+      await teardown(ref);
+    }
+  });
+
   check('plugin', "a plugin step runs the image's own entrypoint; an entrypoint given replaces it", async () => {
     const plugin = step('plugin', [], {}, { kind: 'plugin' });
     const entry = step('entry', [], { SLIPWAY_FAKE_OUTPUT: 'from-entrypoint\n' }, { kind: 'plugin', entrypoint: ['echo', 'from-entrypoint'] });
@@ -307,4 +326,24 @@ export function stepBackendConformance(open: () => Promise<StepSubject>, options
     assert.deepEqual(p, { exit: ok, output: '' }); // busybox's own command is `sh`: with no stdin it ends at once
     assert.deepEqual(e, { exit: ok, output: 'from-entrypoint\n' });
   });
+}
+
+/** The regular files of a tar stream, by path without a leading ./, with their text. */
+async function tarFiles(stream: Readable): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  const parser = new Parser();
+  parser.on('entry', (entry: ReadEntry) => {
+    const chunks: Buffer[] = [];
+    entry.on('data', (c: Buffer) => chunks.push(c));
+    entry.on('end', () => {
+      if (entry.type === 'File') files[entry.path.replace(/^\.\//, '')] = Buffer.concat(chunks).toString('utf8');
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    parser.on('end', () => resolve());
+    parser.on('error', reject);
+    stream.on('error', reject);
+    stream.pipe(parser as unknown as NodeJS.WritableStream);
+  });
+  return files;
 }

@@ -22,7 +22,7 @@ const docker = new Dockerode({ socketPath: '/var/run/docker.sock' });
 
 describe('step backend port: FakeStepBackend', () => {
   stepBackendConformance(async () => {
-    const fake = new FakeStepBackend({ images: [IMAGE] });
+    const fake = new FakeStepBackend({ images: [IMAGE], workspaceExport: true });
     return {
       backend: fake,
       app: unique(),
@@ -107,6 +107,26 @@ describe('DockerStepBackend: what only Docker has', { timeout: 120_000 }, () => 
     });
     const left = await docker.listContainers({ all: true, filters: { label: [`${LABELS.workspace}=${ref.id}`, `${LABELS.step}=nosh`] } });
     assert.equal(left.length, 0, 'the container that did not start is removed');
+  });
+
+  it('an image name is resolved to its ID at its first use in a pipeline: a tag moved meanwhile is not picked up', async () => {
+    const backend = new DockerStepBackend(docker);
+    const moving = `${app}-moving:latest`;
+    const [repo = moving, tag = 'latest'] = moving.split(':');
+    await docker.getImage(IMAGE).tag({ repo, tag });
+    try {
+      const first = await backend.startStep(step('first', ['true'], { image: moving }), { namespace: 'slipway-conf', workspace: ref, pipeline: plan, environment: {}, caches: [], app, onOutput: () => undefined });
+      await backend.wait(first, new AbortController().signal);
+      const pinned = (await docker.getImage(IMAGE).inspect()).Id;
+      assert.equal((await docker.getContainer(first.id).inspect()).Image, pinned);
+      // What a poisoned build would do: the name now points at another image.
+      await docker.getImage(noShell).tag({ repo, tag });
+      const second = await backend.startStep(step('second', ['true'], { image: moving }), { namespace: 'slipway-conf', workspace: ref, pipeline: plan, environment: {}, caches: [], app, onOutput: () => undefined });
+      assert.equal((await backend.wait(second, new AbortController().signal)).exitCode, 0, 'ran in busybox, not the image without a shell');
+      assert.equal((await docker.getContainer(second.id).inspect()).Image, pinned);
+    } finally {
+      await docker.getImage(moving).remove().catch(() => null);
+    }
   });
 
   it('a setup that fails cleans up after itself: a source that is no tar, a source that errors', async () => {

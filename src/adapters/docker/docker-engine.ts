@@ -69,6 +69,20 @@ export class DockerEngine implements EnginePort {
     return digest;
   }
 
+  async tagImage(image: string, tag: string): Promise<void> {
+    const { repo, tag: name } = splitTag(tag);
+    await this.docker.getImage(image).tag({ repo, tag: name }).catch((err: unknown) => {
+      throw new SlipwayError('dependency', `tagging ${image} as ${tag} failed: ${messageOf(err)}`, { cause: err });
+    });
+  }
+
+  async removeImage(tag: string): Promise<void> {
+    await this.docker.getImage(tag).remove({ noprune: false }).catch((err: unknown) => {
+      if ((err as { statusCode?: number }).statusCode === 404) return;
+      throw new SlipwayError('dependency', `removing image ${tag} failed: ${messageOf(err)}`, { cause: err });
+    });
+  }
+
   async deployService(def: ServiceDefinition, credentials: RegistryCredentials | null): Promise<boolean> {
     const spec = toServiceSpec(def);
     // Without credentials no X-Registry-Auth header is sent at all (dockerode leaves it out for undefined).
@@ -262,4 +276,10 @@ export function messageOf(err: unknown): string {
   const json = (err as { json?: { message?: unknown } } | null)?.json;
   if (json && typeof json.message === 'string') return json.message;
   return err instanceof Error ? err.message : String(err);
+}
+
+/** repository:tag split at the tag's colon (a registry's port colon comes before the last slash); no tag: latest. */
+function splitTag(ref: string): { repo: string; tag: string } {
+  const colon = ref.lastIndexOf(':');
+  return colon > ref.lastIndexOf('/') ? { repo: ref.slice(0, colon), tag: ref.slice(colon + 1) } : { repo: ref, tag: 'latest' };
 }

@@ -37,6 +37,21 @@ describe('fake engine', () => {
     assert.equal((await engine.listTasks('web'))[0]?.error, 'task: non-zero exit (1)');
   });
 
+  it('names local images: build and extra tags, tagImage of a built image only, removeImage untags and is fine when gone', async () => {
+    const engine = new FakeEngine();
+    const tag = 'registry.test/apps/web:abc';
+    await engine.build({ context: Readable.from([]), tag, extraTags: ['registry.test/apps/web:stable'], labels: {}, onLog: () => {} });
+    assert.deepEqual(engine.callsTo('build').map((c) => c.extraTags), [['registry.test/apps/web:stable']]);
+    await assert.rejects(engine.tagImage('never-built:1', 'ghcr.io/acme/web:1'), (e: unknown) => e instanceof SlipwayError && e.kind === 'dependency');
+    await engine.tagImage(tag, 'ghcr.io/acme/web:1');
+    const digest = await engine.push('ghcr.io/acme/web:1', credentials, () => {});
+    assert.match(digest, /^sha256:/);
+    await engine.removeImage('ghcr.io/acme/web:1');
+    await engine.removeImage('ghcr.io/acme/web:1');
+    assert.deepEqual(engine.localImages(), ['registry.test/apps/web:abc', 'registry.test/apps/web:stable']);
+    await assert.rejects(engine.push('ghcr.io/acme/web:1', credentials, () => {}), (e: unknown) => e instanceof SlipwayError && e.kind === 'dependency');
+  });
+
   it('checks the port protocol: digest-pinned images when asked, one deployService per service at a time', async () => {
     const strict = new FakeEngine({ requirePinnedImages: true });
     await assert.rejects(strict.deployService(def({ image: 'busybox:latest' }), credentials), /not digest-pinned/);

@@ -36,7 +36,12 @@ type ServiceMethod = 'inspectService' | 'inspectDefinition' | 'listTasks' | 'lis
 type NetworkMethod = 'ensureNetwork' | 'removeNetwork';
 
 export type FakeCall =
-  | { readonly method: 'build'; readonly tag: string; readonly labels: Readonly<Record<string, string>>; readonly contextBytes: number }
+  | {
+      readonly method: 'build'; readonly tag: string; readonly extraTags: readonly string[];
+      readonly labels: Readonly<Record<string, string>>; readonly contextBytes: number;
+    }
+  | { readonly method: 'tagImage'; readonly image: string; readonly tag: string }
+  | { readonly method: 'removeImage'; readonly tag: string }
   | { readonly method: 'push'; readonly tag: string; readonly digest: string }
   | { readonly method: 'deployService'; readonly definition: ServiceDefinition; readonly changed: boolean; readonly withCredentials: boolean }
   | { readonly method: ServiceMethod; readonly serviceName: string }
@@ -109,7 +114,7 @@ export class FakeEngine implements EnginePort {
     await this.#io('build');
     let contextBytes = 0;
     for await (const chunk of request.context) contextBytes += (chunk as Buffer).length;
-    this.calls.push({ method: 'build', tag: request.tag, labels: { ...request.labels }, contextBytes });
+    this.calls.push({ method: 'build', tag: request.tag, extraTags: [...(request.extraTags ?? [])], labels: { ...request.labels }, contextBytes });
     request.onLog('Step 1/3 : FROM busybox:latest\n');
     request.onLog(' ---> 79e3e54d29af\n');
     request.onLog('Step 2/3 : RUN ./build\n');
@@ -126,9 +131,7 @@ export class FakeEngine implements EnginePort {
     request.onLog(`Step 3/3 : LABEL ${labels}\n`);
     const builds = (this.#builds.get(request.tag) ?? 0) + 1;
     request.onLog(`Successfully built ${hash(`${request.tag}#${builds}`).slice(0, 12)}\n`);
-    // extraTags is being added to BuildRequest (uncommitted when this was written): read it without depending on it.
-    const { extraTags = [] } = request as { readonly extraTags?: readonly string[] };
-    for (const tag of [request.tag, ...extraTags]) {
+    for (const tag of [request.tag, ...(request.extraTags ?? [])]) {
       this.#builds.set(tag, builds);
       request.onLog(`Successfully tagged ${tag}\n`);
     }
@@ -151,6 +154,25 @@ export class FakeEngine implements EnginePort {
     if (logs) this.#logs.set(`${repository}@${digest}`, logs);
     this.calls.push({ method: 'push', tag, digest });
     return digest;
+  }
+
+  async tagImage(image: string, tag: string): Promise<void> {
+    await this.#io('tagImage');
+    const builds = this.#builds.get(image);
+    if (builds === undefined) throw new SlipwayError('dependency', `tagging ${image} as ${tag} failed: No such image: ${image}`);
+    this.#builds.set(tag, builds);
+    this.calls.push({ method: 'tagImage', image, tag });
+  }
+
+  async removeImage(tag: string): Promise<void> {
+    await this.#io('removeImage');
+    this.#builds.delete(tag);
+    this.calls.push({ method: 'removeImage', tag });
+  }
+
+  /** The names of local images (built or tagged, not removed): what a later build's FROM could find. */
+  localImages(): string[] {
+    return [...this.#builds.keys()].sort();
   }
 
   /** The networks made with ensureNetwork and not removed, by name, with their labels. */

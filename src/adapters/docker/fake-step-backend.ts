@@ -12,10 +12,10 @@
 // reuseWorkspace finds it, so restart and cache logic is exercised as with Docker. Aborting wait kills the step.
 
 import { Readable } from 'node:stream';
-import { Parser, type ReadEntry } from 'tar';
+import { Header, Parser, type ReadEntry } from 'tar';
 import { SlipwayError } from '../../core/errors.js';
 import type { ServicePlan, StepPlan } from '../../core/plan.js';
-import type { SetupRequest, StartRequest, StepBackend, StepExit, StepHandle, WorkspaceRef } from '../../core/ports/step-backend.js';
+import type { SetupRequest, StartRequest, StepBackend, StepExit, StepHandle, WorkspaceExporter, WorkspaceRef } from '../../core/ports/step-backend.js';
 import { imagesOf } from './step-convert.js';
 import { cacheVolumeName, workspaceRefFor } from './step-names.js';
 
@@ -32,6 +32,8 @@ export interface FakeStepBackendOptions {
   readonly scripts?: Readonly<Record<string, FakeStepScript>>;
   /** Images on the fake host; any other fails as a missing image that cannot be pulled. Default: every image. */
   readonly images?: readonly string[];
+  /** Whether the fake can read a workspace back (workspaceExport); default false, as a backend without it. */
+  readonly workspaceExport?: boolean;
 }
 
 export type FakeStepCall =
@@ -65,7 +67,24 @@ export class FakeStepBackend implements StepBackend {
   readonly #containers = new Map<string, FakeContainer>();
   #serial = 0;
 
-  constructor(private readonly options: FakeStepBackendOptions = {}) {}
+  readonly workspaceExport: WorkspaceExporter | null;
+
+  constructor(private readonly options: FakeStepBackendOptions = {}) {
+    this.workspaceExport = options.workspaceExport ? { exportWorkspace: (volume, path, image) => this.#export(volume, path, image) } : null;
+  }
+
+  /** The files of a workspace folder as a tar rooted at it, like the Docker backend's export. */
+  async #export(volume: string, path: string, image: string): Promise<Readable> {
+    const folder = path.replace(/^\.?\/+/, '').replace(/\/+$/, '');
+    if (folder.split('/').includes('..')) throw new SlipwayError('invalid_input', `build context ${path} leaves the workspace`, { field: 'context' });
+    const files = this.#volumes.get(volume);
+    if (files === undefined) throw new SlipwayError('not_found', `no workspace ${volume}`);
+    if (!this.#hasImage(image)) throw imageNotFound(image);
+    const prefix = folder === '' || folder === '.' ? '' : `${folder}/`;
+    const inside = [...files].filter(([p]) => p.startsWith(prefix));
+    if (prefix !== '' && inside.length === 0) throw new SlipwayError('invalid_input', `cannot read ${path} from the workspace: not found`, { field: 'context' });
+    return Readable.from([writeTar(inside.map(([p, content]) => [p.slice(prefix.length), content]))]);
+  }
 
   async setup(request: SetupRequest): Promise<WorkspaceRef> {
     const { app, runId, pipeline, reuseWorkspace } = request;
@@ -254,6 +273,19 @@ function imageNotFound(image: string): SlipwayError {
     field: 'image',
     hint: 'check the image name and tag; a private or unreachable registry needs the image loaded on the host',
   });
+}
+
+/** A plain ustar archive of the files (path → text), the way the fake's workspaces come back out. */
+function writeTar(files: ReadonlyArray<readonly [string, string]>): Buffer {
+  const blocks: Buffer[] = [];
+  for (const [path, content] of files) {
+    const body = Buffer.from(content, 'utf8');
+    const header = Buffer.alloc(512);
+    new Header({ path: `./${path}`, mode: 0o644, size: body.length, mtime: new Date(0), type: 'File' }).encode(header);
+    blocks.push(header, body, Buffer.alloc((512 - (body.length % 512)) % 512));
+  }
+  blocks.push(Buffer.alloc(1024));
+  return Buffer.concat(blocks);
 }
 
 async function readTar(source: Readable): Promise<Files> {

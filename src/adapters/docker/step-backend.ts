@@ -8,7 +8,7 @@ import { exportWorkspaceFolder } from './step-export.js';
 import { SlipwayError, asSlipwayError } from '../../core/errors.js';
 import type { ServicePlan, StepPlan } from '../../core/plan.js';
 import type { RegistryCredentials } from '../../core/ports/registry.js';
-import type { SetupRequest, StartRequest, StepBackend, StepExit, StepHandle, WorkspaceRef } from '../../core/ports/step-backend.js';
+import type { SetupRequest, StartRequest, StepBackend, StepExit, StepHandle, WorkspaceExporter, WorkspaceRef } from '../../core/ports/step-backend.js';
 import { messageOf } from './docker-engine.js';
 import { removeQuietly, startAttached, type AttachedContainer } from './step-container.js';
 import {
@@ -40,6 +40,11 @@ export class DockerStepBackend implements StepBackend {
   readonly #drainTimeoutMs: number;
   /** Containers whose output is being forwarded, by id; wait delivers all of it before it resolves. */
   readonly #attached = new Map<string, AttachedContainer & { readonly memoryBytes: number }>();
+  /**
+   * By workspace, the image ID each image name resolved to at its first use in the pipeline: every later container
+   * of that name runs the same image, so a tag moved meanwhile (a build naming an image `alpine`) is not picked up.
+   */
+  readonly #pinned = new Map<string, Map<string, Promise<string>>>();
 
   constructor(
     private readonly docker: Dockerode,
@@ -50,10 +55,10 @@ export class DockerStepBackend implements StepBackend {
     this.#drainTimeoutMs = options.drainTimeoutMs ?? 10_000;
   }
 
-  /** The workspace folder as a tar (WorkspaceExporter, for the built-in build step). */
-  exportWorkspace(volume: string, path: string, image: string): Promise<Readable> {
-    return exportWorkspaceFolder(this.docker, volume, path, image);
-  }
+  /** The workspace folder as a tar (for the built-in build step and a stack's compose file). */
+  readonly workspaceExport: WorkspaceExporter = {
+    exportWorkspace: (volume: string, path: string, image: string): Promise<Readable> => exportWorkspaceFolder(this.docker, volume, path, image),
+  };
 
   async setup(request: SetupRequest): Promise<WorkspaceRef> {
     const reuse = request.reuseWorkspace;
@@ -83,13 +88,14 @@ export class DockerStepBackend implements StepBackend {
 
   async startService(service: ServicePlan, request: StartRequest): Promise<StepHandle> {
     await this.#images.ensure(service.image, 'if-not-exists', request.onOutput, request.pullLogins);
-    return this.#start(serviceContainerOptions(service, request, suffix(), this.#limits), request);
+    const options = serviceContainerOptions(service, request, suffix(), this.#limits);
+    return this.#start({ ...options, Image: await this.#pin(request.workspace, service.image) }, request);
   }
 
   async startStep(step: StepPlan, request: StartRequest): Promise<StepHandle> {
     const options = stepContainerOptions(step, request, suffix(), this.#limits);
     await this.#images.ensure(options.Image ?? '', step.pull, request.onOutput, request.pullLogins);
-    return this.#start(options, request);
+    return this.#start({ ...options, Image: await this.#pin(request.workspace, options.Image ?? '') }, request);
   }
 
   async wait(handle: StepHandle, signal: AbortSignal): Promise<StepExit> {
@@ -129,6 +135,7 @@ export class DockerStepBackend implements StepBackend {
   }
 
   async teardown(workspace: WorkspaceRef, options: { keepWorkspace: boolean }): Promise<void> {
+    this.#pinned.delete(workspace.id);
     const containers = await this.docker.listContainers({ all: true, filters: { label: [`${LABELS.workspace}=${workspace.id}`] } });
     await Promise.all(containers.map((c) => removeQuietly(this.docker.getContainer(c.Id))));
     for (const c of containers) this.#attached.delete(c.Id);
@@ -147,6 +154,24 @@ export class DockerStepBackend implements StepBackend {
         hint: status === 409 ? 'a container still uses it; it can be removed once that run has ended' : undefined,
       });
     }
+  }
+
+  /** The image ID the name has in this pipeline: resolved at its first use, the same for every later container. */
+  #pin(workspace: WorkspaceRef, image: string): Promise<string> {
+    let pins = this.#pinned.get(workspace.id);
+    if (pins === undefined) this.#pinned.set(workspace.id, (pins = new Map()));
+    let id = pins.get(image);
+    if (id === undefined) {
+      id = this.docker.getImage(image).inspect().then(
+        (info) => info.Id,
+        (err: unknown) => {
+          pins.delete(image);
+          throw new SlipwayError('dependency', `dockerd could not inspect image ${image}: ${messageOf(err)}`, { cause: err });
+        },
+      );
+      pins.set(image, id);
+    }
+    return id;
   }
 
   async #start(options: Dockerode.ContainerCreateOptions, request: StartRequest): Promise<StepHandle> {

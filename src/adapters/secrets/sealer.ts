@@ -1,10 +1,11 @@
-// Seals app secrets for the store (AES-256-GCM, a fresh IV per value) and opens them for the run that needs them.
+// The sealer port (core/ports/sealer.ts) with AES-256-GCM, a fresh IV per value: seals app secrets for the store, opens them for the run.
 //
 // Sealed format, versioned so the cipher can change later: v1:<iv b64>:<tag b64>:<ciphertext b64>.
 // Errors never carry the value: opening fails with one message whatever went wrong (wrong key or tampering).
 
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { SlipwayError } from '../../core/errors.js';
+import type { Sealer } from '../../core/ports/sealer.js';
 import { Secret } from '../../core/secret.js';
 import { KEY_BYTES, loadOrCreateKey } from './key-file.js';
 
@@ -12,12 +13,6 @@ const VERSION = 'v1';
 const ALGORITHM = 'aes-256-gcm';
 const IV_BYTES = 12; // the size GCM is defined for; other sizes are hashed into one
 const TAG_BYTES = 16;
-
-export interface Sealer {
-  seal(value: string): string;
-  /** SlipwayError internal if the value was sealed with another key or changed since. */
-  open(sealed: string): Secret;
-}
 
 /** The sealer of a data directory: its key is `<dir>/secrets.key`, created on first use. */
 export async function openSealer(dir: string): Promise<Sealer> {

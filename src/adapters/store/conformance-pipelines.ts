@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import type { NewRunStep, RunDetails } from '../../core/ports/store.js';
 import { newRun, slipwayError, withStore, type OpenStore } from './conformance-kit.js';
 
-const plain: RunDetails = { event: 'push', params: {}, restartOf: null, workspace: null, plan: null, cancelRequested: false, cronName: null, target: null, fromFork: false, sourceBranch: null };
+const plain: RunDetails = { event: 'push', params: {}, restartOf: null, workspace: null, plan: null, cancelRequested: false, cronName: null, target: null, fromFork: false, sourceBranch: null, resumes: 0 };
 
 const step = (pipeline: string, name: string, status: NewRunStep['status'] = 'pending', skipReason: string | null = null): NewRunStep =>
   ({ pipeline, name, status, skipReason });
@@ -50,6 +50,18 @@ export function pipelineConformance(open: OpenStore): void {
         assert.deepEqual(await store.updateRunDetails(run.id, { plan: undefined, workspace: undefined }), updated);
         const cleared = await store.updateRunDetails(run.id, { workspace: null, plan: null, cancelRequested: false });
         assert.deepEqual(cleared, plain);
+      });
+    });
+
+    it('counts resumes: a new run has none, a patch sets the count and leaves the rest', async () => {
+      await withStore(open, async (store) => {
+        const run = await store.createRun(newRun('web'));
+        assert.equal((await store.getRunDetails(run.id))?.resumes, 0);
+        const once = await store.updateRunDetails(run.id, { resumes: 1 });
+        assert.deepEqual(once, { ...plain, resumes: 1 });
+        assert.equal((await store.getRunDetails(run.id))?.resumes, 1);
+        assert.equal((await store.updateRunDetails(run.id, { cancelRequested: true })).resumes, 1);
+        assert.equal((await store.updateRunDetails(run.id, { resumes: 2 })).resumes, 2);
       });
     });
 

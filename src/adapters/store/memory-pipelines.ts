@@ -66,6 +66,7 @@ export function createMemoryPipelines({ now, hasRun, hasApp }: MemoryPipelineDep
         ...(patch.workspace !== undefined && { workspace: patch.workspace }),
         ...(patch.plan !== undefined && { plan: viaJson(patch.plan, 'plan') }),
         ...(patch.cancelRequested !== undefined && { cancelRequested: patch.cancelRequested }),
+        ...(patch.resumes !== undefined && { resumes: patch.resumes }),
       };
       details.set(id, updated);
       return copy(updated);
@@ -145,6 +146,7 @@ export function createMemoryPipelines({ now, hasRun, hasApp }: MemoryPipelineDep
         target: run.target ?? null,
         fromFork: run.fromFork === true,
         sourceBranch: run.sourceBranch ?? null,
+        resumes: 0,
       });
     },
     deleteApp(name) {

@@ -203,6 +203,13 @@ const MIGRATIONS: readonly NamedMigration[] = [
       await db.schema.alterTable('apps').addColumn('concurrency', 'integer', (c) => c.notNull().defaultTo(1)).execute();
     },
   },
+  {
+    // A run resumed after a stop, that was running again at the next stop, is failed instead (run/queue.ts).
+    name: '0007_run_resumes',
+    async up(db) {
+      await db.schema.alterTable('runs').addColumn('resumes', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    },
+  },
 ];
 
 const provider: MigrationProvider = {

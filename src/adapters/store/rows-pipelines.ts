@@ -13,7 +13,7 @@ const STEP_STATUSES: readonly StepStatus[] = ['pending', 'running', 'succeeded',
 const paramsSchema = z.record(z.string(), z.string());
 
 /** The columns of a runs row that make up RunDetails. */
-export type RunDetailsRow = Pick<Selectable<RunsTable>, 'id' | 'event' | 'params' | 'restart_of' | 'workspace' | 'plan' | 'cancel_requested' | 'cron_name' | 'target' | 'from_fork' | 'source_branch'>;
+export type RunDetailsRow = Pick<Selectable<RunsTable>, 'id' | 'event' | 'params' | 'restart_of' | 'workspace' | 'plan' | 'cancel_requested' | 'cron_name' | 'target' | 'from_fork' | 'source_branch' | 'resumes'>;
 
 export function toRunDetails(row: RunDetailsRow): RunDetails {
   const cell = (column: string): Cell => ({ table: 'runs', id: row.id, column });
@@ -32,6 +32,7 @@ export function toRunDetails(row: RunDetailsRow): RunDetails {
     target: row.target,
     fromFork: row.from_fork === 1,
     sourceBranch: row.source_branch,
+    resumes: row.resumes,
   };
 }
 

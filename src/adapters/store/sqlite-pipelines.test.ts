@@ -39,7 +39,7 @@ describe('sqlite store, pipeline tables', () => {
     const store = await openSqliteStore(file);
     try {
       const applied = raw(file, (db) => db.prepare('SELECT name FROM kysely_migration ORDER BY name').all());
-      assert.deepEqual(applied, [{ name: '0001_initial' }, { name: '0002_pipelines' }, { name: '0003_schedules' }, { name: '0004_deploy_targets' }, { name: '0005_forges' }, { name: '0006_app_concurrency' }]);
+      assert.deepEqual(applied, [{ name: '0001_initial' }, { name: '0002_pipelines' }, { name: '0003_schedules' }, { name: '0004_deploy_targets' }, { name: '0005_forges' }, { name: '0006_app_concurrency' }, { name: '0007_run_resumes' }]);
 
       assert.equal((await store.getApp('web'))?.replicas, 2);
       assert.equal((await store.getApp('web'))?.concurrency, 1, 'apps made before the setting run one at a time, as they did');
@@ -50,7 +50,7 @@ describe('sqlite store, pipeline tables', () => {
       assert.equal((await store.liveRelease('web'))?.number, 1);
       assert.equal(await store.getSetting('registry'), 'registry.local');
       assert.deepEqual((await store.listEvents(5)).map((e) => e.data), [{ release: 1 }]);
-      const plain = { params: {}, restartOf: null, workspace: null, plan: null, cancelRequested: false, cronName: null, target: null, fromFork: false, sourceBranch: null };
+      const plain = { params: {}, restartOf: null, workspace: null, plan: null, cancelRequested: false, cronName: null, target: null, fromFork: false, sourceBranch: null, resumes: 0 };
       assert.deepEqual(await store.getRunDetails(1), { event: 'push', ...plain });
       assert.deepEqual(await store.getRunDetails(2), { event: 'rollback', ...plain });
 

@@ -9,7 +9,7 @@ import type { RunsTable } from './tables.js';
 
 type RunDetailsPart = Pick<Store, 'getRunDetails' | 'updateRunDetails'>;
 
-const COLUMNS = ['id', 'event', 'params', 'restart_of', 'workspace', 'plan', 'cancel_requested', 'cron_name', 'target', 'from_fork', 'source_branch'] as const;
+const COLUMNS = ['id', 'event', 'params', 'restart_of', 'workspace', 'plan', 'cancel_requested', 'cron_name', 'target', 'from_fork', 'source_branch', 'resumes'] as const;
 
 export function sqliteRunDetails({ db }: SqliteContext): RunDetailsPart {
   return {
@@ -36,5 +36,6 @@ function detailChanges(patch: RunDetailsPatch): Updateable<RunsTable> {
     ...(patch.workspace !== undefined && { workspace: patch.workspace }),
     ...(patch.plan !== undefined && { plan: patch.plan === null ? null : toJsonText(patch.plan, 'plan') }),
     ...(patch.cancelRequested !== undefined && { cancel_requested: patch.cancelRequested ? 1 : 0 }),
+    ...(patch.resumes !== undefined && { resumes: patch.resumes }),
   };
 }

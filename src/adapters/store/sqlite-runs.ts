@@ -40,6 +40,7 @@ export function sqliteRuns({ db, now }: SqliteContext): Runs {
           target: run.target ?? null,
           from_fork: run.fromFork === true ? 1 : 0,
           source_branch: run.sourceBranch ?? null,
+          resumes: 0,
         })
         .returningAll();
       try {

@@ -83,7 +83,7 @@ describe('sqlite store', () => {
     for (let i = 0; i < 2; i++) await (await openSqliteStore(file)).close();
     assert.deepEqual(schema(), before);
     assert.deepEqual(raw(file, (db) => db.prepare('SELECT name FROM kysely_migration ORDER BY name').all()), applied);
-    assert.deepEqual(applied, [{ name: '0001_initial' }, { name: '0002_pipelines' }, { name: '0003_schedules' }, { name: '0004_deploy_targets' }, { name: '0005_forges' }, { name: '0006_app_concurrency' }]);
+    assert.deepEqual(applied, [{ name: '0001_initial' }, { name: '0002_pipelines' }, { name: '0003_schedules' }, { name: '0004_deploy_targets' }, { name: '0005_forges' }, { name: '0006_app_concurrency' }, { name: '0007_run_resumes' }]);
     assert.equal(raw(file, (db) => db.pragma('journal_mode', { simple: true })), 'wal');
   });
 

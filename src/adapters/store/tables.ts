@@ -52,6 +52,8 @@ export interface RunsTable {
   /** 0 or 1. */
   from_fork: number;
   source_branch: string | null;
+  // Added by 0007_run_resumes.
+  resumes: number;
 }
 
 export interface RunLogsTable {

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { SlipwayError } from '../../core/errors.js';
 import type { BuildSettings, RunMeta, StepPlan } from '../../core/plan.js';
 import type { EnginePort } from '../../core/ports/engine.js';
-import type { WorkspaceExporter } from '../../run/builtins.js';
+import type { WorkspaceExporter } from '../../core/ports/step-backend.js';
 import type { BuiltinContext, BuiltinSteps } from '../../run/pipeline-runner.js';
 import { packDirectory } from '../tarball.js';
 

@@ -32,5 +32,5 @@ export async function connectDocker(env: Readonly<Record<string, string | undefi
     });
   }
   const backend = new DockerStepBackend(docker);
-  return { backend, builder: new DockerEngine(docker), exporter: backend };
+  return { backend, builder: new DockerEngine(docker), exporter: backend.workspaceExport };
 }

@@ -5,7 +5,7 @@ import { SlipwayError } from '../../core/errors.js';
 import { maskSecrets } from '../../core/mask.js';
 import type { RunMeta, RunPlan, StepKind } from '../../core/plan.js';
 import type { StepBackend } from '../../core/ports/step-backend.js';
-import type { WorkspaceExporter } from '../../run/builtins.js';
+import type { WorkspaceExporter } from '../../core/ports/step-backend.js';
 import { runPlan, type BuiltinSteps, type PlanOutcome } from '../../run/pipeline-runner.js';
 import { messageOf } from '../../adapters/docker/docker-engine.js';
 import { statusColour, table, type Colour } from '../format.js';

@@ -3,6 +3,7 @@
 // Protocol:
 // - build streams the builder's output line by line through onLog and throws SlipwayError('build_failed')
 //   carrying the builder's own error text; push returns the digest the engine reports.
+// - tagImage and removeImage only name local images; removeImage of a name that another name shares only untags it.
 // - deployService creates the service or updates it to exactly this spec. It is idempotent: when the service
 //   already has this spec it changes nothing (no restart). It never turns tags into digests: callers pass
 //   digest-pinned images (see PITFALLS: the Engine API does not resolve tags).
@@ -102,6 +103,10 @@ export interface LogOptions {
 export interface EnginePort {
   build(request: BuildRequest): Promise<void>;
   push(tag: string, credentials: RegistryCredentials, onLog: (line: string) => void): Promise<string>;
+  /** Gives the local image `image` one more name `tag` (repository:tag); a name that pointed elsewhere moves. */
+  tagImage(image: string, tag: string): Promise<void>;
+  /** Removes the local name `tag` (the image itself once no other name holds it); fine when it is already gone. */
+  removeImage(tag: string): Promise<void>;
   /**
    * Returns false when the service already had exactly this spec (nothing was changed). Credentials: those of
    * the registry the image is in, or null for an image from elsewhere.

@@ -12,6 +12,10 @@
 //   (timeout, cancel) and resolves with { exitCode: 137, killed: true }.
 // - teardown removes containers and the network; the workspace volume is removed unless keepWorkspace
 //   (a failed run keeps it so it can be restarted from the failed step). Idempotent.
+// - workspaceExport is an optional capability, declared: null when the backend cannot read a workspace back (the
+//   built-in build then builds from the source, not from what earlier steps left). exportWorkspace streams a folder
+//   of a workspace volume as a tar rooted at that folder; a path leaving the workspace, or not in it, is
+//   SlipwayError invalid_input. `image` is any image present on the host (used only to reach the volume).
 
 import type { Readable } from 'node:stream';
 import type { CacheMount, PipelinePlan, ServicePlan, StepPlan } from '../plan.js';
@@ -61,7 +65,14 @@ export interface StepExit {
   readonly killed: boolean;
 }
 
+export interface WorkspaceExporter {
+  /** A tar stream of a folder of the workspace (the build context after earlier steps ran). */
+  exportWorkspace(volume: string, path: string, image: string): Promise<Readable>;
+}
+
 export interface StepBackend {
+  /** Reading a workspace back, or null when this backend cannot. */
+  readonly workspaceExport: WorkspaceExporter | null;
   setup(request: SetupRequest): Promise<WorkspaceRef>;
   startService(service: ServicePlan, request: StartRequest): Promise<StepHandle>;
   startStep(step: StepPlan, request: StartRequest): Promise<StepHandle>;

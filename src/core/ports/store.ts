@@ -88,6 +88,8 @@ export interface RunDetails {
   readonly fromFork: boolean;
   /** The head branch of a pull request; null otherwise. */
   readonly sourceBranch: string | null;
+  /** How often a start of Slipway resumed this run (it was running when Slipway stopped); 0 for a new run. */
+  readonly resumes: number;
 }
 
 export interface RunDetailsPatch {
@@ -95,6 +97,7 @@ export interface RunDetailsPatch {
   /** null clears; undefined leaves it. */
   readonly plan?: unknown;
   readonly cancelRequested?: boolean;
+  readonly resumes?: number;
 }
 
 export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
