@@ -124,7 +124,11 @@ export class RunOps {
         });
       }
     }
-    return this.enqueue({ app: r.app, source: r.source, ref: r.ref, commit: r.commit, event: details.event, params: details.params, cronName: details.cronName, target: details.target, restartOf: r.id });
+    // Everything that says where the run came from goes with it: a restarted fork run gets no secrets either.
+    return this.enqueue({
+      app: r.app, source: r.source, ref: r.ref, commit: r.commit, event: details.event, params: details.params, cronName: details.cronName,
+      target: details.target, fromFork: details.fromFork, sourceBranch: details.sourceBranch, restartOf: r.id,
+    });
   }
 
   /**
@@ -142,7 +146,16 @@ export class RunOps {
     }
     if (r.source === 'rollback') throw new SlipwayError('conflict', `run ${r.id} is a rollback; promote a run that built a commit`);
     const details = await this.d.store.getRunDetails(r.id);
-    return this.enqueue({ app: r.app, source: r.source, ref: r.ref, commit: r.commit, event: 'deploy', params: details?.params ?? {}, target: environment });
+    // A fork's code must never reach a deploy (or the secrets a deploy event gets).
+    if (details?.fromFork) {
+      throw new SlipwayError('forbidden', `run ${r.id} is a pull request from a fork and cannot be promoted`, {
+        hint: 'merge the pull request, then promote a run of the merged commit',
+      });
+    }
+    return this.enqueue({
+      app: r.app, source: r.source, ref: r.ref, commit: r.commit, event: 'deploy', params: details?.params ?? {}, target: environment,
+      fromFork: false, sourceBranch: details?.sourceBranch ?? null,
+    });
   }
 
   /** A manual run of the head of a branch (default: the app's deploy branch), with parameters. */
