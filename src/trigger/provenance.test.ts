@@ -7,15 +7,23 @@ import { createMemoryStore } from '../adapters/store/memory.js';
 import { SlipwayError } from '../core/errors.js';
 import { EventBus } from '../core/events.js';
 import type { NewRun, Store } from '../core/ports/store.js';
-import { RunOps, type RunOpsDeps } from './runs.js';
+import type { Run } from '../core/types.js';
+import { enqueuer } from './enqueue.js';
+import { promote } from './promote.js';
+import { Restarts } from './restart.js';
 
 const FORK_PR: NewRun = {
   app: 'web', source: 'git', ref: 'refs/pull/7/head', commit: 'b'.repeat(40), event: 'pull_request',
   target: 'main', sourceBranch: 'evil-feature', fromFork: true,
 };
 
-function ops(store: Store): RunOps {
-  return new RunOps({ store, bus: new EventBus(), queue: { kick: () => undefined } } as unknown as RunOpsDeps);
+function ops(store: Store) {
+  const enqueue = enqueuer({ store, bus: new EventBus(), wake: () => undefined });
+  const restarts = new Restarts({ store, enqueue });
+  return {
+    restart: (id: number) => restarts.restart(id),
+    promote: async (id: number, environment: string): Promise<Run> => promote({ store, enqueue }, (await store.getRun(id))!, environment),
+  };
 }
 
 async function failed(store: Store, run: NewRun): Promise<number> {
@@ -30,12 +38,12 @@ describe('derived runs keep their provenance', () => {
     const store = createMemoryStore();
     const runs = ops(store);
     const first = await failed(store, FORK_PR);
-    const restarted = await runs.restart(String(first));
+    const restarted = await runs.restart(first);
     const details = await store.getRunDetails(restarted.id);
     assert.deepEqual([details?.fromFork, details?.sourceBranch, details?.event, details?.target, details?.restartOf], [true, 'evil-feature', 'pull_request', 'main', first]);
     await store.updateRun(restarted.id, { status: 'failed', phase: 'done' });
     await store.updateRunDetails(restarted.id, { workspace: JSON.stringify({ default: `ws-${restarted.id}` }), plan: { pipelines: [], warnings: [] } });
-    const again = await store.getRunDetails((await runs.restart(String(restarted.id))).id);
+    const again = await store.getRunDetails((await runs.restart(restarted.id)).id);
     assert.deepEqual([again?.fromFork, again?.sourceBranch], [true, 'evil-feature']);
   });
 
@@ -43,10 +51,10 @@ describe('derived runs keep their provenance', () => {
     const store = createMemoryStore();
     const runs = ops(store);
     const fork = await failed(store, FORK_PR);
-    const restarted = await runs.restart(String(fork));
+    const restarted = await runs.restart(fork);
     const before = (await store.listRuns('web', 50)).length;
     for (const id of [fork, restarted.id]) {
-      await assert.rejects(runs.promote(String(id), { environment: 'production' }), (err) => {
+      await assert.rejects(runs.promote(id, 'production'), (err) => {
         assert.ok(err instanceof SlipwayError && err.kind === 'forbidden', String(err));
         assert.match(err.message, /fork/);
         return true;
@@ -59,7 +67,7 @@ describe('derived runs keep their provenance', () => {
     const store = createMemoryStore();
     const runs = ops(store);
     const pr = await failed(store, { ...FORK_PR, fromFork: false, sourceBranch: 'feature' });
-    const promoted = await store.getRunDetails((await runs.promote(String(pr), { environment: 'staging' })).id);
+    const promoted = await store.getRunDetails((await runs.promote(pr, 'staging')).id);
     assert.deepEqual([promoted?.event, promoted?.target, promoted?.fromFork, promoted?.sourceBranch], ['deploy', 'staging', false, 'feature']);
   });
 });

@@ -1,0 +1,68 @@
+// A forge webhook delivery (GitHub, GitLab, Gitea/Forgejo) turned into runs: verified against the app's secret before
+// anything in it is read; pushes and tags run like `git push slipway`, pull requests as `pull_request` runs of the
+// pipeline file (never deploying; from forks without secrets, caches or pushes).
+
+import { SlipwayError } from '../../core/errors.js';
+import type { Store } from '../../core/ports/store.js';
+import type { App } from '../../core/types.js';
+import type { DeliveryResult } from '../../core/api.js';
+import type { Enqueue } from '../enqueue.js';
+import type { GitRepos } from '../git-repos.js';
+import type { PushTrigger } from '../push.js';
+import { payloadOf, readForgeEvent, recogniseDelivery, verifyDelivery, type Headers } from './deliveries.js';
+import { fetchFromForge } from './fetch.js';
+
+export interface ReceiveDeps {
+  readonly store: Store;
+  readonly repos: Pick<GitRepos, 'dirOf'>;
+  readonly push: Pick<PushTrigger, 'receive' | 'hasPipeline'>;
+  readonly enqueue: Enqueue;
+  /** Opens a sealed value (the webhook secret, the access token) stored with the app's repository. */
+  readonly reveal: (sealed: string) => string;
+}
+
+/** GitHub sends at most 25 MB; pushes with thousands of commits stay well under this. */
+export const MAX_DELIVERY_BYTES = 10 * 1024 * 1024;
+
+export async function receiveDelivery(d: ReceiveDeps, app: App, headers: Headers, body: Uint8Array): Promise<DeliveryResult> {
+  const delivery = recogniseDelivery(headers);
+  const repo = await d.store.getAppRepo(app.name);
+  if (!repo) {
+    throw new SlipwayError('not_found', `app ${app.name} is not connected to a repository`, {
+      hint: `connect it with \`slipway apps connect ${app.name} --repo <clone URL>\` and use the webhook secret it prints`,
+    });
+  }
+  verifyDelivery(delivery, headers, body, d.reveal(repo.webhookSecret));
+  // Which forge it is decides where commit statuses go; only a verified delivery may say it.
+  if (repo.forge !== delivery.forge) await d.store.setAppRepo({ ...repo, forge: delivery.forge });
+  const event = readForgeEvent(delivery, payloadOf(body, headers['content-type']));
+  const token = repo.token === null ? null : d.reveal(repo.token);
+  const fetch = (remoteRef: string, localRef: string, commit: string) =>
+    fetchFromForge({ repoDir: d.repos.dirOf(app.name), url: repo.url, token, remoteRef, localRef, commit });
+
+  switch (event.kind) {
+    case 'ignored':
+      return { runs: [], note: event.reason };
+    case 'push': {
+      if (event.deleted) return { runs: [], note: `${event.ref} deleted; the running release is unchanged` };
+      await fetch(event.ref, event.ref, event.commit);
+      const { run, note } = await d.push.receive(app, event.ref, event.commit);
+      return { runs: run ? [{ id: run.id, event: run.ref?.startsWith('refs/tags/') ? 'tag' : 'push', ref: event.ref }] : [], note };
+    }
+    case 'pull_request': {
+      // Every forge's pull request head is kept under one local name, which DRONE_PULL_REQUEST is read from.
+      const localRef = `refs/pull/${event.number}/head`;
+      await fetch(event.remoteRef, localRef, event.commit);
+      // Without a pipeline file the default pipeline would deploy the unmerged code: run nothing.
+      if (!(await d.push.hasPipeline(app, event.commit))) {
+        return { runs: [], note: `pull request #${event.number} has no pipeline file; nothing to run` };
+      }
+      const run = await d.enqueue({
+        app: app.name, source: 'git', ref: localRef, commit: event.commit, event: 'pull_request',
+        target: event.targetBranch, sourceBranch: event.sourceBranch, fromFork: event.fromFork,
+      });
+      const from = event.fromFork ? ' from a fork (no secrets)' : '';
+      return { runs: [{ id: run.id, event: 'pull_request', ref: localRef }], note: `run ${run.id} queued for pull request #${event.number}${from}` };
+    }
+  }
+}
