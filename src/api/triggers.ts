@@ -8,6 +8,7 @@ import type { Store } from '../core/ports/store.js';
 import type { App, Run } from '../core/types.js';
 import { enqueuer, type Enqueue } from '../trigger/enqueue.js';
 import type { Headers } from '../trigger/forge/deliveries.js';
+import { DeliveryIds } from '../trigger/forge/delivery-ids.js';
 import { receiveDelivery } from '../trigger/forge/receive.js';
 import type { GitRepos } from '../trigger/git-repos.js';
 import { startManualRun, type ManualRun } from '../trigger/manual.js';
@@ -44,6 +45,7 @@ export function wireTriggers(d: TriggerDeps): Triggers {
   const enqueue = enqueuer(d);
   const push = new PushTrigger({ repos: d.repos, enqueue });
   const restarts = new Restarts({ store: d.store, enqueue });
+  const seen = new DeliveryIds(d.store);
   return {
     enqueue,
     push: (app, ref, commit) => push.receive(app, ref, commit),
@@ -52,6 +54,6 @@ export function wireTriggers(d: TriggerDeps): Triggers {
     manual: (app, request) => startManualRun({ repos: d.repos, enqueue }, app, request),
     restart: (runId) => restarts.restart(runId),
     promote: (run, environment) => promote({ store: d.store, enqueue }, run, environment),
-    delivery: (app, headers, body) => receiveDelivery({ store: d.store, repos: d.repos, push, enqueue, reveal: d.reveal }, app, headers, body),
+    delivery: (app, headers, body) => receiveDelivery({ store: d.store, repos: d.repos, push, enqueue, reveal: d.reveal, seen }, app, headers, body),
   };
 }

@@ -54,6 +54,13 @@ export interface FetchRequest {
 /** Fetches, then checks the announced commit arrived; a clear SlipwayError when the forge cannot be read. */
 export async function fetchFromForge(req: FetchRequest): Promise<void> {
   await forgeGit(['-C', req.repoDir, 'fetch', '--quiet', '--no-tags', '--force', '--', req.url, `+${req.remoteRef}:${req.localRef}`], req, `fetch ${req.remoteRef}`);
+  // A replayed (or late) delivery names an older commit: only the ref's head runs, never old code again.
+  const head = await run('git', ['-C', req.repoDir, 'rev-parse', '--verify', '--quiet', '--end-of-options', req.localRef]).then((r) => r.stdout.trim(), () => '');
+  if (head !== '' && head !== req.commit.toLowerCase()) {
+    throw new SlipwayError('conflict', `commit ${req.commit.slice(0, 12)} is not the head of ${req.remoteRef} (${head.slice(0, 12)} is)`, {
+      hint: 'a replayed or late delivery; the delivery for the current head runs it',
+    });
+  }
   try {
     await run('git', ['-C', req.repoDir, 'cat-file', '-e', `${req.commit}^{commit}`]);
   } catch {

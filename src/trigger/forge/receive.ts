@@ -3,13 +3,14 @@
 // pipeline file (never deploying; from forks without secrets, caches or pushes).
 
 import { SlipwayError } from '../../core/errors.js';
-import type { Store } from '../../core/ports/store.js';
+import type { AppRepo, Store } from '../../core/ports/store.js';
 import type { App } from '../../core/types.js';
 import type { DeliveryResult } from '../../core/api.js';
 import type { Enqueue } from '../enqueue.js';
 import type { GitRepos } from '../git-repos.js';
 import type { PushTrigger } from '../push.js';
-import { payloadOf, readForgeEvent, recogniseDelivery, verifyDelivery, type Headers } from './deliveries.js';
+import { payloadOf, readForgeEvent, recogniseDelivery, verifyDelivery, type Delivery, type Headers } from './deliveries.js';
+import { deliveryId, type DeliveryIds } from './delivery-ids.js';
 import { fetchFromForge } from './fetch.js';
 
 export interface ReceiveDeps {
@@ -19,6 +20,8 @@ export interface ReceiveDeps {
   readonly enqueue: Enqueue;
   /** Opens a sealed value (the webhook secret, the access token) stored with the app's repository. */
   readonly reveal: (sealed: string) => string;
+  /** The ids of deliveries already received: a redelivery starts nothing. */
+  readonly seen: Pick<DeliveryIds, 'claim' | 'release'>;
 }
 
 /** GitHub sends at most 25 MB; pushes with thousands of commits stay well under this. */
@@ -33,6 +36,21 @@ export async function receiveDelivery(d: ReceiveDeps, app: App, headers: Headers
     });
   }
   verifyDelivery(delivery, headers, body, d.reveal(repo.webhookSecret));
+  // Only a verified delivery is remembered, so nobody without the secret can make Slipway ignore a real one.
+  const id = deliveryId(headers);
+  if (id !== null && !(await d.seen.claim(app.name, id))) {
+    return { runs: [], note: `delivery ${id} was already received; nothing more to run` };
+  }
+  try {
+    return await act(d, app, headers, body, delivery, repo);
+  } catch (err) {
+    // A failed delivery is not remembered: the forge's retry (same id) gets its run.
+    if (id !== null) await d.seen.release(app.name, id);
+    throw err;
+  }
+}
+
+async function act(d: ReceiveDeps, app: App, headers: Headers, body: Uint8Array, delivery: Delivery, repo: AppRepo): Promise<DeliveryResult> {
   // Which forge it is decides where commit statuses go; only a verified delivery may say it.
   if (repo.forge !== delivery.forge) await d.store.setAppRepo({ ...repo, forge: delivery.forge });
   const event = readForgeEvent(delivery, payloadOf(body, headers['content-type']));
