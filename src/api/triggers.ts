@@ -38,7 +38,8 @@ export interface Triggers {
   manual(app: App, request: ManualRun): Promise<Run>;
   restart(runId: number): Promise<Run>;
   promote(run: Run, environment: string): Promise<Run>;
-  delivery(app: App, headers: Headers, body: Uint8Array): Promise<DeliveryResult>;
+  /** `app` null: no app has that name (answered like a wrong signature). */
+  delivery(app: App | null, headers: Headers, body: Uint8Array): Promise<DeliveryResult>;
 }
 
 export function wireTriggers(d: TriggerDeps): Triggers {

@@ -26,7 +26,11 @@ export function hookRoutes(d: { readonly apps: Pick<Apps, 'get'>; readonly trigg
   r.post('/hooks/:app', async (c) => {
     const body = await limitedBody(c.req.raw, MAX_DELIVERY_BYTES);
     const headers = Object.fromEntries([...c.req.raw.headers].map(([k, v]) => [k.toLowerCase(), v]));
-    const app = await d.apps.get(c.req.param('app'));
+    // No 404 for an unknown app: the delivery is refused as unsigned would be (trigger/forge/receive.ts).
+    const app = await d.apps.get(c.req.param('app')).catch((err: unknown) => {
+      if (err instanceof SlipwayError && (err.kind === 'not_found' || err.kind === 'invalid_input')) return null;
+      throw err;
+    });
     return c.json(await d.triggers.delivery(app, headers, body), 200);
   });
   return r;

@@ -2,6 +2,7 @@
 // anything in it is read; pushes and tags run like `git push slipway`, pull requests as `pull_request` runs of the
 // pipeline file (never deploying; from forks without secrets, caches or pushes).
 
+import { randomBytes } from 'node:crypto';
 import { SlipwayError } from '../../core/errors.js';
 import type { AppRepo, Store } from '../../core/ports/store.js';
 import type { App } from '../../core/types.js';
@@ -27,13 +28,17 @@ export interface ReceiveDeps {
 /** GitHub sends at most 25 MB; pushes with thousands of commits stay well under this. */
 export const MAX_DELIVERY_BYTES = 10 * 1024 * 1024;
 
-export async function receiveDelivery(d: ReceiveDeps, app: App, headers: Headers, body: Uint8Array): Promise<DeliveryResult> {
+/**
+ * `app` is null when no app has the name in the URL. An unknown app, an app without a repository and a wrong
+ * signature get the same answer (unauthorized), so the hook URL does not tell strangers which apps exist.
+ */
+export async function receiveDelivery(d: ReceiveDeps, app: App | null, headers: Headers, body: Uint8Array): Promise<DeliveryResult> {
   const delivery = recogniseDelivery(headers);
-  const repo = await d.store.getAppRepo(app.name);
-  if (!repo) {
-    throw new SlipwayError('not_found', `app ${app.name} is not connected to a repository`, {
-      hint: `connect it with \`slipway apps connect ${app.name} --repo <clone URL>\` and use the webhook secret it prints`,
-    });
+  const repo = app === null ? null : await d.store.getAppRepo(app.name);
+  if (app === null || repo === null) {
+    // Checked against a secret nobody has: the same refusal, after about the same work, as a wrong signature.
+    verifyDelivery(delivery, headers, body, randomBytes(32).toString('hex'));
+    throw new SlipwayError('unauthorized', 'the webhook delivery does not prove the app\'s webhook secret');
   }
   verifyDelivery(delivery, headers, body, d.reveal(repo.webhookSecret));
   // Only a verified delivery is remembered, so nobody without the secret can make Slipway ignore a real one.
