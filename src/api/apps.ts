@@ -5,7 +5,7 @@ import { SlipwayError } from '../core/errors.js';
 import type { AppSummary } from '../core/api.js';
 import type { EventBus } from '../core/events.js';
 import { appServiceName, appUrl } from '../core/naming.js';
-import { parseAppName } from '../core/names.js';
+import { parseAppName, parseDomain } from '../core/names.js';
 import type { EnginePort } from '../core/ports/engine.js';
 import type { AppPatch, Store } from '../core/ports/store.js';
 import type { App, AppStatus } from '../core/types.js';
@@ -30,9 +30,10 @@ export interface AppsDeps {
 export class Apps {
   constructor(private readonly d: AppsDeps) {}
 
-  /** `input` is checked (http/schemas.ts createAppBody). */
+  /** `input` is checked (http/schemas.ts createAppBody); name and domain again, for callers besides HTTP (`slipway up`). */
   async create(input: CreateAppInput): Promise<AppSummary> {
-    const { name, domain } = input;
+    const name = parseAppName(input.name);
+    const domain = parseDomain(input.domain);
     await this.#assertDomainFree(domain, null);
     const app = await this.d.store.createApp({
       name,
