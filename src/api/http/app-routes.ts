@@ -11,7 +11,7 @@ import type { Apps } from '../apps.js';
 import { followRunLog } from '../log-follow.js';
 import type { Triggers } from '../triggers.js';
 import { jsonBody, parseInput } from './body.js';
-import { createAppBody, rollbackBody, updateAppBody, uploadQuery } from './schemas.js';
+import { appLogsQuery, createAppBody, eventsQuery, followQuery, rollbackBody, updateAppBody, uploadQuery } from './schemas.js';
 
 export interface RouteDeps {
   readonly apps: Apps;
@@ -54,20 +54,23 @@ export function appRoutes(d: RouteDeps): Hono {
     return c.json({ releases: await d.store.listReleases(app.name) });
   });
   r.get('/apps/:app/logs', async (c) => {
+    const query = parseInput(appLogsQuery, c.req.query(), 'the query');
     const app = await d.apps.get(c.req.param('app'));
-    const tail = Math.min(Math.max(Number.parseInt(c.req.query('tail') ?? '200', 10) || 200, 1), 10_000);
+    const tail = Math.min(Math.max(Number.parseInt(query.tail ?? '200', 10) || 200, 1), 10_000);
     const abort = new AbortController();
     c.req.raw.signal.addEventListener('abort', () => abort.abort(), { once: true });
-    const lines = d.engine.serviceLogs(appServiceName(d.instance, app.name), { follow: c.req.query('follow') === '1', tail, signal: abort.signal });
+    const lines = d.engine.serviceLogs(appServiceName(d.instance, app.name), { follow: query.follow === '1', tail, signal: abort.signal });
     return new Response(iterableToStream(lines, abort), { headers: TEXT });
   });
   r.get('/runs/:id', async (c) => c.json({ run: await runById(d.store, c.req.param('id')) }));
   r.get('/runs/:id/logs', async (c) => {
+    const query = parseInput(followQuery, c.req.query(), 'the query');
     const run = await runById(d.store, c.req.param('id'));
-    return new Response(followRunLog(d.store, d.bus, run.id, { follow: c.req.query('follow') === '1' }), { headers: TEXT });
+    return new Response(followRunLog(d.store, d.bus, run.id, { follow: query.follow === '1' }), { headers: TEXT });
   });
   r.get('/events', async (c) => {
-    const limit = Math.min(Math.max(Number.parseInt(c.req.query('limit') ?? '100', 10) || 100, 1), 1000);
+    const query = parseInput(eventsQuery, c.req.query(), 'the query');
+    const limit = Math.min(Math.max(Number.parseInt(query.limit ?? '100', 10) || 100, 1), 1000);
     return c.json({ events: await d.store.listEvents(limit) });
   });
   return r;

@@ -77,6 +77,10 @@ describe('typed request bodies', () => {
     ['PUT', '/api/apps/web/repo', { repo: 'file:///etc' }, 'repo', /invalid repository URL/],
     ['PUT', '/api/apps/web/repo', { repo: 'https://example.com/a/b.git', token: 7 }, 'token', /invalid token: expected an access token/],
     ['PUT', '/api/apps/web/repo', { repo: 'https://example.com/a/b.git', secret: 'x' }, 'secret', /unknown field "secret"/],
+    ['GET', '/api/apps/web/logs?follow=1&since=5m', undefined, 'since', /unknown field "since" in the query/],
+    ['GET', '/api/runs/RUN/logs?follow=1&tail=5', undefined, 'tail', /unknown field "tail" in the query/],
+    ['GET', '/api/runs/RUN/events?replay=1&from=3', undefined, 'from', /unknown field "from" in the query/],
+    ['GET', '/api/events?limit=5&app=web', undefined, 'app', /unknown field "app" in the query/],
   ];
   for (const [method, path, body, field, message] of cases) {
     it(`${method} ${path} ${JSON.stringify(body) ?? ''} → 400 naming ${field || 'the body'}`, async () => {

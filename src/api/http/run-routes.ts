@@ -9,7 +9,7 @@ import type { Apps } from '../apps.js';
 import type { RunOps } from '../runs.js';
 import type { Triggers } from '../triggers.js';
 import { jsonBody, parseInput } from './body.js';
-import { manualRunBody, promoteBody, secretBody } from './schemas.js';
+import { followQuery, manualRunBody, promoteBody, runEventsQuery, secretBody } from './schemas.js';
 
 const TEXT = { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
 // no-transform and X-Accel-Buffering: proxies in front of Slipway must pass events on at once, not buffer them.
@@ -36,13 +36,15 @@ export function runRoutes(d: RunRouteDeps): Hono {
     return c.json({ steps: await d.store.listRunSteps(run.id), waitingFor: await d.runs.waitingFor(run) });
   });
   r.get('/runs/:id/steps/:pipeline/:step/logs', async (c) => {
+    const query = parseInput(followQuery, c.req.query(), 'the query');
     const run = await d.runs.get(c.req.param('id'));
-    const follow = c.req.query('follow') === '1';
+    const follow = query.follow === '1';
     return new Response(followStepLog(d.store, d.bus, run.id, c.req.param('pipeline'), c.req.param('step'), follow), { headers: TEXT });
   });
   r.get('/runs/:id/events', async (c) => {
+    const query = parseInput(runEventsQuery, c.req.query(), 'the query');
     const run = await d.runs.get(c.req.param('id'));
-    return new Response(runEventStream(d.store, d.bus, run.id, { replay: c.req.query('replay') === '1' }), { headers: SSE });
+    return new Response(runEventStream(d.store, d.bus, run.id, { replay: query.replay === '1' }), { headers: SSE });
   });
   r.post('/apps/:app/runs', async (c) => {
     const body = parseInput(manualRunBody, await jsonBody(c.req.raw));

@@ -99,3 +99,15 @@ function optionalText(field: string, expected: string): (value: unknown) => stri
     return value;
   };
 }
+
+// Queries of the reading routes: only the known keys; their values are read as before (anything but "1" is off, a
+// tail or limit that is not a number takes the default).
+
+/** GET /api/apps/:app/logs. */
+export const appLogsQuery = z.strictObject({ follow: z.string().optional(), tail: z.string().optional() });
+/** GET /api/runs/:id/logs and /api/runs/:id/steps/:pipeline/:step/logs. */
+export const followQuery = z.strictObject({ follow: z.string().optional() });
+/** GET /api/runs/:id/events. */
+export const runEventsQuery = z.strictObject({ replay: z.string().optional() });
+/** GET /api/events. */
+export const eventsQuery = z.strictObject({ limit: z.string().optional() });
