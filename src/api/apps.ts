@@ -1,30 +1,26 @@
-// What users can do with apps, shared by the HTTP API and the git remote: create, deploy, roll back, inspect.
+// What users can do with apps, shared by the HTTP API and the git remote: create, change, delete, inspect.
+// (Deploys, rollbacks and every other way a run starts are in src/trigger/.)
 
-import type { Readable } from 'node:stream';
 import { SlipwayError } from '../core/errors.js';
 import type { AppSummary } from '../core/api.js';
 import type { EventBus } from '../core/events.js';
 import { appServiceName, appUrl } from '../core/naming.js';
-import { parseAppName, parseBranch, parseConcurrency, parseDomain, parsePort, parseReplicas } from '../core/names.js';
+import { parseAppName, parseDomain } from '../core/names.js';
 import type { EnginePort } from '../core/ports/engine.js';
-import type { GitPort } from '../core/ports/git.js';
-import type { AppPatch, NewRun, Store } from '../core/ports/store.js';
-import type { App, AppStatus, Run } from '../core/types.js';
+import type { AppPatch, Store } from '../core/ports/store.js';
+import type { App, AppStatus } from '../core/types.js';
 import type { RouteSync } from '../edge/route-sync.js';
 import type { RunQueue } from '../run/queue.js';
-import type { RunSources } from '../trigger/sources.js';
-import { pipelineFilesFromGit } from '../trigger/pipeline-files.js';
-import { asRecord } from '../adapters/docker/convert.js';
+import type { GitPort } from '../core/ports/git.js';
 import { removeAppStacks } from '../converge/stack-removal.js';
-import { enqueueRun } from './enqueue.js';
+import type { CreateAppInput, UpdateAppInput } from './http/schemas.js';
 
 export interface AppsDeps {
   readonly store: Store;
   readonly bus: EventBus;
   readonly engine: EnginePort;
-  readonly repos: GitPort;
-  readonly sources: RunSources;
-  readonly queue: RunQueue;
+  readonly repos: Pick<GitPort, 'ensure'>;
+  readonly queue: Pick<RunQueue, 'kick'>;
   readonly routes: RouteSync;
   readonly instance: string;
   readonly httpsPort: number;
@@ -34,18 +30,18 @@ export interface AppsDeps {
 export class Apps {
   constructor(private readonly d: AppsDeps) {}
 
-  async create(body: unknown): Promise<AppSummary> {
-    const b = asRecord(body);
-    const name = parseAppName(b.name);
-    const domain = parseDomain(b.domain);
+  /** `input` is checked (http/schemas.ts createAppBody); name and domain again, for callers besides HTTP (`slipway up`). */
+  async create(input: CreateAppInput): Promise<AppSummary> {
+    const name = parseAppName(input.name);
+    const domain = parseDomain(input.domain);
     await this.#assertDomainFree(domain, null);
     const app = await this.d.store.createApp({
       name,
       domain,
-      port: b.port === undefined ? 3000 : parsePort(b.port),
-      replicas: b.replicas === undefined ? 1 : parseReplicas(b.replicas),
-      branch: b.branch === undefined ? 'main' : parseBranch(b.branch),
-      concurrency: b.concurrency === undefined ? 1 : parseConcurrency(b.concurrency),
+      port: input.port ?? 3000,
+      replicas: input.replicas ?? 1,
+      branch: input.branch ?? 'main',
+      concurrency: input.concurrency ?? 1,
     });
     await this.d.repos.ensure(name);
     await this.d.store.recordEvent('app.created', name, { domain });
@@ -55,17 +51,17 @@ export class Apps {
     return this.summary(app);
   }
 
-  async update(name: string, body: unknown): Promise<AppSummary> {
-    const b = asRecord(body);
+  /** `input` is checked (http/schemas.ts updateAppBody); absent fields stay. */
+  async update(name: string, input: UpdateAppInput): Promise<AppSummary> {
     const patch: { -readonly [K in keyof AppPatch]: AppPatch[K] } = {};
-    if (b.domain !== undefined) {
-      patch.domain = parseDomain(b.domain);
+    if (input.domain !== undefined) {
+      patch.domain = input.domain;
       await this.#assertDomainFree(patch.domain, name);
     }
-    if (b.port !== undefined) patch.port = parsePort(b.port);
-    if (b.replicas !== undefined) patch.replicas = parseReplicas(b.replicas);
-    if (b.branch !== undefined) patch.branch = parseBranch(b.branch);
-    if (b.concurrency !== undefined) patch.concurrency = parseConcurrency(b.concurrency);
+    if (input.port !== undefined) patch.port = input.port;
+    if (input.replicas !== undefined) patch.replicas = input.replicas;
+    if (input.branch !== undefined) patch.branch = input.branch;
+    if (input.concurrency !== undefined) patch.concurrency = input.concurrency;
     await this.get(name);
     const app = await this.d.store.updateApp(name, patch);
     // A higher concurrency lets queued runs start now, not at the next push or run end.
@@ -103,47 +99,6 @@ export class Apps {
     this.d.bus.emit('app.deleted', { app: app.name });
   }
 
-  async deployUpload(name: string, body: Readable, label: string | null): Promise<Run> {
-    const app = await this.get(name);
-    const digest = await this.d.sources.saveUpload(body);
-    return this.#enqueue({ app: app.name, source: 'upload', ref: label, commit: digest });
-  }
-
-  async deployCommit(app: App, ref: string, commit: string, event: 'push' | 'tag' = 'push'): Promise<Run> {
-    return this.#enqueue({ app: app.name, source: 'git', ref, commit: await this.d.repos.resolveCommit(app.name, commit), event });
-  }
-
-  /**
-   * A branch or tag was updated (Slipway's git remote or a forge push): the deploy branch always runs (its default
-   * pipeline deploys); other branches and tags run only their own pipeline file, whose `when` filters decide.
-   * Returns the queued run, if any, and a line for the pusher.
-   */
-  async receivePush(app: App, ref: string, commit: string): Promise<{ run: Run | null; note: string }> {
-    const short = ref.replace(/^refs\/(heads|tags)\//, '');
-    if (/^0+$/.test(commit)) return { run: null, note: `${ref} deleted; the running release is unchanged` };
-    const event = ref.startsWith('refs/tags/') ? 'tag' : 'push';
-    if (ref !== `refs/heads/${app.branch}` && !(await this.hasPipeline(app, commit))) {
-      return { run: null, note: `${ref} stored; only pushes to ${app.branch} deploy (no pipeline file at this commit)` };
-    }
-    const run = await this.deployCommit(app, ref, commit, event);
-    return { run, note: `run ${run.id} queued for ${app.name} (${event} ${short} at ${commit.slice(0, 12)})` };
-  }
-
-  /** Whether the commit carries its own pipeline file(s). */
-  async hasPipeline(app: App, commit: string): Promise<boolean> {
-    const files = await pipelineFilesFromGit(this.d.repos, app.name, commit).catch(() => []);
-    return files.length > 0;
-  }
-
-  async rollback(name: string, body: unknown): Promise<Run> {
-    const app = await this.get(name);
-    const release = asRecord(body).release;
-    if (release !== undefined && (typeof release !== 'number' || !Number.isInteger(release) || release < 1)) {
-      throw new SlipwayError('invalid_input', `invalid release ${JSON.stringify(release)}`, { field: 'release', hint: 'give a release number such as 3' });
-    }
-    return this.#enqueue({ app: app.name, source: 'rollback', ref: null, commit: '', targetRelease: release ?? null });
-  }
-
   async status(name: string): Promise<AppStatus> {
     const app = await this.get(name);
     const [release, tasks, service, runs] = await Promise.all([
@@ -173,10 +128,6 @@ export class Apps {
       gitUrl: `${this.d.publicUrl.replace(/\/$/, '')}/git/${app.name}.git`,
       liveRelease: live?.number ?? null,
     };
-  }
-
-  async #enqueue(run: NewRun): Promise<Run> {
-    return enqueueRun(this.d, run);
   }
 
   async #assertDomainFree(domain: string, except: string | null): Promise<void> {

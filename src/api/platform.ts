@@ -35,6 +35,7 @@ import { Scheduler } from '../trigger/scheduler.js';
 import { RunSources } from '../trigger/sources.js';
 import { Apps } from './apps.js';
 import { ForgeHooks } from './forges.js';
+import { wireTriggers, type Triggers } from './triggers.js';
 import { bootstrapAdminToken } from './auth.js';
 import type { SlipwayConfig } from './config.js';
 import { closeServer, listenTcp, listenUnix } from './http/listen.js';
@@ -53,6 +54,8 @@ export interface RunningSlipway {
   readonly localCaFile: string | null;
   readonly store: Store;
   readonly apps: Apps;
+  /** Every way work starts (deploy an upload, roll back, …): what `slipway up` deploys its sample with. */
+  readonly triggers: Triggers;
   readonly bus: EventBus;
   readonly docker: Dockerode;
   /** Stops serving; `wait` lets running deploys finish first (default), otherwise a restart repairs them. */
@@ -115,7 +118,8 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
     syncRoutes: routes.sync,
     deploys: new DeployLock(),
   }, { capacity: config.maxRuns });
-  const apps = new Apps({ store, bus, engine, repos, sources, queue, routes, instance: config.instance, httpsPort: config.httpsPort, publicUrl: config.publicUrl });
+  const apps = new Apps({ store, bus, engine, repos, queue, routes, instance: config.instance, httpsPort: config.httpsPort, publicUrl: config.publicUrl });
+  const triggers = wireTriggers({ store, bus, wake: () => queue.kick(), repos, sources, reveal: (s) => sealer.open(s).reveal() });
 
   // Repair: the edge gets the routes of every app, and runs cut off by a stop are resumed or rolled back.
   await routes.sync();
@@ -124,19 +128,19 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
 
   // The hook token lives only in this process: a hook from an older process cannot start runs.
   const hookToken = randomBytes(32).toString('base64url');
-  const runs = new RunOps({ store, bus, apps, queue, repos, cancellations, sealer });
+  const runs = new RunOps({ store, bus, apps, queue, cancellations, sealer });
   const scheduler = new Scheduler({
     store,
     headOf: (app, branch) => repos.branchHead(app, branch),
-    enqueue: (run) => runs.enqueue(run),
+    enqueue: triggers.enqueue,
     intervalMs: config.schedulerIntervalMs,
     onError: (err, s) => say(`scheduler: ${s ? `schedule ${s.name} of ${s.app}` : 'reading schedules'}: ${err instanceof Error ? err.message : String(err)}`),
   });
   scheduler.start();
   const schedules = new ScheduleOps({ store, apps, scheduler });
-  const forges = new ForgeHooks({ store, apps, repos, sealer, enqueue: (run) => runs.enqueue(run), publicUrl: config.publicUrl });
+  const forges = new ForgeHooks({ store, apps, repos, sealer, publicUrl: config.publicUrl });
   const http = httpApp({
-    apps, runs, schedules, forges, store, bus, engine, repos, instance: config.instance, version: VERSION,
+    apps, triggers, runs, schedules, forges, store, bus, engine, repos, instance: config.instance, version: VERSION,
     hookUrl: `http://127.0.0.1:${config.port}/internal/git/received`,
     hookToken,
   });
@@ -146,7 +150,7 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
   if (config.domain !== null) say(`the API, git remote and webhooks answer at https://${config.domain}/ (through the edge)`);
   const url = config.publicUrl;
   return {
-    url, firstToken, localCaFile, store, apps, bus, docker,
+    url, firstToken, localCaFile, store, apps, triggers, bus, docker,
     async stop(wait = true) {
       await scheduler.stop();
       await queue.stop(wait);

@@ -1,32 +1,25 @@
-// What users can do with runs beyond deploying: cancel, restart from the failed step, start a manual run,
-// read steps and step logs; and with app secrets.
+// What users can do with runs besides starting them (src/trigger/ does that): look one up, say why a queued run
+// waits, cancel; and with app secrets.
 
-import { asRecord } from '../adapters/docker/convert.js';
 import type { Sealer } from '../core/ports/sealer.js';
 import { SlipwayError } from '../core/errors.js';
 import type { EventBus } from '../core/events.js';
-import type { GitPort } from '../core/ports/git.js';
-import type { NewRun, Store } from '../core/ports/store.js';
+import type { Store } from '../core/ports/store.js';
 import type { Run } from '../core/types.js';
 import type { Cancellations } from '../run/cancellations.js';
 import type { RunQueue } from '../run/queue.js';
 import type { Apps } from './apps.js';
-import { enqueueRun } from './enqueue.js';
 
 export interface RunOpsDeps {
   readonly store: Store;
   readonly bus: EventBus;
-  readonly apps: Apps;
-  readonly queue: RunQueue;
-  readonly repos: GitPort;
+  readonly apps: Pick<Apps, 'get'>;
+  readonly queue: Pick<RunQueue, 'capacity'>;
   readonly cancellations: Cancellations;
-  readonly sealer: Sealer;
+  readonly sealer: Pick<Sealer, 'seal'>;
 }
 
 export class RunOps {
-  /** Restarts are checked and queued one at a time, so two requests at once cannot both pass the workspace check. */
-  #restarts: Promise<unknown> = Promise.resolve();
-
   constructor(private readonly d: RunOpsDeps) {}
 
   async get(id: string | number): Promise<Run> {
@@ -86,93 +79,10 @@ export class RunOps {
     return r;
   }
 
-  /** A new run of the same source that reuses the failed run's workspace and skips the steps that succeeded. */
-  restart(id: string): Promise<Run> {
-    const next = this.#restarts.then(() => this.#restart(id));
-    this.#restarts = next.catch(() => undefined);
-    return next;
-  }
-
-  async #restart(id: string): Promise<Run> {
-    const r = await this.get(id);
-    if (r.source === 'rollback') {
-      throw new SlipwayError('conflict', `run ${r.id} is a rollback and cannot be restarted`, {
-        hint: `roll back again (\`slipway rollback ${r.app} <release>\`), which runs its rollback steps again`,
-      });
-    }
-    const details = await this.d.store.getRunDetails(r.id);
-    if (r.status !== 'failed' || !details?.workspace || details.plan === null) {
-      throw new SlipwayError('conflict', `run ${r.id} cannot be restarted from a failed step`, {
-        hint: 'only a failed pipeline run whose workspace was kept can be restarted; push again to start fresh',
-      });
-    }
-    // A restart works in the kept workspace volumes; a failed restart keeps the same ones, so restarting run 10 and its
-    // failed restart 12 would be two runs in one workspace. With an app concurrency above 1 they could overlap.
-    const volumes = new Set(Object.values(JSON.parse(details.workspace) as Record<string, string>));
-    for (const other of [...(await this.d.store.runsWithStatus('queued')), ...(await this.d.store.runsWithStatus('running'))]) {
-      if (other.app !== r.app) continue;
-      const source = (await this.d.store.getRunDetails(other.id))?.restartOf ?? null;
-      const kept = source === null ? null : (await this.d.store.getRunDetails(source))?.workspace ?? null;
-      const shared = kept !== null && Object.values(JSON.parse(kept) as Record<string, string>).some((v) => volumes.has(v));
-      if (shared) {
-        throw new SlipwayError('conflict', `run ${r.id} is already being restarted as run ${other.id}, in the same workspace`, {
-          hint: `follow it with \`slipway runs logs ${other.id} -f\`, or cancel it first (\`slipway runs cancel ${other.id}\`)`,
-        });
-      }
-    }
-    return this.enqueue({ app: r.app, source: r.source, ref: r.ref, commit: r.commit, event: details.event, params: details.params, cronName: details.cronName, target: details.target, restartOf: r.id });
-  }
-
-  /**
-   * Promote: the same commit as a finished run, again, as a `deploy` event to a named environment
-   * (Drone's promote, Woodpecker's deployment): `when: { event: deploy/promote, target/environment }` pick the steps.
-   */
-  async promote(id: string, body: unknown): Promise<Run> {
-    const r = await this.get(id);
-    const environment = asRecord(body).environment;
-    if (typeof environment !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(environment)) {
-      throw new SlipwayError('invalid_input', `invalid environment ${JSON.stringify(environment)}`, {
-        field: 'environment',
-        hint: 'name the environment to promote to, e.g. {"environment":"production"}',
-      });
-    }
-    if (r.source === 'rollback') throw new SlipwayError('conflict', `run ${r.id} is a rollback; promote a run that built a commit`);
-    const details = await this.d.store.getRunDetails(r.id);
-    return this.enqueue({ app: r.app, source: r.source, ref: r.ref, commit: r.commit, event: 'deploy', params: details?.params ?? {}, target: environment });
-  }
-
-  /** A manual run of the head of a branch (default: the app's deploy branch), with parameters. */
-  async manual(appName: string, body: unknown): Promise<Run> {
+  /** `secret` is checked (http/schemas.ts secretBody); the store checks the name. */
+  async setSecret(appName: string, secret: { readonly name: string; readonly value: string }): Promise<void> {
     const app = await this.d.apps.get(appName);
-    const b = asRecord(body);
-    const branch = typeof b.branch === 'string' ? b.branch : app.branch;
-    const params: Record<string, string> = {};
-    for (const [k, v] of Object.entries(asRecord(b.params))) {
-      if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(k) || typeof v !== 'string') {
-        throw new SlipwayError('invalid_input', `invalid parameter ${JSON.stringify(k)}`, { field: 'params', hint: 'use NAME=value pairs; NAME is letters, digits and _' });
-      }
-      params[k] = v;
-    }
-    // The port refuses a malformed name (`main~3`, `x@{1}`, `--help`) before git sees it.
-    const commit = await this.d.repos.branchHead(app.name, branch);
-    if (commit === null) {
-      throw new SlipwayError('not_found', `branch ${branch} has not been pushed to ${app.name}`, { field: 'branch', hint: 'push it first (`git push slipway <branch>`)' });
-    }
-    return this.enqueue({ app: app.name, source: 'git', ref: `refs/heads/${branch}`, commit, event: 'manual', params });
-  }
-
-  async setSecret(appName: string, body: unknown): Promise<void> {
-    const app = await this.d.apps.get(appName);
-    const b = asRecord(body);
-    if (typeof b.name !== 'string' || typeof b.value !== 'string' || b.value === '') {
-      throw new SlipwayError('invalid_input', 'a secret needs a name and a non-empty value', { hint: 'send {"name":"API_KEY","value":"…"}' });
-    }
-    await this.d.store.setSecret(app.name, b.name, this.d.sealer.seal(b.value));
-    await this.d.store.recordEvent('secret.set', app.name, { name: b.name });
-  }
-
-  /** Queues a run as every trigger does: stored, audited, announced on the bus, and the queue kicked. */
-  async enqueue(newRun: NewRun): Promise<Run> {
-    return enqueueRun(this.d, newRun);
+    await this.d.store.setSecret(app.name, secret.name, this.d.sealer.seal(secret.value));
+    await this.d.store.recordEvent('secret.set', app.name, { name: secret.name });
   }
 }

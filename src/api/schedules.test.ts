@@ -8,11 +8,15 @@ import { SlipwayError } from '../core/errors.js';
 import type { Store } from '../core/ports/store.js';
 import type { App } from '../core/types.js';
 import { Scheduler } from '../trigger/scheduler.js';
+import { parseInput } from './http/body.js';
+import { scheduleBody } from './http/schemas.js';
 import { ScheduleOps } from './schedules.js';
 
 const NOW = new Date('2030-01-01T12:00:30.000Z');
 
-async function setup(): Promise<{ store: Store; ops: ScheduleOps }> {
+type CheckedOps = Pick<ScheduleOps, 'list' | 'remove' | 'runNow'> & { put(app: string, body: unknown): ReturnType<ScheduleOps['put']> };
+
+async function setup(): Promise<{ store: Store; ops: CheckedOps }> {
   const store = createMemoryStore({ now: () => NOW });
   await store.createApp({ name: 'web', domain: 'web.example.com', port: 3000, replicas: 1, branch: 'trunk' });
   const apps = {
@@ -28,7 +32,15 @@ async function setup(): Promise<{ store: Store; ops: ScheduleOps }> {
     headOf: async (_app, branch) => (branch === 'trunk' ? 'a'.repeat(40) : null),
     enqueue: (run) => store.createRun(run),
   });
-  return { store, ops: new ScheduleOps({ store, apps, scheduler, now: () => NOW }) };
+  const ops = new ScheduleOps({ store, apps, scheduler, now: () => NOW });
+  // As the route does: the body checked by its schema, then the operation.
+  const checked: CheckedOps = {
+    put: async (app, body) => ops.put(app, parseInput(scheduleBody, body)),
+    list: (app) => ops.list(app),
+    remove: (app, name) => ops.remove(app, name),
+    runNow: (app, name) => ops.runNow(app, name),
+  };
+  return { store, ops: checked };
 }
 
 const kind = (k: string, field?: string) => (err: unknown) => {

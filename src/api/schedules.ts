@@ -1,8 +1,6 @@
 // What users can do with an app's cron schedules: list, set (validated, with its next time), remove, run now.
 
-import { asRecord } from '../adapters/docker/convert.js';
 import { SlipwayError } from '../core/errors.js';
-import { parseBranch } from '../core/names.js';
 import type { Schedule, Store } from '../core/ports/store.js';
 import type { Run } from '../core/types.js';
 import { parseCron } from '../trigger/cron-expr.js';
@@ -12,7 +10,7 @@ import type { Apps } from './apps.js';
 export interface ScheduleOpsDeps {
   readonly store: Store;
   readonly apps: Pick<Apps, 'get'>;
-  readonly scheduler: Pick<Scheduler, 'queueRun'>;
+  readonly scheduler: Pick<Scheduler, 'runNow'>;
   readonly now?: () => Date;
 }
 
@@ -28,19 +26,13 @@ export class ScheduleOps {
     return this.d.store.listSchedules(app.name);
   }
 
-  /** Creates or replaces a schedule; its next time is computed from now. */
-  async put(appName: string, body: unknown): Promise<Schedule> {
+  /** Creates or replaces a schedule; its next time is computed from now. `input` is checked (http/schemas.ts scheduleBody). */
+  async put(appName: string, input: { readonly name: string; readonly expr: string; readonly branch?: string | null | undefined }): Promise<Schedule> {
     const app = await this.d.apps.get(appName);
-    const b = asRecord(body);
-    if (typeof b.name !== 'string' || typeof b.expr !== 'string') {
-      throw new SlipwayError('invalid_input', 'a schedule needs a name and a cron expression', {
-        hint: 'send {"name":"nightly","expr":"0 3 * * *"} (optionally "branch")',
-      });
-    }
-    const branch = b.branch === undefined || b.branch === null ? app.branch : parseBranch(b.branch);
-    const cron = parseCron(b.expr);
+    const branch = input.branch ?? app.branch;
+    const cron = parseCron(input.expr);
     const schedule = await this.d.store.upsertSchedule({
-      app: app.name, name: b.name, expr: cron.source, branch, nextAt: cron.next(this.#now()).toISOString(),
+      app: app.name, name: input.name, expr: cron.source, branch, nextAt: cron.next(this.#now()).toISOString(),
     });
     await this.d.store.recordEvent('schedule.set', app.name, { name: schedule.name, expr: schedule.expr, branch: schedule.branch });
     return schedule;
@@ -59,14 +51,6 @@ export class ScheduleOps {
     if (!schedule) {
       throw new SlipwayError('not_found', `no schedule ${JSON.stringify(name)} for ${appName}`, { field: 'name', hint: `list them with \`slipway cron list ${appName}\`` });
     }
-    const run = await this.d.scheduler.queueRun(schedule);
-    if (run === null) {
-      throw new SlipwayError('not_found', `branch ${schedule.branch} has not been pushed to ${schedule.app}`, {
-        field: 'branch',
-        hint: 'push it first (`git push slipway <branch>`)',
-      });
-    }
-    await this.d.store.markScheduleFired(schedule.app, schedule.name, run.id, schedule.nextAt);
-    return run;
+    return this.d.scheduler.runNow(schedule);
   }
 }

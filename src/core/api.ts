@@ -1,7 +1,9 @@
 // The HTTP API's request and response shapes: the server fills them, the CLI and the dashboard read them.
 //
 // Endpoints (all under the server's base URL; every /api route except /api/health needs
-// `Authorization: Bearer <token>`; errors are `ErrorBody` from errors.ts with the status from httpStatusOf):
+// `Authorization: Bearer <token>`; errors are `ErrorBody` from errors.ts with the status from httpStatusOf).
+// Bodies and queries are checked by strict schemas (api/http/schemas.ts): a wrong type or an unknown key is a 400
+// invalid_input naming the field:
 //   GET    /api/health                          → HealthResponse (no auth)
 //   POST   /api/apps               CreateAppRequest → 201 AppSummary
 //   GET    /api/apps                            → { apps: AppSummary[] }
@@ -26,7 +28,8 @@
 //   PUT    /api/apps/:app/secrets { name, value } → 204 (sealed at rest)
 //   DELETE /api/apps/:app/secrets/:name         → 204
 //   GET|PUT|DELETE /api/apps/:app/repo          → the forge repository the app follows (api/forges.ts)
-//   POST   /hooks/:app                          forge webhook deliveries (signature verified; no token)
+//   POST   /hooks/:app                          forge webhook deliveries (signature verified; no token; an unknown app is
+//                                               401 like a wrong signature; a delivery id seen before → 200, no runs)
 //   GET    /api/events?limit=N                  → { events: AuditEvent[] }
 //   GET    /api/apps/:app/schedules             → SchedulesResponse, by name
 //   PUT    /api/apps/:app/schedules  ScheduleRequest → ScheduleResponse (created or replaced; nextAt from now, UTC)

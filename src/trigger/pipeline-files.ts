@@ -29,7 +29,7 @@ const PIPELINE_SELECTION: FileSelection = {
   hint: 'keep the pipeline files few and small: at most 100 files, 1 MiB each and 2 MiB together',
 };
 
-export async function pipelineFilesFromGit(git: GitPort, app: string, commit: string): Promise<SourceFile[]> {
+export async function pipelineFilesFromGit(git: Pick<GitPort, 'readFiles'>, app: string, commit: string): Promise<SourceFile[]> {
   return git.readFiles(app, commit, PIPELINE_SELECTION);
 }
 

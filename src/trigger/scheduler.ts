@@ -1,6 +1,7 @@
 // Fires cron schedules: every interval, each due schedule queues one run of its branch head (event cron, with the
 // schedule's name), and its next time is computed from now — slots missed while Slipway was down fire once.
 
+import { SlipwayError } from '../core/errors.js';
 import type { NewRun, Schedule, Store } from '../core/ports/store.js';
 import type { Run } from '../core/types.js';
 import { parseCron } from './cron-expr.js';
@@ -62,6 +63,19 @@ export class Scheduler {
     return this.#d.enqueue({
       app: schedule.app, source: 'git', ref: `refs/heads/${schedule.branch}`, commit, event: 'cron', cronName: schedule.name,
     });
+  }
+
+  /** Queues the schedule's cron run now (`slipway cron run`); its regular next time is unchanged. */
+  async runNow(schedule: Schedule): Promise<Run> {
+    const run = await this.queueRun(schedule);
+    if (run === null) {
+      throw new SlipwayError('not_found', `branch ${schedule.branch} has not been pushed to ${schedule.app}`, {
+        field: 'branch',
+        hint: 'push it first (`git push slipway <branch>`)',
+      });
+    }
+    await this.#d.store.markScheduleFired(schedule.app, schedule.name, run.id, schedule.nextAt);
+    return run;
   }
 
   async #fireDue(): Promise<void> {

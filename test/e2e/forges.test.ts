@@ -208,7 +208,7 @@ test('unsigned, wrongly signed, malformed, oversized and irrelevant deliveries s
   assert.equal(ping.status, 200);
   assert.deepEqual(ping.json.runs, []);
   const unknownApp = await deliver('github', 'push', pushPayload('refs/heads/main', sha), webhookSecret, 'nope');
-  assert.equal(unknownApp.status, 404);
+  assert.equal(unknownApp.status, 401, 'an unknown app is answered like a wrong signature');
   const noPipeline = await pushToForge('forge-np', 'refs/pull/4/head', false);
   const pr = await deliver('github', 'pull_request', pullRequestPayload('synchronize', 4, noPipeline, 'np', 'acme/web'));
   assert.equal(pr.status, 200);
@@ -224,5 +224,5 @@ test('unsigned, wrongly signed, malformed, oversized and irrelevant deliveries s
 test('after disconnecting, deliveries are refused', async () => {
   assert.equal((await api(slipway, 'DELETE', '/api/apps/forged/repo')).status, 204);
   const res = await deliver('github', 'ping', { zen: 'hi' });
-  assert.equal(res.status, 404);
+  assert.equal(res.status, 401);
 });

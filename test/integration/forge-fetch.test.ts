@@ -24,6 +24,8 @@ describe('fetching from a forge', () => {
   let repos: GitRepos;
   let main: string;
   let pr: string;
+  let tree: string;
+  let commit: (file: string) => Promise<string>;
 
   before(async () => {
     forge = await startFakeForge({ token: TOKEN });
@@ -31,9 +33,9 @@ describe('fetching from a forge', () => {
     repos = new GitRepos(work);
     local = repos.dirOf('local');
     await repos.ensure('local');
-    const tree = join(work, 'tree');
+    tree = join(work, 'tree');
     await git('git', ['init', '--quiet', '-b', 'main', tree]);
-    const commit = async (file: string) => {
+    commit = async (file: string) => {
       await writeFile(join(tree, file), file);
       await git('git', ['-C', tree, 'add', '.']);
       await git('git', ['-C', tree, '-c', 'user.name=t', '-c', 'user.email=t@x', 'commit', '--quiet', '-m', file]);
@@ -73,6 +75,14 @@ describe('fetching from a forge', () => {
     assert.equal((await git('git', ['-C', local, 'rev-parse', 'refs/pull/3/head'])).stdout.trim(), pr);
     await assert.rejects(fetchFromForge(req({ commit: 'c'.repeat(40) })), isKind('conflict'));
     await assert.rejects(fetchFromForge(req({ remoteRef: 'refs/heads/nope', localRef: 'refs/heads/nope' })), isKind('dependency'));
+  });
+
+  it('refuses a commit that is not the head of the fetched ref (a replayed delivery), naming the head', async () => {
+    await git('git', ['-C', tree, 'checkout', '--quiet', '-B', 'main', main]);
+    const newer = await commit('c.txt');
+    await forge.push(tree, 'web', 'HEAD', 'refs/heads/main');
+    await assert.rejects(fetchFromForge(req({ commit: main })), (err) => isKind('conflict')(err) && /not the head of refs\/heads\/main/.test((err as Error).message));
+    await fetchFromForge(req({ commit: newer }));
   });
 
   it('never runs git\'s command or local transports, even if a URL got past parsing', async () => {

@@ -8,13 +8,20 @@ import { maskSecrets } from '../../core/mask.js';
 import type { RemoteFetch } from '../../core/ports/git.js';
 import type { Secret } from '../../core/secret.js';
 import { argv } from './argv.js';
-import { git, gitSucceeds } from './exec.js';
+import { git, gitOrNull, gitSucceeds } from './exec.js';
 
 const FETCH_TIMEOUT_MS = 5 * 60_000;
 
 /** Fetches, then checks the announced commit arrived; a clear SlipwayError when the remote cannot be read. */
 export async function fetchRemote(repoDir: string, req: RemoteFetch): Promise<void> {
   await remoteGit(argv.fetch(repoDir, req.url, req.remoteRef, req.localRef), req, `fetch ${req.remoteRef}`);
+  // A replayed (or late) delivery names an older commit: only the ref's head runs, never old code again.
+  const head = await gitOrNull(argv.resolveCommit(repoDir, req.localRef));
+  if (head !== null && head !== req.commit.toLowerCase()) {
+    throw new SlipwayError('conflict', `commit ${req.commit.slice(0, 12)} is not the head of ${req.remoteRef} (${head.slice(0, 12)} is)`, {
+      hint: 'a replayed or late delivery; the delivery for the current head runs it',
+    });
+  }
   if (!(await gitSucceeds(argv.hasCommit(repoDir, req.commit)))) {
     throw new SlipwayError('conflict', `commit ${req.commit.slice(0, 12)} is not in ${req.remoteRef} of ${req.url} any more`, {
       hint: 'it was probably force-pushed away; the next delivery for the new head will run',

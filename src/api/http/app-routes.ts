@@ -9,10 +9,13 @@ import { appServiceName } from '../../core/naming.js';
 import { readableFromWeb } from '../../trigger/sources.js';
 import type { Apps } from '../apps.js';
 import { followRunLog } from '../log-follow.js';
-import { jsonBody } from './body.js';
+import type { Triggers } from '../triggers.js';
+import { jsonBody, parseInput } from './body.js';
+import { appLogsQuery, createAppBody, eventsQuery, followQuery, rollbackBody, updateAppBody, uploadQuery } from './schemas.js';
 
 export interface RouteDeps {
   readonly apps: Apps;
+  readonly triggers: Pick<Triggers, 'upload' | 'rollback'>;
   readonly store: Store;
   readonly bus: EventBus;
   readonly engine: EnginePort;
@@ -24,18 +27,24 @@ const TEXT = { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no
 export function appRoutes(d: RouteDeps): Hono {
   const r = new Hono();
   r.get('/apps', async (c) => c.json({ apps: await d.apps.list() }));
-  r.post('/apps', async (c) => c.json(await d.apps.create(await jsonBody(c.req.raw)), 201));
+  r.post('/apps', async (c) => c.json(await d.apps.create(parseInput(createAppBody, await jsonBody(c.req.raw))), 201));
   r.get('/apps/:app', async (c) => c.json(await d.apps.status(c.req.param('app'))));
-  r.patch('/apps/:app', async (c) => c.json(await d.apps.update(c.req.param('app'), await jsonBody(c.req.raw))));
+  r.patch('/apps/:app', async (c) => c.json(await d.apps.update(c.req.param('app'), parseInput(updateAppBody, await jsonBody(c.req.raw)))));
   r.delete('/apps/:app', async (c) => {
     await d.apps.remove(c.req.param('app'));
     return c.body(null, 204);
   });
   r.post('/apps/:app/deploy', async (c) => {
-    const run = await d.apps.deployUpload(c.req.param('app'), readableFromWeb(c.req.raw.body), c.req.query('label') ?? null);
+    const query = parseInput(uploadQuery, c.req.query(), 'the query');
+    const app = await d.apps.get(c.req.param('app'));
+    const run = await d.triggers.upload(app, readableFromWeb(c.req.raw.body), query.label ?? null);
     return c.json({ run }, 202);
   });
-  r.post('/apps/:app/rollback', async (c) => c.json({ run: await d.apps.rollback(c.req.param('app'), await jsonBody(c.req.raw)) }, 202));
+  r.post('/apps/:app/rollback', async (c) => {
+    const body = parseInput(rollbackBody, await jsonBody(c.req.raw));
+    const app = await d.apps.get(c.req.param('app'));
+    return c.json({ run: await d.triggers.rollback(app, body.release ?? null) }, 202);
+  });
   r.get('/apps/:app/runs', async (c) => {
     const app = await d.apps.get(c.req.param('app'));
     return c.json({ runs: await d.store.listRuns(app.name, 50) });
@@ -45,20 +54,23 @@ export function appRoutes(d: RouteDeps): Hono {
     return c.json({ releases: await d.store.listReleases(app.name) });
   });
   r.get('/apps/:app/logs', async (c) => {
+    const query = parseInput(appLogsQuery, c.req.query(), 'the query');
     const app = await d.apps.get(c.req.param('app'));
-    const tail = Math.min(Math.max(Number.parseInt(c.req.query('tail') ?? '200', 10) || 200, 1), 10_000);
+    const tail = Math.min(Math.max(Number.parseInt(query.tail ?? '200', 10) || 200, 1), 10_000);
     const abort = new AbortController();
     c.req.raw.signal.addEventListener('abort', () => abort.abort(), { once: true });
-    const lines = d.engine.serviceLogs(appServiceName(d.instance, app.name), { follow: c.req.query('follow') === '1', tail, signal: abort.signal });
+    const lines = d.engine.serviceLogs(appServiceName(d.instance, app.name), { follow: query.follow === '1', tail, signal: abort.signal });
     return new Response(iterableToStream(lines, abort), { headers: TEXT });
   });
   r.get('/runs/:id', async (c) => c.json({ run: await runById(d.store, c.req.param('id')) }));
   r.get('/runs/:id/logs', async (c) => {
+    const query = parseInput(followQuery, c.req.query(), 'the query');
     const run = await runById(d.store, c.req.param('id'));
-    return new Response(followRunLog(d.store, d.bus, run.id, { follow: c.req.query('follow') === '1' }), { headers: TEXT });
+    return new Response(followRunLog(d.store, d.bus, run.id, { follow: query.follow === '1' }), { headers: TEXT });
   });
   r.get('/events', async (c) => {
-    const limit = Math.min(Math.max(Number.parseInt(c.req.query('limit') ?? '100', 10) || 100, 1), 1000);
+    const query = parseInput(eventsQuery, c.req.query(), 'the query');
+    const limit = Math.min(Math.max(Number.parseInt(query.limit ?? '100', 10) || 100, 1), 1000);
     return c.json({ events: await d.store.listEvents(limit) });
   });
   return r;

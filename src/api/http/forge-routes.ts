@@ -3,13 +3,17 @@
 
 import { Hono } from 'hono';
 import { SlipwayError } from '../../core/errors.js';
-import { MAX_DELIVERY_BYTES, type ForgeHooks } from '../forges.js';
-import { jsonBody } from './body.js';
+import type { Apps } from '../apps.js';
+import type { ForgeHooks } from '../forges.js';
+import type { Triggers } from '../triggers.js';
+import { MAX_DELIVERY_BYTES } from '../../trigger/forge/receive.js';
+import { jsonBody, parseInput } from './body.js';
+import { connectRepoBody } from './schemas.js';
 
 export function repoRoutes(d: { readonly forges: ForgeHooks }): Hono {
   const r = new Hono();
   r.get('/apps/:app/repo', async (c) => c.json({ repo: await d.forges.info(c.req.param('app')) }));
-  r.put('/apps/:app/repo', async (c) => c.json({ repo: await d.forges.connect(c.req.param('app'), await jsonBody(c.req.raw)) }));
+  r.put('/apps/:app/repo', async (c) => c.json({ repo: await d.forges.connect(c.req.param('app'), parseInput(connectRepoBody, await jsonBody(c.req.raw))) }));
   r.delete('/apps/:app/repo', async (c) => {
     await d.forges.disconnect(c.req.param('app'));
     return c.body(null, 204);
@@ -17,12 +21,17 @@ export function repoRoutes(d: { readonly forges: ForgeHooks }): Hono {
   return r;
 }
 
-export function hookRoutes(d: { readonly forges: ForgeHooks }): Hono {
+export function hookRoutes(d: { readonly apps: Pick<Apps, 'get'>; readonly triggers: Pick<Triggers, 'delivery'> }): Hono {
   const r = new Hono();
   r.post('/hooks/:app', async (c) => {
     const body = await limitedBody(c.req.raw, MAX_DELIVERY_BYTES);
     const headers = Object.fromEntries([...c.req.raw.headers].map(([k, v]) => [k.toLowerCase(), v]));
-    return c.json(await d.forges.receive(c.req.param('app'), headers, body), 200);
+    // No 404 for an unknown app: the delivery is refused as unsigned would be (trigger/forge/receive.ts).
+    const app = await d.apps.get(c.req.param('app')).catch((err: unknown) => {
+      if (err instanceof SlipwayError && (err.kind === 'not_found' || err.kind === 'invalid_input')) return null;
+      throw err;
+    });
+    return c.json(await d.triggers.delivery(app, headers, body), 200);
   });
   return r;
 }

@@ -3,19 +3,22 @@
 import { Hono } from 'hono';
 import { SlipwayError } from '../../core/errors.js';
 import type { EventBus } from '../../core/events.js';
-import type { GitPort } from '../../core/ports/git.js';
 import type { Store } from '../../core/ports/store.js';
 import type { Run } from '../../core/types.js';
-import { asRecord } from '../../adapters/docker/convert.js';
+import type { GitPort } from '../../core/ports/git.js';
 import type { Apps } from '../apps.js';
 import { authenticate, sameSecret, tokenFromHeader } from '../auth.js';
 import { followRunLog } from '../log-follow.js';
+import type { Triggers } from '../triggers.js';
+import { parseInput } from './body.js';
+import { receivedBody } from './schemas.js';
 
 export interface GitDeps {
   readonly apps: Apps;
+  readonly triggers: Pick<Triggers, 'push'>;
   readonly store: Store;
   readonly bus: EventBus;
-  readonly repos: GitPort;
+  readonly repos: Pick<GitPort, 'ensure' | 'serveHttp'>;
   /** Where the hook reaches this server, and the per-process secret it must present. */
   readonly hookUrl: string;
   readonly hookToken: string;
@@ -40,13 +43,12 @@ export function gitRoutes(d: GitDeps): Hono {
   r.post('/internal/git/received', async (c) => {
     const presented = tokenFromHeader(c.req.header('authorization'));
     if (!presented || !sameSecret(presented, d.hookToken)) throw new SlipwayError('unauthorized', 'invalid hook token');
-    const body = asRecord(await c.req.json());
-    const app = await d.apps.get(String(body.app));
-    const updates = Array.isArray(body.updates) ? body.updates.map(asRecord) : [];
+    const body = parseInput(receivedBody, await c.req.json());
+    const app = await d.apps.get(body.app);
     const notes: string[] = [];
     let run: Run | null = null;
-    for (const u of updates) {
-      const received = await d.apps.receivePush(app, String(u.ref ?? ''), String(u.newSha ?? ''));
+    for (const u of body.updates) {
+      const received = await d.triggers.push(app, u.ref, u.newSha);
       run ??= received.run;
       notes.push(`slipway: ${received.note}\n`);
     }

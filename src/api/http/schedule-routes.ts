@@ -2,12 +2,13 @@
 
 import { Hono } from 'hono';
 import type { ScheduleOps } from '../schedules.js';
-import { jsonBody } from './body.js';
+import { jsonBody, parseInput } from './body.js';
+import { scheduleBody } from './schemas.js';
 
 export function scheduleRoutes(d: { readonly schedules: ScheduleOps }): Hono {
   const r = new Hono();
   r.get('/apps/:app/schedules', async (c) => c.json({ schedules: await d.schedules.list(c.req.param('app')) }));
-  r.put('/apps/:app/schedules', async (c) => c.json({ schedule: await d.schedules.put(c.req.param('app'), await jsonBody(c.req.raw)) }));
+  r.put('/apps/:app/schedules', async (c) => c.json({ schedule: await d.schedules.put(c.req.param('app'), parseInput(scheduleBody, await jsonBody(c.req.raw))) }));
   r.delete('/apps/:app/schedules/:name', async (c) => {
     await d.schedules.remove(c.req.param('app'), c.req.param('name'));
     return c.body(null, 204);

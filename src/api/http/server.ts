@@ -14,9 +14,10 @@ import type { ScheduleOps } from '../schedules.js';
 import { scheduleRoutes } from './schedule-routes.js';
 import { gitRoutes, type GitDeps } from './git-routes.js';
 import type { ForgeHooks } from '../forges.js';
+import type { Triggers } from '../triggers.js';
 import { hookRoutes, repoRoutes } from './forge-routes.js';
 
-export function httpApp(d: RouteDeps & GitDeps & { readonly store: Store; readonly version: string; readonly runs: RunOps; readonly schedules: ScheduleOps; readonly forges: ForgeHooks }): Hono {
+export function httpApp(d: RouteDeps & GitDeps & { readonly store: Store; readonly version: string; readonly runs: RunOps; readonly schedules: ScheduleOps; readonly forges: ForgeHooks; readonly triggers: Triggers }): Hono {
   const app = new Hono();
   app.onError((err, c) => errorResponse(err, c));
   app.notFound((c) => errorResponse(new SlipwayError('not_found', `no route ${c.req.method} ${c.req.path}`), c));

@@ -88,7 +88,7 @@ async function deploySample(slipway: RunningSlipway, domain: string, io: CliIO, 
   }
   if (!existing) await slipway.apps.create({ name: 'hello', domain });
   const source = await packDirectory(sampleDir());
-  const run = await slipway.apps.deployUpload('hello', Readable.from([source]), 'sample');
+  const run = await slipway.triggers.upload(await slipway.apps.get('hello'), Readable.from([source]), 'sample');
   const off = slipway.bus.on('run.log', (e) => {
     if (e.runId === run.id) io.stdout.write(e.text);
   });

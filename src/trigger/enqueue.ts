@@ -1,15 +1,18 @@
-// Queues a run the way every trigger does (git push, forge webhook, upload, rollback, manual, cron, promote):
-// stored, audited, announced on the bus, and the queue kicked.
+// Queues a run the way every trigger does (git push, forge webhook, upload, rollback, manual, cron, promote, restart):
+// stored, audited, announced on the bus, and the queue woken.
 
 import type { EventBus } from '../core/events.js';
 import type { NewRun, Store } from '../core/ports/store.js';
 import type { Run } from '../core/types.js';
-import type { RunQueue } from '../run/queue.js';
+
+/** What every trigger is given to start work: it turns a run request into a queued run. */
+export type Enqueue = (run: NewRun) => Promise<Run>;
 
 export interface EnqueueDeps {
   readonly store: Store;
   readonly bus: EventBus;
-  readonly queue: RunQueue;
+  /** Wakes the run queue (RunQueue.kick) so the run starts now if a slot is free. */
+  readonly wake: () => void;
 }
 
 export async function enqueueRun(d: EnqueueDeps, newRun: NewRun): Promise<Run> {
@@ -21,6 +24,11 @@ export async function enqueueRun(d: EnqueueDeps, newRun: NewRun): Promise<Run> {
     ...(newRun.cronName != null && { cronName: newRun.cronName }),
   });
   d.bus.emit('run.queued', { runId: created.id, app: newRun.app });
-  d.queue.kick();
+  d.wake();
   return created;
+}
+
+/** The Enqueue port over a store, a bus and the queue's wake-up. */
+export function enqueuer(d: EnqueueDeps): Enqueue {
+  return (run) => enqueueRun(d, run);
 }

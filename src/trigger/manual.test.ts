@@ -10,14 +10,14 @@ import { promisify } from 'node:util';
 import { GitRepos } from '../adapters/git/repos.js';
 import { SlipwayError } from '../core/errors.js';
 import type { NewRun } from '../core/ports/store.js';
-import type { Run } from '../core/types.js';
-import { RunOps, type RunOpsDeps } from './runs.js';
+import type { App, Run } from '../core/types.js';
+import { startManualRun, type ManualDeps, type ManualRun } from './manual.js';
 
 const exec = promisify(execFile);
 
-describe('RunOps.manual', () => {
+describe('startManualRun', () => {
   let root = '';
-  let ops: RunOps;
+  let manual: (request: ManualRun) => Promise<Run>;
   const queued: NewRun[] = [];
   const commits: string[] = [];
   before(async () => {
@@ -31,28 +31,30 @@ describe('RunOps.manual', () => {
       commits.push((await exec('git', ['-C', work, 'rev-parse', 'HEAD'])).stdout.trim());
       await exec('git', ['-C', work, 'push', '-q', repos.dirOf('web'), 'HEAD:refs/heads/main']);
     }
-    const apps = { get: async (name: string) => ({ name, branch: 'main' }) };
-    ops = new RunOps({ apps, repos } as unknown as RunOpsDeps);
-    ops.enqueue = async (run) => {
-      queued.push(run);
-      return run as unknown as Run;
+    const d: ManualDeps = {
+      repos,
+      enqueue: async (run) => {
+        queued.push(run);
+        return run as unknown as Run;
+      },
     };
+    manual = (request) => startManualRun(d, { name: 'web', branch: 'main' } as App, request);
   });
   after(() => rm(root, { recursive: true, force: true }));
 
   it('runs the head of the branch', async () => {
-    await ops.manual('web', { branch: 'main', params: { X: '1' } });
+    await manual({ branch: 'main', params: { X: '1' } });
     assert.deepEqual(queued.pop(), { app: 'web', source: 'git', ref: 'refs/heads/main', commit: commits[3], event: 'manual', params: { X: '1' } });
   });
 
   it('refuses a revision or a flag where a branch belongs, instead of running another commit', async () => {
     for (const branch of ['main~3', 'main^', 'main@{1}', '--all', 'main..x']) {
-      await assert.rejects(ops.manual('web', { branch }), (err) => err instanceof SlipwayError && err.kind === 'invalid_input' && err.field === 'branch', branch);
+      await assert.rejects(manual({ branch }), (err) => err instanceof SlipwayError && err.kind === 'invalid_input' && err.field === 'branch', branch);
     }
     assert.deepEqual(queued, []);
   });
 
   it('says a branch was not pushed', async () => {
-    await assert.rejects(ops.manual('web', { branch: 'release' }), (err) => err instanceof SlipwayError && err.kind === 'not_found' && err.field === 'branch');
+    await assert.rejects(manual({ branch: 'release' }), (err) => err instanceof SlipwayError && err.kind === 'not_found' && err.field === 'branch');
   });
 });

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { createMemoryStore } from '../adapters/store/memory.js';
 import { SlipwayError } from '../core/errors.js';
 import type { Store } from '../core/ports/store.js';
-import { RunOps, type RunOpsDeps } from './runs.js';
+import { Restarts } from './restart.js';
 
 const KEPT = JSON.stringify({ default: 'slipway-ws-web-10-default' });
 
@@ -17,15 +17,15 @@ async function failedRun(store: Store, restartOf?: number): Promise<number> {
   return run.id;
 }
 
-describe('RunOps.restart', () => {
+describe('Restarts.restart', () => {
   it('refuses a restart while another run works in the same kept workspace, even one restarting a failed restart', async () => {
     const store = createMemoryStore();
-    const ops = new RunOps({ store } as unknown as RunOpsDeps);
+    const ops = new Restarts({ store, enqueue: () => Promise.reject(new Error('no queue in this test')) });
     const first = await failedRun(store);
     const failedRestart = await failedRun(store, first); // its workspace is the same volume, kept again
     const active = await store.createRun({ app: 'web', source: 'git', ref: 'refs/heads/main', commit: 'a'.repeat(40), restartOf: failedRestart });
     for (const id of [first, failedRestart]) {
-      await assert.rejects(ops.restart(String(id)), (err) => {
+      await assert.rejects(ops.restart(id), (err) => {
         assert.ok(err instanceof SlipwayError && err.kind === 'conflict', String(err));
         assert.match(err.message, new RegExp(`already being restarted as run ${active.id}, in the same workspace`));
         return true;
@@ -33,6 +33,6 @@ describe('RunOps.restart', () => {
     }
     // Once that run has ended, the guard lets a restart through to the queue (which this test does not have).
     await store.updateRun(active.id, { status: 'failed', phase: 'done' });
-    await assert.rejects(ops.restart(String(first)), (err) => !(err instanceof SlipwayError && err.kind === 'conflict'));
+    await assert.rejects(ops.restart(first), (err) => !(err instanceof SlipwayError && err.kind === 'conflict'));
   });
 });

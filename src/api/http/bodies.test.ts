@@ -1,0 +1,114 @@
+// Every route that takes a body or a query checks it against its schema: a malformed one is a 400 naming the field
+// (an unknown key by its name), and nothing behind the route is reached; a good one arrives typed.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createMemoryStore } from '../../adapters/store/memory.js';
+import { EventBus } from '../../core/events.js';
+import type { App } from '../../core/types.js';
+import { Apps } from '../apps.js';
+import { hashToken } from '../auth.js';
+import { ForgeHooks } from '../forges.js';
+import { RunOps } from '../runs.js';
+import { ScheduleOps } from '../schedules.js';
+import type { Triggers } from '../triggers.js';
+import { httpApp } from './server.js';
+
+const TOKEN = 'slw_test-token';
+const HOOK_TOKEN = 'hook-token';
+
+async function setup() {
+  const store = createMemoryStore();
+  await store.createToken('admin', hashToken(TOKEN));
+  await store.createApp({ name: 'web', domain: 'web.example.com', port: 3000, replicas: 1, branch: 'main' });
+  const run = await store.createRun({ app: 'web', source: 'git', ref: 'refs/heads/main', commit: 'a'.repeat(40) });
+  const bus = new EventBus();
+  const reached: string[] = [];
+  const calls: unknown[][] = [];
+  // Every trigger records that it was reached: a refused body must never get this far.
+  const triggers = new Proxy({}, {
+    get: (_t, name: string) => async (...args: unknown[]) => {
+      reached.push(name);
+      calls.push(args);
+      return name === 'push' ? { run: null, note: 'nothing' } : run;
+    },
+  }) as Triggers;
+  const nothing = new Proxy({}, { get: (_t, name: string) => () => { reached.push(String(name)); throw new Error(`${String(name)} reached`); } });
+  const apps = new Apps({ store, bus, engine: nothing as never, repos: { ensure: async () => undefined }, queue: { kick: () => undefined }, routes: { sync: async () => undefined } as never, instance: 't', httpsPort: 443, publicUrl: 'http://127.0.0.1:7070' });
+  const http = httpApp({
+    apps, triggers, store, bus, engine: nothing as never, repos: nothing as never, instance: 't', version: 'test',
+    runs: new RunOps({ store, bus, apps, queue: { capacity: 1 }, cancellations: nothing as never, sealer: { seal: (v: string) => `v1:${v}` } }),
+    schedules: new ScheduleOps({ store, apps, scheduler: nothing as never }),
+    forges: new ForgeHooks({ store, apps, repos: { ensure: async () => undefined, probe: async () => undefined }, sealer: { seal: (v: string) => `v1:${v}` }, publicUrl: 'http://x' }),
+    hookUrl: 'http://127.0.0.1/internal/git/received', hookToken: HOOK_TOKEN,
+  });
+  const send = async (method: string, path: string, body?: unknown, token = TOKEN) => {
+    const res = await http.request(path, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    return { status: res.status, json: (await res.json()) as { error?: { kind: string; field?: string; message: string } } };
+  };
+  return { store, send, reached, calls, runId: run.id };
+}
+
+describe('typed request bodies', () => {
+  const cases: Array<[string, string, unknown, string, RegExp]> = [
+    ['POST', '/api/apps', { name: 'ok', domain: 'ok.example.com', colour: 'red' }, 'colour', /unknown field "colour"/],
+    ['POST', '/api/apps', { name: 5, domain: 'ok.example.com' }, 'name', /invalid app name 5/],
+    ['POST', '/api/apps', { name: 'ok', domain: 'ok.example.com', concurrency: 99 }, 'concurrency', /invalid concurrency 99/],
+    ['POST', '/api/apps', [], '', /the request body: expected a JSON object/],
+    ['PATCH', '/api/apps/web', { port: 'eighty' }, 'port', /invalid port "eighty"/],
+    ['PATCH', '/api/apps/web', { name: 'renamed' }, 'name', /unknown field "name"/],
+    ['POST', '/api/apps/web/rollback', { release: 0 }, 'release', /invalid release 0/],
+    ['POST', '/api/apps/web/rollback', { release: 2, force: true }, 'force', /unknown field "force"/],
+    ['POST', '/api/apps/web/deploy?label=x&branch=main', undefined, 'branch', /unknown field "branch" in the query/],
+    ['POST', '/api/runs/RUN/promote', {}, 'environment', /invalid environment undefined/],
+    ['POST', '/api/runs/RUN/promote', { environment: 'production', fromFork: false }, 'fromFork', /unknown field "fromFork"/],
+    ['POST', '/api/apps/web/runs', { params: { 'bad key': 'x' } }, 'params.bad key', /invalid parameter "bad key"/],
+    ['POST', '/api/apps/web/runs', { params: { COUNT: 3 } }, 'params.COUNT', /invalid "params.COUNT" in the request body: expected a string/],
+    ['POST', '/api/apps/web/runs', { branch: '-x' }, 'branch', /invalid branch "-x"/],
+    ['POST', '/api/apps/web/runs', { event: 'deploy' }, 'event', /unknown field "event"/],
+    ['PUT', '/api/apps/web/secrets', { name: 'API_KEY' }, 'value', /invalid "value" in the request body: expected a string/],
+    ['PUT', '/api/apps/web/secrets', { name: 'API_KEY', value: '' }, 'value', /non-empty value/],
+    ['PUT', '/api/apps/web/schedules', { name: 'nightly', expr: 5 }, 'expr', /invalid "expr" in the request body: expected a string/],
+    ['PUT', '/api/apps/web/schedules', { name: 'nightly', expr: '@daily', branch: 'a..b' }, 'branch', /invalid branch "a..b"/],
+    ['PUT', '/api/apps/web/repo', { repo: 'file:///etc' }, 'repo', /invalid repository URL/],
+    ['PUT', '/api/apps/web/repo', { repo: 'https://example.com/a/b.git', token: 7 }, 'token', /invalid token: expected an access token/],
+    ['PUT', '/api/apps/web/repo', { repo: 'https://example.com/a/b.git', secret: 'x' }, 'secret', /unknown field "secret"/],
+    ['GET', '/api/apps/web/logs?follow=1&since=5m', undefined, 'since', /unknown field "since" in the query/],
+    ['GET', '/api/runs/RUN/logs?follow=1&tail=5', undefined, 'tail', /unknown field "tail" in the query/],
+    ['GET', '/api/runs/RUN/events?replay=1&from=3', undefined, 'from', /unknown field "from" in the query/],
+    ['GET', '/api/events?limit=5&app=web', undefined, 'app', /unknown field "app" in the query/],
+  ];
+  for (const [method, path, body, field, message] of cases) {
+    it(`${method} ${path} ${JSON.stringify(body) ?? ''} → 400 naming ${field || 'the body'}`, async () => {
+      const { send, reached, runId } = await setup();
+      const res = await send(method, path.replace('RUN', String(runId)), body);
+      assert.equal(res.status, 400, JSON.stringify(res.json));
+      assert.equal(res.json.error?.kind, 'invalid_input');
+      assert.equal(res.json.error?.field, field || undefined);
+      assert.match(res.json.error?.message ?? '', message);
+      assert.deepEqual(reached, [], 'nothing behind the route was reached');
+    });
+  }
+
+  it('the git hook report is checked too (with the hook token)', async () => {
+    const { send, reached } = await setup();
+    const res = await send('POST', '/internal/git/received', { app: 'web', updates: [{ ref: 'refs/heads/main' }] }, HOOK_TOKEN);
+    assert.equal(res.status, 400);
+    assert.equal(res.json.error?.field, 'updates.0.newSha');
+    assert.deepEqual(reached, []);
+  });
+
+  it('a good body arrives typed at the trigger, with the app it names', async () => {
+    const { send, calls, reached } = await setup();
+    assert.equal((await send('POST', '/api/apps/web/runs', { branch: 'release/1.x', params: { COUNT: '3' } })).status, 202);
+    assert.equal((await send('POST', '/api/apps/web/rollback', {})).status, 202);
+    assert.deepEqual(reached, ['manual', 'rollback']);
+    assert.equal((calls[0]![0] as App).name, 'web');
+    assert.deepEqual(calls[0]![1], { branch: 'release/1.x', params: { COUNT: '3' } });
+    assert.deepEqual(calls[1]!.slice(1), [null]);
+  });
+});
