@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LintFinding } from '../core/plan.js';
-import { formatFinding } from './findings.js';
+import { formatFinding } from '../yaml/findings.js';
 import { lintFile, lintSource } from './lint.js';
 import type { Dialect } from './source.js';
 import { fixtureText } from './testing.js';

@@ -4,8 +4,8 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document } from 'yaml';
 import type { LintFinding, SourceLocation } from '../core/plan.js';
 import { Findings } from './findings.js';
-import type { RepoFile } from './source.js';
-import type { MapEntry, ScalarValue, YNode } from './yaml-node.js';
+import type { RepoFile } from './file.js';
+import type { MapEntry, ScalarValue, YNode } from './node.js';
 
 export interface ParsedFile {
   readonly file: string;

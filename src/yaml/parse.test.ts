@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseYaml } from './parse.js';
-import { toPlain, type MapNode } from './yaml-node.js';
+import { toPlain, type MapNode } from './node.js';
 
 const parse = (text: string) => parseYaml({ path: 'f.yml', text });
 
