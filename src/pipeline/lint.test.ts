@@ -186,7 +186,7 @@ describe('lint: rules', () => {
     assert.deepEqual(lintText(text, 'slipway').map(short), [
       '1:12 error workspace "/etc" cannot be used',
       '5:13 error cache path "../up" must name a directory below the workspace or an absolute path other than /',
-      '6:21 error when of step "a" branch: pattern is longer than 1000 characters',
+      '6:21 error when of step "a" branch: pattern is longer than 256 characters',
       '8:20 error invalid image tag "bad tag"',
       '8:45 error build of step "b": "/etc/passwd" must be a path inside the repository',
     ]);
