@@ -42,6 +42,8 @@ export function compileGlob(pattern: string): (text: string) => boolean {
 
 class Parser {
   pos = 0;
+  /** Where a `{` turned out literal: tried once, or `{{{{…` would take 2^n attempts. */
+  private readonly literalBraces = new Set<number>();
   constructor(private readonly p: string) {}
 
   /** Items up to the end, or in a brace up to its `,` or `}` (left unread). */
@@ -68,6 +70,7 @@ class Parser {
   /** `{a,b,…}` with at least one comma, or null (then `{` is a literal and nothing was consumed). */
   private brace(): Node | null {
     const at = this.pos;
+    if (this.literalBraces.has(at)) return null;
     const branches: Node[][] = [this.seq(true)];
     while (this.p[this.pos] === ',') {
       this.pos++;
@@ -80,6 +83,7 @@ class Parser {
     if (/^\d+\.\.\d+$|^[a-zA-Z]\.\.[a-zA-Z]$/.test(this.p.slice(at, this.p.indexOf('}', at)))) {
       throw new GlobSyntaxError('brace ranges such as {1..3} are not supported; list the values: {1,2,3}');
     }
+    this.literalBraces.add(at);
     this.pos = at;
     return null;
   }

@@ -31,6 +31,7 @@ describe('globMatch', () => {
     // The longest pattern lint lets through, against a long branch name and a long path.
     const worst = `${'*a'.repeat(MAX_WILDCARDS)}b`;
     assert.equal(checkGlob(worst), null);
+    assert.equal(globMatch(`${'{'.repeat(MAX_WILDCARDS)}a,b`, 'b'), false, 'unclosed braces are literal, each tried once');
     for (let i = 0; i < 50; i++) assert.equal(globMatch(worst, `${'a'.repeat(5000)}/${'a'.repeat(5000)}`), false);
   });
 
