@@ -4,9 +4,9 @@
 
 import { SlipwayError } from '../core/errors.js';
 import type { LintFinding, PipelinePlan, RunMeta, RunPlan, StepPlan } from '../core/plan.js';
+import { formatFinding } from '../yaml/findings.js';
 import { compileService, compileStep, type StepContext } from './compile-step.js';
 import { builtinEnv } from './env.js';
-import { formatFinding } from './findings.js';
 import { analyze } from './lint.js';
 import { expandMatrix, matrixName } from './matrix.js';
 import type { PipelineModel } from './model.js';

@@ -1,37 +1,37 @@
-// Glob matching for branch, ref, tag, path and matrix filters (picomatch, doublestar-like as in Drone/Woodpecker:
-// `*` stops at `/`, `**` crosses it, dot files match).
+// Glob matching for branch, ref, tag, path and matrix filters, doublestar-like as in Drone/Woodpecker: `*` stops at
+// `/`, `**` as a whole segment crosses it, `?`, `[a-z]`/`[!a]` classes, `{a,b}` alternation, `\` escapes, dot files
+// match, a leading `!` negates. Linear-time matching (glob-nfa.ts) plus size limits: patterns come from user files.
 
-import picomatch from 'picomatch';
+import { compileGlob, GlobSyntaxError } from './glob-nfa.js';
 
 type Matcher = (value: string) => boolean;
 
-const MAX_PATTERN = 1000;
+export const MAX_PATTERN = 256;
+/** `*`, `?`, `[` and `{` together; real filters use a handful. */
+export const MAX_WILDCARDS = 32;
 const cache = new Map<string, Matcher>();
 
 /** An error message when the pattern cannot be used, else null. Lint calls it, so compile never meets a bad one. */
 export function checkGlob(pattern: string): string | null {
   if (pattern.length > MAX_PATTERN) return `pattern is longer than ${MAX_PATTERN} characters`;
+  const wildcards = (pattern.replace(/\\./g, '').match(/[*?[{]/g) ?? []).length;
+  if (wildcards > MAX_WILDCARDS) return `pattern has more than ${MAX_WILDCARDS} wildcards (*, ?, [ and {)`;
   try {
     matcher(pattern);
     return null;
   } catch (err) {
-    return `invalid pattern: ${err instanceof Error ? err.message : String(err)}`;
+    if (!(err instanceof GlobSyntaxError)) throw err;
+    return `invalid pattern: ${err.message}`;
   }
 }
 
 /**
- * Lint has vetted written patterns, but a pattern built from `${CI_…}` at compile time has not: one picomatch
+ * Lint has vetted written patterns, but a pattern built from `${CI_…}` at compile time has not: one checkGlob
  * refuses is compared literally rather than failing the whole run.
  */
 export function globMatch(pattern: string, value: string): boolean {
-  if (pattern.length > MAX_PATTERN) return pattern === value;
-  let m: Matcher;
-  try {
-    m = matcher(pattern);
-  } catch {
-    return pattern === value;
-  }
-  return m(value);
+  if (checkGlob(pattern) !== null) return pattern === value;
+  return matcher(pattern)(value);
 }
 
 function matcher(pattern: string): Matcher {
@@ -39,7 +39,7 @@ function matcher(pattern: string): Matcher {
   if (m === undefined) {
     // Bounded: patterns come from user files, and a long-running server compiles many of them.
     if (cache.size > 2000) cache.clear();
-    m = picomatch(pattern, { dot: true });
+    m = compileGlob(pattern);
     cache.set(pattern, m);
   }
   return m;

@@ -1,7 +1,7 @@
 // depends_on as a graph, for steps within a pipeline and for pipelines within a run: unknown names and cycles
 // (reported with their path, e.g. "build → test → build").
 
-import { suggestion, type Findings } from './findings.js';
+import { suggestion, type Findings } from '../yaml/findings.js';
 import { clip } from './keys.js';
 import type { Located } from './model.js';
 

@@ -2,6 +2,6 @@
 
 export { compilePlan } from './compile.js';
 export { defaultPlan, dialectOf, discoverPipelines } from './discover.js';
-export { formatFinding, formatFindings } from './findings.js';
+export { formatFinding, formatFindings } from '../yaml/findings.js';
 export { lintFile, lintSource } from './lint.js';
 export type { Dialect, LintOptions, PipelineSource, RepoFile } from './source.js';

@@ -1,10 +1,10 @@
 // Every key Slipway knows, per dialect and level: accepted, accepted without effect (warning), deprecated (warning)
 // or known but not supported (error with a hint). Anything else is an unknown key: an error with "did you mean".
 
-import { suggestion } from './findings.js';
+import { suggestion } from '../yaml/findings.js';
+import type { MapNode } from '../yaml/node.js';
 import type { ReadContext } from './read-values.js';
 import type { Dialect } from './source.js';
-import type { MapNode } from './yaml-node.js';
 
 export type KeyRule = 'ok' | { readonly unsupported: string } | { readonly noop: string } | { readonly deprecated: string };
 export type KeyTable = Readonly<Record<string, KeyRule>>;

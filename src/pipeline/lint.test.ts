@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LintFinding } from '../core/plan.js';
-import { formatFinding } from './findings.js';
+import { formatFinding } from '../yaml/findings.js';
 import { lintFile, lintSource } from './lint.js';
 import type { Dialect } from './source.js';
 import { fixtureText } from './testing.js';
@@ -186,7 +186,7 @@ describe('lint: rules', () => {
     assert.deepEqual(lintText(text, 'slipway').map(short), [
       '1:12 error workspace "/etc" cannot be used',
       '5:13 error cache path "../up" must name a directory below the workspace or an absolute path other than /',
-      '6:21 error when of step "a" branch: pattern is longer than 1000 characters',
+      '6:21 error when of step "a" branch: pattern is longer than 256 characters',
       '8:20 error invalid image tag "bad tag"',
       '8:45 error build of step "b": "/etc/passwd" must be a path inside the repository',
     ]);

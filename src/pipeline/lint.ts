@@ -2,10 +2,10 @@
 // The compiler runs the same analysis and refuses to plan when any finding is an error.
 
 import type { LintFinding } from '../core/plan.js';
+import { Findings, sortFindings } from '../yaml/findings.js';
+import { parseYaml } from '../yaml/parse.js';
 import { dialectOf, guessDialect } from './discover.js';
-import { Findings, sortFindings } from './findings.js';
 import type { PipelineModel } from './model.js';
-import { parseYaml } from './parse.js';
 import { readPipeline } from './read-pipeline.js';
 import { checkPipelines } from './rules.js';
 import type { Dialect, LintOptions, PipelineSource, RepoFile } from './source.js';

@@ -1,9 +1,9 @@
 // Matrix pipelines: `matrix:` axes (one run per combination) or Woodpecker's `include:` list of combinations.
 
+import type { YNode } from '../yaml/node.js';
 import { clip } from './keys.js';
 import type { MatrixModel } from './model.js';
 import { readMap, readString, type ReadContext } from './read-values.js';
-import type { YNode } from './yaml-node.js';
 
 /** Woodpecker caps matrices too; past this a file is more likely a mistake than a test grid. */
 export const MAX_COMBINATIONS = 64;

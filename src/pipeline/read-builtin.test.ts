@@ -3,12 +3,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LintFinding } from '../core/plan.js';
+import { Findings } from '../yaml/findings.js';
+import { parseYaml } from '../yaml/parse.js';
 import { compilePlan } from './compile.js';
 import { discoverPipelines } from './discover.js';
-import { Findings } from './findings.js';
-import { parseYaml } from './parse.js';
-import { readBuiltin } from './read-builtin.js';
 import { lintFile } from './lint.js';
+import { readBuiltin } from './read-builtin.js';
 import { runMeta } from './testing.js';
 
 const pipeline = (deploy: string) => `steps:\n  - name: ship\n    deploy: ${deploy}\n`;

@@ -3,10 +3,10 @@
 
 import { STACK_NAME } from '../core/naming.js';
 import type { SourceLocation } from '../core/plan.js';
+import type { MapEntry, MapNode, YNode } from '../yaml/node.js';
 import { checkAllowed, clip } from './keys.js';
 import type { Builtin } from './model.js';
 import { readMap, readNonEmptyString, readString, readStringList, type ReadContext } from './read-values.js';
-import type { MapEntry, MapNode, YNode } from './yaml-node.js';
 
 export const BUILTIN_KEYS = ['build', 'push', 'deploy', 'notify'] as const;
 

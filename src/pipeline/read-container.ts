@@ -2,11 +2,11 @@
 // options Slipway refuses (privileged, volumes), plus depends_on lists.
 
 import type { ResourceLimits, SourceLocation } from '../core/plan.js';
+import { describeNode, type MapNode, type YNode } from '../yaml/node.js';
 import type { EnvEntry, Located } from './model.js';
 import { readEnvironment } from './read-env.js';
 import { readLimits } from './read-limits.js';
 import { readBool, readNonEmptyString, readString, type ReadContext } from './read-values.js';
-import { describeNode, type MapNode, type YNode } from './yaml-node.js';
 
 export interface ContainerCommon {
   readonly image: Located<string> | null;

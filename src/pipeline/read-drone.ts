@@ -1,9 +1,9 @@
 // Drone-only parts of a file: document kinds (pipeline, signature, secret …), pipeline types, platform, pipeline
 // volumes and clone options. Everything Drone can do that Slipway cannot is an error here, with a hint.
 
+import type { MapNode, YNode } from '../yaml/node.js';
 import { checkKeys, clip } from './keys.js';
 import { readMap, readString, type ReadContext } from './read-values.js';
-import type { MapNode, YNode } from './yaml-node.js';
 
 const OTHER_TYPES = new Set(['kubernetes', 'exec', 'ssh', 'digitalocean', 'macstadium', 'vm', 'aws', 'nomad']);
 

@@ -1,10 +1,10 @@
 // Reads `environment` (values or `from_secret`), plugin `settings` and Woodpecker's legacy `secrets` list.
 
 import type { SourceLocation } from '../core/plan.js';
+import { describeNode, toPlain, type YNode } from '../yaml/node.js';
 import { clip } from './keys.js';
 import type { EnvEntry, Setting } from './model.js';
 import { readMap, readNonEmptyString, readString, type ReadContext } from './read-values.js';
-import { describeNode, toPlain, type YNode } from './yaml-node.js';
 
 /** `{ from_secret: name }` → the name; null when the node is not a secret reference. */
 function secretRef(node: YNode, ctx: ReadContext, what: string): { secret: string; loc: SourceLocation } | null {

@@ -3,9 +3,9 @@
 // cpu_period, cpu_quota as numbers, cpu_set as a CPU list ("0-2,4").
 
 import type { ResourceLimits } from '../core/plan.js';
+import { describeNode, type MapNode, type YNode } from '../yaml/node.js';
 import { clip, LIMIT_KEYS } from './keys.js';
 import type { ReadContext } from './read-values.js';
-import { describeNode, type MapNode, type YNode } from './yaml-node.js';
 
 /** The engine refuses a memory limit under 6 MiB. */
 const MIN_MEMORY = 6 * 1024 ** 2;

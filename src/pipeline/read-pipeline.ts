@@ -2,6 +2,7 @@
 // services, pipeline-level when/trigger (and Woodpecker's runs_on), depends_on, matrix, workspace and environment.
 
 import type { SourceLocation } from '../core/plan.js';
+import type { MapNode, YNode } from '../yaml/node.js';
 import { checkKeys, clip, keyTable } from './keys.js';
 import { readMatrix } from './matrix.js';
 import type { EnvEntry, Located, PipelineModel, ServiceModel, StepModel, When } from './model.js';
@@ -13,7 +14,6 @@ import { readStep } from './read-step.js';
 import { namedItems, readMap, readNonEmptyString, readStringList, type ReadContext } from './read-values.js';
 import { readWhen, statusValues, withLegacyBranches } from './read-when.js';
 import { readWorkspace } from './workspace.js';
-import type { MapNode, YNode } from './yaml-node.js';
 
 export interface DocumentPlace {
   readonly file: string;

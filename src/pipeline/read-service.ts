@@ -1,11 +1,11 @@
 // Reads one service: a sidecar container (database, cache …) that steps reach by its name.
 
+import type { MapNode } from '../yaml/node.js';
 import { checkKeys, clip, keyTable } from './keys.js';
 import type { ServiceModel } from './model.js';
 import { readContainerCommon, readName } from './read-container.js';
 import type { ReadContext } from './read-values.js';
 import { readWhen } from './read-when.js';
-import type { MapNode } from './yaml-node.js';
 
 /** Service names become host names on the pipeline network. */
 const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?$/;

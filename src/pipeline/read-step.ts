@@ -2,9 +2,10 @@
 // settings, when, depends_on and the execution options (failure, detach, timeout, retry, pull, cache).
 
 import type { SourceLocation } from '../core/plan.js';
-import { parseTimeout } from './duration.js';
+import { didYouMean } from '../yaml/findings.js';
+import type { MapNode, YNode } from '../yaml/node.js';
 import { DOCKER_BUILD_PLUGINS, lintDockerPlugin, pluginName } from './docker-plugin.js';
-import { didYouMean } from './findings.js';
+import { parseTimeout } from './duration.js';
 import { checkKeys, clip, keyTable, LIMIT_KEYS } from './keys.js';
 import type { Builtin, EnvEntry, Located, Setting, StepModel } from './model.js';
 import { BUILTIN_KEYS, readBuiltin } from './read-builtin.js';
@@ -12,7 +13,6 @@ import { readContainerCommon, readDependsOn, readName } from './read-container.j
 import { readLegacySecrets, readSettings } from './read-env.js';
 import { readBool, readString, readWholeNumber, type ReadContext } from './read-values.js';
 import { readWhen } from './read-when.js';
-import type { MapNode, YNode } from './yaml-node.js';
 
 export const MAX_RETRY = 10;
 

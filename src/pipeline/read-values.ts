@@ -1,9 +1,9 @@
 // Typed readers for YAML values (string, list, boolean, map): each reports "expected X, got Y" at the value and
 // returns null, so a reader can carry on and show every problem of a file in one lint run.
 
-import type { Findings } from './findings.js';
+import type { Findings } from '../yaml/findings.js';
+import { describeNode, type MapNode, type YNode } from '../yaml/node.js';
 import type { Dialect } from './source.js';
-import { describeNode, type MapNode, type YNode } from './yaml-node.js';
 
 export interface ReadContext {
   readonly findings: Findings;

@@ -2,15 +2,15 @@
 // is several (OR); each condition's filters must all match (AND). Include/exclude forms are accepted everywhere.
 
 import type { RunEvent } from '../core/plan.js';
+import { suggestion } from '../yaml/findings.js';
+import type { MapNode, YNode } from '../yaml/node.js';
 import { BUILTIN_NAMES } from './env.js';
 import { eventNames, eventsOf } from './events.js';
-import { suggestion } from './findings.js';
 import { checkGlob } from './glob.js';
 import { checkAllowed, checkKeys, clip, keyTable } from './keys.js';
 import { ALWAYS, type Condition, type Filter, type GlobFilter, type When } from './model.js';
 import { readBool, readMap, readString, readStringList, type ReadContext } from './read-values.js';
 import { referencedNames } from './substitute.js';
-import type { MapNode, YNode } from './yaml-node.js';
 
 const GLOB_FIELDS: Readonly<Record<string, GlobFilter['field']>> = {
   branch: 'branch',

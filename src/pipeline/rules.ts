@@ -2,8 +2,8 @@
 // the pieces of the Woodpecker/Drone ordering rules that cannot be mixed.
 
 import type { SourceLocation } from '../core/plan.js';
-import type { Findings } from './findings.js';
-import { suggestion } from './findings.js';
+import type { Findings } from '../yaml/findings.js';
+import { suggestion } from '../yaml/findings.js';
 import { checkGraph, checkUnique } from './graph.js';
 import { clip } from './keys.js';
 import type { EnvEntry, PipelineModel, Setting } from './model.js';

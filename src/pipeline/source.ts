@@ -1,12 +1,10 @@
 // What the pipeline stage reads: the repository files the caller found, and which CI dialect they are written in.
 
-export type Dialect = 'slipway' | 'woodpecker' | 'drone';
+import type { RepoFile } from '../yaml/file.js';
 
-export interface RepoFile {
-  /** Path relative to the repository root, e.g. `.drone.yml` or `.woodpecker/test.yml`. */
-  readonly path: string;
-  readonly text: string;
-}
+export type { RepoFile };
+
+export type Dialect = 'slipway' | 'woodpecker' | 'drone';
 
 export interface PipelineSource {
   readonly dialect: Dialect;

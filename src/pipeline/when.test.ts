@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RunMeta } from '../core/plan.js';
+import { Findings } from '../yaml/findings.js';
+import { parseYaml } from '../yaml/parse.js';
 import { builtinEnv } from './env.js';
-import { Findings } from './findings.js';
-import { parseYaml } from './parse.js';
 import { readWhen } from './read-when.js';
 import type { Dialect } from './source.js';
 import { runMeta } from './testing.js';

@@ -3,10 +3,10 @@
 
 import { posix } from 'node:path';
 import type { SourceLocation } from '../core/plan.js';
+import type { YNode } from '../yaml/node.js';
 import { checkAllowed, clip } from './keys.js';
 import { readMap, readNonEmptyString, type ReadContext } from './read-values.js';
 import type { Dialect } from './source.js';
-import type { YNode } from './yaml-node.js';
 
 export const DEFAULT_WORKSPACE: Readonly<Record<Dialect, string>> = {
   drone: '/drone/src',

@@ -5,7 +5,7 @@ import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import * as tar from 'tar';
 import { SlipwayError } from '../core/errors.js';
-import type { RepoFile } from '../pipeline/source.js';
+import type { RepoFile } from '../yaml/file.js';
 
 /** Where `docker compose` looks, in its order of preference. */
 export const DEFAULT_COMPOSE_FILES: readonly string[] = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];

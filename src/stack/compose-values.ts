@@ -1,8 +1,8 @@
 // Typed readers for compose values (strings with variables, argv, KEY=value pairs, durations, counts): each reports
 // a finding at the value and returns null, so one read shows every problem of the file.
 
-import type { Findings } from '../pipeline/findings.js';
-import { describeNode, type YNode } from '../pipeline/yaml-node.js';
+import type { Findings } from '../yaml/findings.js';
+import { describeNode, type YNode } from '../yaml/node.js';
 import { interpolate } from './interpolate.js';
 import type { ComposeVariables } from './model.js';
 import { splitWords } from './words.js';

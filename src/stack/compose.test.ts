@@ -100,4 +100,16 @@ describe('compose files', () => {
     assert.match(problems('services:\n  a: [x]\n')[0] ?? '', /^2:6 service "a" must be a map, got a list/);
     assert.match(problems('services:\n  a:\n    image: x\n  a:\n    image: y\n')[0] ?? '', /^4:3 invalid YAML/);
   });
+
+  it('shares the YAML reader\'s per-file alias budget: many documents just under the old per-document budget fail fast', () => {
+    const doc = [
+      'x-a0: &a0 [x, x, x, x, x, x, x, x, x, x]',
+      ...[1, 2, 3].map((i) => `x-a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`),
+      `services: { web: { image: x, labels: [${Array(6).fill('*a3').join(', ')}] } }`,
+    ].join('\n');
+    assert.throws(
+      () => parseCompose({ path: 'compose.yaml', text: Array(20).fill(doc).join('\n---\n') }, VARS),
+      (err: unknown) => err instanceof SlipwayError && err.kind === 'invalid_input' && /compose\.yaml:6:1: the file expands to more than 100000 values through aliases/.test(err.message),
+    );
+  });
 });

@@ -3,14 +3,14 @@
 // names the key, the service and what to do instead: never silently ignored (docker stack deploy ignores many).
 
 import { SlipwayError } from '../core/errors.js';
-import type { HealthcheckDefinition } from '../core/ports/engine.js';
 import type { LintFinding, SourceLocation } from '../core/plan.js';
-import { Findings, formatFinding, sortFindings, suggestion } from '../pipeline/findings.js';
-import { parseYaml } from '../pipeline/parse.js';
-import type { RepoFile } from '../pipeline/source.js';
-import { describeNode, valueOf, type MapNode, type YNode } from '../pipeline/yaml-node.js';
-import { readArgv, readCount, readDuration, readPairs, readText, type ComposeContext } from './compose-values.js';
+import type { HealthcheckDefinition } from '../core/ports/engine.js';
+import type { RepoFile } from '../yaml/file.js';
+import { Findings, formatFinding, sortFindings, suggestion } from '../yaml/findings.js';
+import { describeNode, valueOf, type MapNode, type YNode } from '../yaml/node.js';
+import { parseYaml } from '../yaml/parse.js';
 import { COMPOSE_SERVICE_KEYS, DEPLOY_RULES, HEALTHCHECK_RULES, SERVICE_RULES, TOP_LEVEL_RULES, type KeyRules } from './compose-keys.js';
+import { readArgv, readCount, readDuration, readPairs, readText, type ComposeContext } from './compose-values.js';
 import type { ComposeStack, ComposeVariables, StackService } from './model.js';
 
 /** Swarm service names and DNS labels: lowercase letters, digits, "-" and "_" (no dots), at most 63. */

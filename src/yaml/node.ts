@@ -1,4 +1,4 @@
-// Positioned YAML nodes: a parsed pipeline file as plain maps, lists and scalars, each knowing its line and column.
+// Positioned YAML nodes: a parsed file (pipeline or compose) as plain maps, lists and scalars, each knowing its line and column.
 
 import type { SourceLocation } from '../core/plan.js';
 

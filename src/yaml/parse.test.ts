@@ -2,8 +2,9 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { MAX_DOCUMENTS, MAX_NODES } from './limits.js';
+import { toPlain, type MapNode, type YNode } from './node.js';
 import { parseYaml } from './parse.js';
-import { toPlain, type MapNode } from './yaml-node.js';
 
 const parse = (text: string) => parseYaml({ path: 'f.yml', text });
 
@@ -75,6 +76,39 @@ describe('parseYaml', () => {
     assert.match(r.findings.map((f) => f.message).join('\n'), /expands to more than/);
   });
 
+  it('counts the alias budget per file: many documents each just under the old per-document budget are refused', () => {
+    // ≈ 87 000 values per document (an alias costs one more than its target), below the 100 000 one document was
+    // allowed; 20 such documents took ≈ 200 MiB before (issue 12: a 990 KB file of them aborted Node).
+    const doc = [
+      'a0: &a0 [x, x, x, x, x, x, x, x, x, x]',
+      ...[1, 2, 3].map((i) => `a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`),
+      `a4: [${Array(6).fill('*a3').join(', ')}]`,
+    ].join('\n');
+    const r = parse(Array(20).fill(doc).join('\n---\n'));
+    const errors = r.findings.filter((f) => f.severity === 'error');
+    assert.equal(errors.length, 1);
+    assert.match(errors[0]?.message ?? '', new RegExp(`the file expands to more than ${MAX_NODES} values through aliases \\(all its documents together\\)`));
+    assert.deepEqual(errors[0]?.location, { file: 'f.yml', line: 6, column: 1 }, 'the second document (its ---), where the budget ran out');
+    assert.equal(r.documents.length, 0);
+    assert.ok(MAX_NODES <= 100_000);
+  });
+
+  it('keeps every document together within the budget', () => {
+    const doc = `a: &a [${Array(90).fill('v').join(', ')}]\nb: [${Array(9).fill('*a').join(', ')}]`;
+    const r = parse(Array(MAX_DOCUMENTS).fill(doc).join('\n---\n'));
+    assert.deepEqual(r.findings, []);
+    assert.equal(r.documents.length, MAX_DOCUMENTS);
+    assert.ok(r.documents.reduce((n, d) => n + size(d), 0) <= MAX_NODES);
+  });
+
+  it('refuses a file with more documents than the limit, at the first one too many', () => {
+    const r = parse(Array(MAX_DOCUMENTS + 50).fill('a: 1').join('\n---\n'));
+    assert.deepEqual(r.documents, []);
+    assert.equal(r.findings.length, 1);
+    assert.equal(r.findings[0]?.message, `the file holds more than ${MAX_DOCUMENTS} YAML documents`);
+    assert.equal(r.findings[0]?.location.line, 2 * MAX_DOCUMENTS, 'the --- that starts it');
+  });
+
   it('reports too deep nesting (before the yaml library recurses) and too large files', () => {
     const flow = parse(`a: 1\nb: ${'['.repeat(100)}${']'.repeat(100)}\n`).findings[0];
     assert.equal(flow?.message, 'nested more than 64 levels deep');
@@ -88,3 +122,10 @@ describe('parseYaml', () => {
     assert.match(parse('? [a]\n: 1\n').findings[0]?.message ?? '', /map keys must be plain strings/);
   });
 });
+
+/** Values in a converted document, counted as the budget counts them (keys too). */
+function size(node: YNode): number {
+  if (node.kind === 'scalar') return 1;
+  if (node.kind === 'seq') return 1 + node.items.reduce((n, i) => n + size(i), 0);
+  return 1 + node.entries.reduce((n, e) => n + 1 + size(e.value), 0);
+}
