@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { asRecord } from '../adapters/docker/convert.js';
 import type { Sealer } from '../adapters/secrets/sealer.js';
 import { SlipwayError } from '../core/errors.js';
+import { isEnvName } from '../core/names.js';
 import type { EventBus } from '../core/events.js';
 import type { NewRun, Store } from '../core/ports/store.js';
 import type { Run } from '../core/types.js';
@@ -152,7 +153,7 @@ export class RunOps {
     const branch = typeof b.branch === 'string' ? b.branch : app.branch;
     const params: Record<string, string> = {};
     for (const [k, v] of Object.entries(asRecord(b.params))) {
-      if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(k) || typeof v !== 'string') {
+      if (!isEnvName(k) || typeof v !== 'string') {
         throw new SlipwayError('invalid_input', `invalid parameter ${JSON.stringify(k)}`, { field: 'params', hint: 'use NAME=value pairs; NAME is letters, digits and _' });
       }
       params[k] = v;

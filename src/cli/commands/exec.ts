@@ -3,7 +3,7 @@
 import { randomInt } from 'node:crypto';
 import { basename } from 'node:path';
 import { SlipwayError } from '../../core/errors.js';
-import { parseBranch } from '../../core/names.js';
+import { parseBranch, parseSecretName } from '../../core/names.js';
 import type { RunMeta, RunPlan } from '../../core/plan.js';
 import { compilePlan, defaultPlan, lintSource, type PipelineSource } from '../../pipeline/index.js';
 import type { CliIO, Command } from '../command.js';
@@ -15,7 +15,6 @@ import { LOCAL_EVENTS, localRunMeta, runGit, type Git, type LocalEvent } from '.
 import { printFindings } from '../local/findings.js';
 import { describeSource, discoverLocal, readGivenFile, sourceOf } from '../local/pipeline-files.js';
 import { localName } from '../local/names.js';
-import { secretName } from './secrets/name.js';
 import { parseParams } from './runs/start.js';
 
 const NAME = 'exec';
@@ -159,7 +158,7 @@ export function parseSecrets(pairs: readonly string[], env: Readonly<Record<stri
   const secrets = new Map<string, string>();
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
-    const name = secretName(eq < 0 ? pair : pair.slice(0, eq));
+    const name = parseSecretName(eq < 0 ? pair : pair.slice(0, eq), 'NAME');
     const value = eq < 0 ? env[name] : pair.slice(eq + 1);
     if (value === undefined) {
       throw new SlipwayError('invalid_input', `--secret ${name}: the environment has no variable ${name}`, {
