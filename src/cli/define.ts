@@ -51,6 +51,8 @@ interface BaseSpec<A extends readonly ArgSpec[], F extends Readonly<Record<strin
   readonly flags?: F;
   /** The error for arguments beyond the declared ones (default: `unexpected argument "…"`). */
   readonly tooMany?: () => SlipwayError;
+  /** A check across several inputs, made with the others before connecting (e.g. "at least one setting"). */
+  readonly check?: (input: { args: ArgValues<A>; flags: FlagValues<F> }) => void;
 }
 
 /** A command that calls the API: it gets a client for the configured server, connected after its input checked out. */
@@ -123,5 +125,7 @@ export function parseInput<A extends readonly ArgSpec[], F extends Readonly<Reco
       flags[name] = given === undefined || f.parse === undefined ? given : f.parse(given);
     }
   }
-  return { args: args as ArgValues<A>, flags: flags as FlagValues<F> };
+  const input = { args: args as ArgValues<A>, flags: flags as FlagValues<F> };
+  spec.check?.(input);
+  return input;
 }
