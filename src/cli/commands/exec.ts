@@ -7,7 +7,7 @@ import { parseBranch, parseSecretName } from '../../core/names.js';
 import type { RunMeta, RunPlan } from '../../core/plan.js';
 import { compilePlan, defaultPlan, lintSource, type PipelineSource } from '../../pipeline/index.js';
 import type { CliIO, Command } from '../command.js';
-import { noMorePositionals, parseFlags } from '../flags.js';
+import { localCommand } from '../define.js';
 import { paint } from '../format.js';
 import { connectDocker } from '../local/docker.js';
 import { execPlan, type ExecEngine } from '../local/exec-run.js';
@@ -16,8 +16,6 @@ import { printFindings } from '../local/findings.js';
 import { describeSource, discoverLocal, readGivenFile, sourceOf } from '../local/pipeline-files.js';
 import { localName } from '../local/names.js';
 import { parseParams } from './runs/start.js';
-
-const NAME = 'exec';
 
 /** What exec uses of the outside world; tests give fakes. */
 export interface ExecDeps {
@@ -61,33 +59,43 @@ Docker is reached at /var/run/docker.sock, or at DOCKER_HOST=unix:///path.
 `;
 
 export function execCommandWith(deps: ExecDeps): Command {
-  return {
-    name: NAME,
+  return localCommand({
+    path: 'exec',
     summary: "run this directory's pipeline on the local Docker engine, without pushing",
     usage: USAGE,
-    run: (args, io) => runExec(args, io, deps),
-  };
+    args: [{ name: 'file', optional: true }],
+    flags: {
+      event: { type: 'string', parse: parseEvent },
+      branch: { type: 'string', parse: parseBranch },
+      tag: { type: 'string', parse: parseTag },
+      param: { type: 'string', multiple: true, parse: parseParams },
+      secret: { type: 'string', multiple: true },
+    },
+    run: ({ args, flags, io }) =>
+      runExec(args.file, {
+        event: flags.event ?? (flags.tag !== undefined ? 'tag' : 'push'),
+        branch: flags.branch ?? null,
+        tag: flags.tag ?? null,
+        params: flags.param ?? {},
+        secrets: parseSecrets(flags.secret ?? [], io.env),
+      }, io, deps),
+  });
 }
 
-async function runExec(args: string[], io: CliIO, deps: ExecDeps): Promise<number> {
-  const { values, positionals } = parseFlags(NAME, args, {
-    event: { type: 'string' },
-    branch: { type: 'string' },
-    tag: { type: 'string' },
-    param: { type: 'string', multiple: true },
-    secret: { type: 'string', multiple: true },
-  });
-  noMorePositionals(NAME, positionals, 1);
-  const event = parseEvent(values.event ?? (values.tag !== undefined ? 'tag' : 'push'));
-  const branch = values.branch === undefined ? null : parseBranch(values.branch);
-  const tag = values.tag === undefined ? null : parseTag(values.tag);
-  const params = values.param === undefined ? {} : parseParams(values.param);
-  const secrets = parseSecrets(values.secret ?? [], io.env);
+interface ExecInput {
+  readonly event: LocalEvent;
+  readonly branch: string | null;
+  readonly tag: string | null;
+  readonly params: Record<string, string>;
+  readonly secrets: Record<string, string>;
+}
+
+async function runExec(file: string | undefined, input: ExecInput, io: CliIO, deps: ExecDeps): Promise<number> {
+  const { event, branch, tag, params, secrets } = input;
   const out = (text: string) => void io.stdout.write(text);
 
   const dir = io.cwd;
   const name = localName(dir);
-  const file = positionals[0];
   const source = file === undefined ? await discoverLocal(dir) : sourceOf(await readGivenFile(dir, file));
   const { meta, fromGit } = await localRunMeta(dir, { app: basename(dir) || name, event, branch, tag, params }, deps.git);
   const plan = source === null ? defaultPlan(meta) : compileChecked(source, meta, io);
