@@ -15,7 +15,9 @@ export interface CliIO {
 }
 
 /**
- * One command: `name` is the word typed after `slipway` (or after its group, e.g. `apps create`),
+ * One command as the dispatcher sees it. Commands are declared with apiCommand/localCommand (define.ts), which
+ * build `run` from their arguments, flags and one run function; groups with commandGroup (dispatch.ts).
+ * `name` is the word typed after `slipway` (or after its group, e.g. `apps create`),
  * `summary` one line for the command list, `usage` the full text `--help` prints.
  * `run` gets the arguments after the name (never containing --help: the dispatcher answers that)
  * and resolves to the process exit code. Failures are thrown as SlipwayError; main prints them.

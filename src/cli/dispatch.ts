@@ -48,3 +48,9 @@ function asksForHelp(args: string[]): boolean {
   const end = args.indexOf('--');
   return (end < 0 ? args : args.slice(0, end)).some((a) => HELP_FLAGS.has(a));
 }
+
+/** A group such as `slipway apps`: its usage is the list of its commands, and the dispatcher hands it the rest of argv. */
+export function commandGroup(name: string, summary: string, subcommands: readonly Command[]): Command {
+  const prefix = `slipway ${name}`;
+  return { name, summary, usage: commandList(prefix, subcommands), subcommands, run: (args, io) => dispatch(prefix, subcommands, args, io) };
+}

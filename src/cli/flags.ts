@@ -1,4 +1,4 @@
-// Flag parsing on node's util.parseArgs, turning its errors and missing arguments into invalid_input errors.
+// Flag parsing on node's util.parseArgs and the checks define.ts runs on argv, as invalid_input errors with a hint.
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
@@ -13,15 +13,6 @@ export function parseFlags<const O extends Options>(command: string, args: strin
     const message = err instanceof Error ? err.message : String(err);
     throw new SlipwayError('invalid_input', message, { hint: `run "slipway ${command} --help"`, cause: err });
   }
-}
-
-/** The positional argument at `index`, or an invalid_input error naming it. */
-export function positional(command: string, positionals: string[], index: number, name: string): string {
-  const value = positionals[index];
-  if (value === undefined || value === '') {
-    throw new SlipwayError('invalid_input', `missing <${name}>`, { field: name, hint: `run "slipway ${command} --help"` });
-  }
-  return value;
 }
 
 /** Rejects positionals beyond the `max` a command takes, so a typo is not silently ignored. */

@@ -5,6 +5,7 @@ import type { CliIO } from './command.js';
 import { commands } from './commands/index.js';
 import { commandList, dispatch } from './dispatch.js';
 import { paint } from './format.js';
+import { safeIO } from './safe-output.js';
 
 const LISTING =
   'slipway: push-to-deploy on your own server\n\n' +
@@ -13,7 +14,8 @@ const LISTING =
   '($XDG_CONFIG_HOME/slipway/cli.json or ~/.config/slipway/cli.json).\n';
 
 /** Runs one CLI invocation; resolves to the exit code (exitCodeOf the error kind on failure). */
-export async function main(argv: string[], io: CliIO): Promise<number> {
+export async function main(argv: string[], terminal: CliIO): Promise<number> {
+  const io = safeIO(terminal);
   try {
     return await dispatch('slipway', commands, argv, io, LISTING);
   } catch (err) {
@@ -24,5 +26,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       io.stderr.write(`${error.stack}\n`);
     }
     return exitCodeOf(error.kind);
+  } finally {
+    io.flush();
   }
 }

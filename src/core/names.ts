@@ -1,4 +1,5 @@
-// Validation of user-chosen names: app names become Docker service names, domains become Caddy hosts.
+// Validation of user-chosen names, one rule each for CLI and server: apps (Docker services), domains (Caddy hosts),
+// branches, secrets and parameters (environment variables), cron schedules.
 
 import { SlipwayError } from './errors.js';
 
@@ -67,6 +68,42 @@ export function parseReplicas(value: unknown): number {
     throw new SlipwayError('invalid_input', `invalid replicas ${JSON.stringify(value)}`, {
       field: 'replicas',
       hint: 'give a whole number from 1 to 100',
+    });
+  }
+  return value;
+}
+
+// Secret and parameter names become environment variables inside steps, hence the shell's identifier rule.
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+// Schedule names appear in `when: { cron: [...] }`, DRONE_CRON and URLs: keep them plain.
+const SCHEDULE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
+
+/** True for a name a step can see as an environment variable: a secret or a run parameter. */
+export function isEnvName(value: string): boolean {
+  return ENV_NAME.test(value);
+}
+
+/** A secret's name; `field` is how the caller names the input (the CLI's `NAME` argument, the API's `name`). */
+export function parseSecretName(value: unknown, field = 'name'): string {
+  if (typeof value !== 'string' || !isEnvName(value)) {
+    throw new SlipwayError('invalid_input', `invalid secret name ${JSON.stringify(value)}`, {
+      field,
+      hint: 'use letters, digits and _, not starting with a digit, at most 64 characters (e.g. NPM_TOKEN)',
+    });
+  }
+  return value;
+}
+
+export function isScheduleName(value: string): boolean {
+  return SCHEDULE_NAME.test(value);
+}
+
+/** A cron schedule's name. */
+export function parseScheduleName(value: unknown, field = 'name'): string {
+  if (typeof value !== 'string' || !isScheduleName(value)) {
+    throw new SlipwayError('invalid_input', `invalid schedule name ${JSON.stringify(value)}`, {
+      field,
+      hint: 'use letters, digits, ".", "_" and "-", starting with a letter or digit, at most 63 characters (e.g. nightly)',
     });
   }
   return value;

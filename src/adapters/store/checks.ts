@@ -1,6 +1,7 @@
 // Argument checks both stores apply identically, so the fake refuses exactly what SQLite refuses.
 
 import { SlipwayError } from '../../core/errors.js';
+import { parseScheduleName, parseSecretName } from '../../core/names.js';
 import type { RunEvent } from '../../core/plan.js';
 import type { RunSource } from '../../core/types.js';
 
@@ -39,18 +40,8 @@ export function tokenExists(): SlipwayError {
   return new SlipwayError('conflict', 'a token with this hash already exists', { field: 'hash', hint: 'generate a new token' });
 }
 
-// Secret names become environment variable names inside steps, hence the shell's identifier rule.
-const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
-
-export function checkSecretName(name: string): string {
-  if (!SECRET_NAME.test(name)) {
-    throw new SlipwayError('invalid_input', `invalid secret name ${JSON.stringify(name)}`, {
-      field: 'name',
-      hint: 'use letters, digits and _, not starting with a digit, at most 64 characters (e.g. NPM_TOKEN)',
-    });
-  }
-  return name;
-}
+/** The rule of core/names.ts (one place for CLI and server), with the store's field name. */
+export const checkSecretName = (name: string): string => parseSecretName(name);
 
 // A guard, not a check of the cipher: a caller that forgot to seal would otherwise put plaintext in the database.
 // Sealed formats start with their version (adapters/secrets/sealer.ts writes `v1:`).
@@ -70,9 +61,6 @@ export function secretNotFound(app: string, name: string): SlipwayError {
   return notFound(`secret ${JSON.stringify(name)} of app ${JSON.stringify(app)}`, 'name');
 }
 
-// Schedule names appear in `when: { cron: [...] }`, DRONE_CRON and URLs: keep them plain.
-const SCHEDULE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
-
 export function appRepoNotFound(app: string): SlipwayError {
   return new SlipwayError('not_found', `app ${JSON.stringify(app)} is not connected to a repository`, {
     field: 'app',
@@ -80,15 +68,7 @@ export function appRepoNotFound(app: string): SlipwayError {
   });
 }
 
-export function checkScheduleName(name: string): string {
-  if (!SCHEDULE_NAME.test(name)) {
-    throw new SlipwayError('invalid_input', `invalid schedule name ${JSON.stringify(name)}`, {
-      field: 'name',
-      hint: 'use letters, digits, ".", "_" and "-", starting with a letter or digit, at most 63 characters (e.g. nightly)',
-    });
-  }
-  return name;
-}
+export const checkScheduleName = (name: string): string => parseScheduleName(name);
 
 export function scheduleNotFound(app: string, name: string): SlipwayError {
   return new SlipwayError('not_found', `schedule ${JSON.stringify(name)} of app ${JSON.stringify(app)} not found`, {

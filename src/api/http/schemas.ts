@@ -3,7 +3,7 @@
 
 import { z } from 'zod';
 import { SlipwayError } from '../../core/errors.js';
-import { parseAppName, parseBranch, parseConcurrency, parseDomain, parsePort, parseReplicas } from '../../core/names.js';
+import { isEnvName, parseAppName, parseBranch, parseConcurrency, parseDomain, parsePort, parseReplicas } from '../../core/names.js';
 import { parseRepoUrl } from '../../trigger/forge/repo-url.js';
 import { checkedBy } from './body.js';
 
@@ -53,7 +53,7 @@ export const manualRunBody = z.strictObject({
   branch: checkedBy(parseBranch).optional(),
   params: z.record(z.string(), z.string()).optional().check((ctx) => {
     for (const key of Object.keys(ctx.value ?? {})) {
-      if (/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(key)) continue;
+      if (isEnvName(key)) continue;
       ctx.issues.push({
         code: 'custom', input: ctx.value, path: [key], message: `invalid parameter ${JSON.stringify(key)}`,
         params: { hint: 'use NAME=value pairs; NAME is letters, digits and _' },

@@ -2,16 +2,13 @@
 
 import { resolve } from 'node:path';
 import type { RunResponse } from '../../core/api.js';
-import { appPath, connect } from '../client.js';
-import type { Command } from '../command.js';
-import { noMorePositionals, parseFlags, requiredFlag } from '../flags.js';
+import { appPath } from '../client.js';
+import { apiCommand } from '../define.js';
 import { followRun } from '../follow-run.js';
 import { packDirectory } from '../tarball.js';
 
-const NAME = 'deploy';
-
-export const deployCommand: Command = {
-  name: 'deploy',
+export const deployCommand = apiCommand({
+  path: 'deploy',
   summary: 'upload a directory and deploy it, following the build live',
   usage: `usage: slipway deploy [dir] --app <name>
 
@@ -23,18 +20,16 @@ Exits 0 once the new release is live; otherwise with the code of the failure
 options:
   --app <name>   the app to deploy to (required)
 `,
-  async run(args, io) {
-    const { values, positionals } = parseFlags(NAME, args, { app: { type: 'string' } });
-    noMorePositionals(NAME, positionals, 1);
-    const app = requiredFlag(NAME, values.app, 'app');
-    const dir = resolve(io.cwd, positionals[0] ?? '.');
-    const client = await connect(io);
+  args: [{ name: 'dir', optional: true }],
+  flags: { app: { type: 'string', required: true } },
+  async run({ args, flags: { app }, io }, client) {
+    const dir = resolve(io.cwd, args.dir ?? '.');
     const archive = await packDirectory(dir);
     io.stderr.write(`uploading ${dir} (${kilobytes(archive.length)}) to ${app}\n`);
     const { run } = await client.upload<RunResponse>(appPath(app, '/deploy'), archive, 'application/gzip');
     return followRun(client, run, io);
   },
-};
+});
 
 function kilobytes(bytes: number): string {
   return bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;

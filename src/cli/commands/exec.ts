@@ -3,11 +3,11 @@
 import { randomInt } from 'node:crypto';
 import { basename } from 'node:path';
 import { SlipwayError } from '../../core/errors.js';
-import { parseBranch } from '../../core/names.js';
+import { parseBranch, parseSecretName } from '../../core/names.js';
 import type { RunMeta, RunPlan } from '../../core/plan.js';
 import { compilePlan, defaultPlan, lintSource, type PipelineSource } from '../../pipeline/index.js';
 import type { CliIO, Command } from '../command.js';
-import { noMorePositionals, parseFlags } from '../flags.js';
+import { localCommand } from '../define.js';
 import { paint } from '../format.js';
 import { connectDocker } from '../local/docker.js';
 import { execPlan, type ExecEngine } from '../local/exec-run.js';
@@ -15,10 +15,7 @@ import { LOCAL_EVENTS, localRunMeta, runGit, type Git, type LocalEvent } from '.
 import { printFindings } from '../local/findings.js';
 import { describeSource, discoverLocal, readGivenFile, sourceOf } from '../local/pipeline-files.js';
 import { localName } from '../local/names.js';
-import { secretName } from './secrets/name.js';
 import { parseParams } from './runs/start.js';
-
-const NAME = 'exec';
 
 /** What exec uses of the outside world; tests give fakes. */
 export interface ExecDeps {
@@ -62,33 +59,43 @@ Docker is reached at /var/run/docker.sock, or at DOCKER_HOST=unix:///path.
 `;
 
 export function execCommandWith(deps: ExecDeps): Command {
-  return {
-    name: NAME,
+  return localCommand({
+    path: 'exec',
     summary: "run this directory's pipeline on the local Docker engine, without pushing",
     usage: USAGE,
-    run: (args, io) => runExec(args, io, deps),
-  };
+    args: [{ name: 'file', optional: true }],
+    flags: {
+      event: { type: 'string', parse: parseEvent },
+      branch: { type: 'string', parse: parseBranch },
+      tag: { type: 'string', parse: parseTag },
+      param: { type: 'string', multiple: true, parse: parseParams },
+      secret: { type: 'string', multiple: true },
+    },
+    run: ({ args, flags, io }) =>
+      runExec(args.file, {
+        event: flags.event ?? (flags.tag !== undefined ? 'tag' : 'push'),
+        branch: flags.branch ?? null,
+        tag: flags.tag ?? null,
+        params: flags.param ?? {},
+        secrets: parseSecrets(flags.secret ?? [], io.env),
+      }, io, deps),
+  });
 }
 
-async function runExec(args: string[], io: CliIO, deps: ExecDeps): Promise<number> {
-  const { values, positionals } = parseFlags(NAME, args, {
-    event: { type: 'string' },
-    branch: { type: 'string' },
-    tag: { type: 'string' },
-    param: { type: 'string', multiple: true },
-    secret: { type: 'string', multiple: true },
-  });
-  noMorePositionals(NAME, positionals, 1);
-  const event = parseEvent(values.event ?? (values.tag !== undefined ? 'tag' : 'push'));
-  const branch = values.branch === undefined ? null : parseBranch(values.branch);
-  const tag = values.tag === undefined ? null : parseTag(values.tag);
-  const params = values.param === undefined ? {} : parseParams(values.param);
-  const secrets = parseSecrets(values.secret ?? [], io.env);
+interface ExecInput {
+  readonly event: LocalEvent;
+  readonly branch: string | null;
+  readonly tag: string | null;
+  readonly params: Record<string, string>;
+  readonly secrets: Record<string, string>;
+}
+
+async function runExec(file: string | undefined, input: ExecInput, io: CliIO, deps: ExecDeps): Promise<number> {
+  const { event, branch, tag, params, secrets } = input;
   const out = (text: string) => void io.stdout.write(text);
 
   const dir = io.cwd;
   const name = localName(dir);
-  const file = positionals[0];
   const source = file === undefined ? await discoverLocal(dir) : sourceOf(await readGivenFile(dir, file));
   const { meta, fromGit } = await localRunMeta(dir, { app: basename(dir) || name, event, branch, tag, params }, deps.git);
   const plan = source === null ? defaultPlan(meta) : compileChecked(source, meta, io);
@@ -159,7 +166,7 @@ export function parseSecrets(pairs: readonly string[], env: Readonly<Record<stri
   const secrets = new Map<string, string>();
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
-    const name = secretName(eq < 0 ? pair : pair.slice(0, eq));
+    const name = parseSecretName(eq < 0 ? pair : pair.slice(0, eq), 'NAME');
     const value = eq < 0 ? env[name] : pair.slice(eq + 1);
     if (value === undefined) {
       throw new SlipwayError('invalid_input', `--secret ${name}: the environment has no variable ${name}`, {

@@ -3,16 +3,15 @@
 import { SlipwayError } from '../../core/errors.js';
 import { lintFile, lintSource, type LintOptions } from '../../pipeline/index.js';
 import { appPath, connect } from '../client.js';
-import type { CliIO, Command } from '../command.js';
-import { noMorePositionals, parseFlags } from '../flags.js';
+import type { CliIO } from '../command.js';
+import { localCommand } from '../define.js';
 import type { SecretsResponse } from './secrets/list.js';
 import { countFindings, printFindings } from '../local/findings.js';
 import { describeSource, discoverLocal, readGivenFile, sourceOf } from '../local/pipeline-files.js';
 
-const NAME = 'lint';
-
-export const lintCommand: Command = {
-  name: NAME,
+/** Local: it asks the server only for --app's secret names. */
+export const lintCommand = localCommand({
+  path: 'lint',
   summary: 'check a pipeline file for errors, offline',
   usage: `usage: slipway lint [file] [--app <name>]
 
@@ -29,10 +28,9 @@ Exits 0 ("ok") when there is no error (warnings are allowed), 2 when there is on
 options:
   --app <name>   also check that every from_secret names a secret of the app (asks the server)
 `,
-  async run(args, io) {
-    const { values, positionals } = parseFlags(NAME, args, { app: { type: 'string' } });
-    noMorePositionals(NAME, positionals, 1);
-    const file = positionals[0];
+  args: [{ name: 'file', optional: true }],
+  flags: { app: { type: 'string' } },
+  async run({ args: { file }, flags: values, io }) {
     const given = file === undefined ? null : await readGivenFile(io.cwd, file);
     const source = given === null ? await discoverLocal(io.cwd) : sourceOf(given);
     if (source === null) {
@@ -52,7 +50,7 @@ options:
     io.stdout.write(findings.length === 0 ? 'ok\n' : `ok (${countFindings(findings)})\n`);
     return 0;
   },
-};
+});
 
 /** The names of the app's secrets (GET /api/apps/:app/secrets; values never leave the server). */
 async function secretNames(io: CliIO, app: string): Promise<string[]> {

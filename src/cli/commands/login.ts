@@ -3,14 +3,12 @@
 import type { AppSummary } from '../../core/api.js';
 import { Secret } from '../../core/secret.js';
 import { SlipwayClient } from '../client.js';
-import type { Command } from '../command.js';
 import { normalizeUrl, saveCliConfig } from '../config.js';
-import { noMorePositionals, parseFlags, positional, requiredFlag } from '../flags.js';
+import { localCommand } from '../define.js';
 
-const NAME = 'login';
-
-export const loginCommand: Command = {
-  name: 'login',
+/** Not an apiCommand: it checks the URL and token it is given, not the ones configured. */
+export const loginCommand = localCommand({
+  path: 'login',
   summary: 'save the server address and token for later commands',
   usage: `usage: slipway login <url> --token <token>
 
@@ -21,16 +19,13 @@ by you only. SLIPWAY_URL and SLIPWAY_TOKEN, when set, take precedence over the f
 options:
   --token <token>   the API token "slipway up" printed (required)
 `,
-  async run(args, io) {
-    const { values, positionals } = parseFlags(NAME, args, { token: { type: 'string' } });
-    noMorePositionals(NAME, positionals, 1);
-    const config = {
-      url: normalizeUrl(positional(NAME, positionals, 0, 'url')),
-      token: new Secret(requiredFlag(NAME, values.token, 'token')),
-    };
+  args: [{ name: 'url', parse: normalizeUrl }],
+  flags: { token: { type: 'string', required: true } },
+  async run({ args: { url }, flags, io }) {
+    const config = { url, token: new Secret(flags.token) };
     const { apps } = await new SlipwayClient(config).get<{ apps: AppSummary[] }>('/api/apps');
     const path = await saveCliConfig(io, config);
     io.stdout.write(`logged in to ${config.url} (${apps.length} app${apps.length === 1 ? '' : 's'}); saved to ${path}\n`);
     return 0;
   },
-};
+});

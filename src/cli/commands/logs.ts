@@ -2,14 +2,13 @@
 
 import type { RunsResponse } from '../../core/api.js';
 import { SlipwayError } from '../../core/errors.js';
-import { appPath, connect, runPath, type SlipwayClient } from '../client.js';
-import type { CliIO, Command } from '../command.js';
-import { noMorePositionals, parseFlags, positional, wholeNumber } from '../flags.js';
+import { appPath, runPath, type SlipwayClient } from '../client.js';
+import type { CliIO } from '../command.js';
+import { apiCommand } from '../define.js';
+import { wholeNumber } from '../flags.js';
 
-const NAME = 'logs';
-
-export const logsCommand: Command = {
-  name: 'logs',
+export const logsCommand = apiCommand({
+  path: 'logs',
   summary: "show an app's output, or its latest build/deploy log",
   usage: `usage: slipway logs <app> [-f] [--tail <n>] [--build]
 
@@ -20,33 +19,30 @@ options:
   --tail <n>     start with the last <n> lines
   --build        show the build/deploy log of the app's latest run instead
 `,
-  async run(args, io) {
-    const { values, positionals } = parseFlags(NAME, args, {
-      follow: { type: 'boolean', short: 'f' },
-      build: { type: 'boolean' },
-      tail: { type: 'string' },
-    });
-    noMorePositionals(NAME, positionals, 1);
-    const app = positional(NAME, positionals, 0, 'app');
-    const follow = values.follow === true;
-    const client = await connect(io);
-    if (values.build === true) {
-      if (values.tail !== undefined) {
-        throw new SlipwayError('invalid_input', '--tail applies to app logs, not to --build', {
-          field: 'tail',
-          hint: 'leave out --tail to see the whole build/deploy log',
-        });
-      }
-      return buildLog(client, app, follow, io);
+  args: [{ name: 'app' }],
+  flags: {
+    follow: { type: 'boolean', short: 'f' },
+    build: { type: 'boolean' },
+    tail: { type: 'string', parse: (v: string) => wholeNumber(v, 'tail') },
+  },
+  check({ flags }) {
+    if (flags.build && flags.tail !== undefined) {
+      throw new SlipwayError('invalid_input', '--tail applies to app logs, not to --build', {
+        field: 'tail',
+        hint: 'leave out --tail to see the whole build/deploy log',
+      });
     }
+  },
+  async run({ args: { app }, flags: { follow, build, tail }, io }, client) {
+    if (build) return buildLog(client, app, follow, io);
     const query = new URLSearchParams();
     if (follow) query.set('follow', '1');
-    if (values.tail !== undefined) query.set('tail', String(wholeNumber(values.tail, 'tail')));
+    if (tail !== undefined) query.set('tail', String(tail));
     const suffix = query.size === 0 ? '' : `?${query.toString()}`;
     await client.stream(appPath(app, `/logs${suffix}`), io.stdout);
     return 0;
   },
-};
+});
 
 async function buildLog(client: SlipwayClient, app: string, follow: boolean, io: CliIO): Promise<number> {
   const { runs } = await client.get<RunsResponse>(appPath(app, '/runs'));

@@ -1,22 +1,16 @@
 // `slipway releases <app>`: GET /api/apps/:app/releases as a table, newest first.
 
 import type { ReleasesResponse } from '../../core/api.js';
-import { appPath, connect } from '../client.js';
-import type { Command } from '../command.js';
-import { noMorePositionals, parseFlags, positional } from '../flags.js';
+import { appPath } from '../client.js';
+import { apiCommand } from '../define.js';
 import { paint, shortCommit, shortDigest, statusColour, table, when } from '../format.js';
 
-const NAME = 'releases';
-
-export const releasesCommand: Command = {
-  name: 'releases',
+export const releasesCommand = apiCommand({
+  path: 'releases',
   summary: "list an app's releases (what rollback can put back)",
   usage: 'usage: slipway releases <app>\n\nLists the app\'s releases, newest first: number, status, commit, image digest, created.\nPut one back with "slipway rollback <app> <number>".\n',
-  async run(args, io) {
-    const { positionals } = parseFlags(NAME, args, {});
-    noMorePositionals(NAME, positionals, 1);
-    const app = positional(NAME, positionals, 0, 'app');
-    const client = await connect(io);
+  args: [{ name: 'app' }],
+  async run({ args: { app }, io }, client) {
     const { releases } = await client.get<ReleasesResponse>(appPath(app, '/releases'));
     if (releases.length === 0) {
       io.stdout.write(`${app} has no releases yet\n`);
@@ -32,4 +26,4 @@ export const releasesCommand: Command = {
     io.stdout.write(table(['RELEASE', 'STATUS', 'COMMIT', 'IMAGE', 'CREATED'], rows));
     return 0;
   },
-};
+});

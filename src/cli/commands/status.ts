@@ -1,27 +1,22 @@
 // `slipway status <app>`: GET /api/apps/:app — live release, replicas, tasks and the last run.
 
 import type { AppStatus } from '../../core/api.js';
-import { appPath, connect } from '../client.js';
-import type { CliIO, Command } from '../command.js';
-import { noMorePositionals, parseFlags, positional } from '../flags.js';
+import { appPath } from '../client.js';
+import type { CliIO } from '../command.js';
+import { apiCommand } from '../define.js';
 import { fields, paint, shortCommit, shortDigest, statusColour, table, when } from '../format.js';
 
-const NAME = 'status';
-
-export const statusCommand: Command = {
-  name: 'status',
+export const statusCommand = apiCommand({
+  path: 'status',
   summary: "show an app's live release, replicas and tasks",
   usage: 'usage: slipway status <app>\n\nShows the live release and its image digest, replicas running/desired/healthy,\nthe state of each task, and the last run.\n',
-  async run(args, io) {
-    const { positionals } = parseFlags(NAME, args, {});
-    noMorePositionals(NAME, positionals, 1);
-    const app = positional(NAME, positionals, 0, 'app');
-    const client = await connect(io);
+  args: [{ name: 'app' }],
+  async run({ args: { app }, io }, client) {
     const status = await client.get<AppStatus>(appPath(app));
     io.stdout.write(render(status, io));
     return 0;
   },
-};
+});
 
 function render(status: AppStatus, io: CliIO): string {
   const { release, replicas, lastRun } = status;

@@ -4,13 +4,13 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { configFromEnv } from '../../api/config.js';
 import { startSlipway, type RunningSlipway } from '../../api/platform.js';
 import { SlipwayError } from '../../core/errors.js';
 import { Secret } from '../../core/secret.js';
-import type { Command, CliIO } from '../command.js';
+import type { CliIO } from '../command.js';
 import { saveCliConfig } from '../config.js';
+import { localCommand, type FlagSpec } from '../define.js';
 import { packDirectory } from '../tarball.js';
 
 const FLAG_TO_ENV = {
@@ -26,8 +26,10 @@ const FLAG_TO_ENV = {
   'max-runs': 'SLIPWAY_MAX_RUNS',
 } as const;
 
-export const upCommand: Command = {
-  name: 'up',
+const ENV_FLAGS = Object.fromEntries(Object.keys(FLAG_TO_ENV).map((k) => [k, { type: 'string' }])) as Record<keyof typeof FLAG_TO_ENV, FlagSpec>;
+
+export const upCommand = localCommand({
+  path: 'up',
   summary: 'start Slipway (Docker, Swarm, registry, HTTPS edge, API) on this machine',
   usage: `usage: slipway up [--local-acme] [--sample-domain D | --no-sample] [--data DIR] [--port N] ...
 
@@ -46,17 +48,9 @@ its git remote — then deploys the bundled sample app and keeps serving until i
   --instance NAME       prefix of the Docker objects Slipway creates (default slipway)
   --max-runs N          runs at a time over all apps (default: CPU cores, at least 2)   env SLIPWAY_MAX_RUNS
 `,
-  async run(args, io) {
-    const { values } = parseArgs({
-      args,
-      options: {
-        ...Object.fromEntries(Object.keys(FLAG_TO_ENV).map((k) => [k, { type: 'string' as const }])),
-        'local-acme': { type: 'boolean' },
-        'sample-domain': { type: 'string' },
-        'no-sample': { type: 'boolean' },
-      },
-      strict: true,
-    });
+  args: [],
+  flags: { ...ENV_FLAGS, 'local-acme': { type: 'boolean' }, 'sample-domain': { type: 'string' }, 'no-sample': { type: 'boolean' } },
+  async run({ flags: values, io }) {
     const overrides: Record<string, string> = {};
     for (const [flag, env] of Object.entries(FLAG_TO_ENV)) {
       const v = (values as Record<string, unknown>)[flag];
@@ -78,7 +72,7 @@ its git remote — then deploys the bundled sample app and keeps serving until i
     await slipway.stop(false);
     return 0;
   },
-};
+});
 
 async function deploySample(slipway: RunningSlipway, domain: string, io: CliIO, httpsPort: number): Promise<void> {
   const existing = await slipway.store.getApp('hello');

@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -47,6 +47,18 @@ describe('pipeline files of a directory', () => {
     assert.equal((await readGivenFile(dir, '.woodpecker.yml')).dialect, 'woodpecker');
     assert.equal((await readGivenFile(join(dir, 'ci'), '../.woodpecker.yml')).file.path, join(dir, '.woodpecker.yml'));
     await assert.rejects(readGivenFile(dir, 'ci'), { kind: 'invalid_input', message: 'no such file: ci' });
+  });
+
+  it('a file over the 1 MB a pipeline file may have is refused without being read whole (issue 12)', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, '.slipway.yml'), '');
+    await truncate(join(dir, '.slipway.yml'), 700 * 1024 * 1024); // sparse: no disk used
+    const started = Date.now();
+    await assert.rejects(readGivenFile(dir, '.slipway.yml'), { kind: 'invalid_input', message: '.slipway.yml is larger than 1000000 bytes' });
+    await assert.rejects(readPipelineFiles(dir), { kind: 'invalid_input', message: '.slipway.yml is larger than 1000000 bytes' });
+    assert.ok(Date.now() - started < 2000, 'read no more than the cap');
+    await writeFile(join(dir, '.slipway.yml'), 'x'.repeat(1_000_000));
+    assert.equal((await readGivenFile(dir, '.slipway.yml')).file.text.length, 1_000_000);
   });
 });
 

@@ -1,10 +1,11 @@
 // The pipeline source of a local directory (for `slipway lint` and `slipway exec`): the files a push would bring, or one given file.
 
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { SlipwayError } from '../../core/errors.js';
 import { dialectOf, discoverPipelines } from '../../pipeline/index.js';
 import { guessDialect } from '../../pipeline/discover.js';
+import { MAX_FILE_BYTES } from '../../yaml/limits.js';
 import type { Dialect, PipelineSource, RepoFile } from '../../pipeline/index.js';
 import { isPipelinePath } from '../../trigger/pipeline-files.js';
 
@@ -70,8 +71,34 @@ async function isFile(path: string): Promise<boolean> {
   );
 }
 
+/**
+ * The file as UTF-8, read only up to the size a pipeline file may have: a larger one (or one that grows while
+ * read) is refused without reading it whole (issue 12: a 700 MB file was read before the 1 MB check).
+ */
 async function readText(full: string, shown: string): Promise<string> {
-  return readFile(full, 'utf8').catch((err: unknown) => {
-    throw new SlipwayError('invalid_input', `cannot read ${shown}: ${(err as Error).message}`, { field: 'file', cause: err });
+  const unreadable = (err: unknown) =>
+    new SlipwayError('invalid_input', `cannot read ${shown}: ${(err as Error).message}`, { field: 'file', cause: err });
+  const handle = await open(full, 'r').catch((err: unknown) => {
+    throw unreadable(err);
   });
+  try {
+    const buffer = Buffer.alloc(MAX_FILE_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length).catch((err: unknown) => {
+        throw unreadable(err);
+      });
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length > MAX_FILE_BYTES) {
+        throw new SlipwayError('invalid_input', `${shown} is larger than ${MAX_FILE_BYTES} bytes`, {
+          field: 'file',
+          hint: 'a pipeline file is at most 1 MB; is this the right file?',
+        });
+      }
+    }
+    return buffer.toString('utf8', 0, length);
+  } finally {
+    await handle.close();
+  }
 }

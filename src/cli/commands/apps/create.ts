@@ -1,16 +1,12 @@
 // `slipway apps create <name> --domain D`: POST /api/apps, then how to push to it.
 
 import type { AppSummary, CreateAppRequest } from '../../../core/api.js';
-import { connect } from '../../client.js';
-import type { Command } from '../../command.js';
-import { noMorePositionals, parseFlags, positional, requiredFlag } from '../../flags.js';
+import { apiCommand } from '../../define.js';
 import { fields } from '../../format.js';
 import { APP_SETTING_FLAGS, appSettingsFrom } from './settings-flags.js';
 
-const NAME = 'apps create';
-
-export const appsCreateCommand: Command = {
-  name: 'create',
+export const appsCreateCommand = apiCommand({
+  path: 'apps create',
   summary: 'create an app and print its git remote',
   usage: `usage: slipway apps create <name> --domain <host> [--port <n>] [--replicas <n>] [--branch <b>] [--concurrency <n>]
 
@@ -23,15 +19,10 @@ options:
   --branch <b>      pushes to this branch deploy (default main)
   --concurrency <n> runs of this app at a time (default 1); deploys still go one by one, newest wins
 `,
-  async run(args, io) {
-    const { values, positionals } = parseFlags(NAME, args, APP_SETTING_FLAGS);
-    noMorePositionals(NAME, positionals, 1);
-    const request: CreateAppRequest = {
-      name: positional(NAME, positionals, 0, 'name'),
-      domain: requiredFlag(NAME, values.domain, 'domain'),
-      ...appSettingsFrom(values),
-    };
-    const client = await connect(io);
+  args: [{ name: 'name' }],
+  flags: { ...APP_SETTING_FLAGS, domain: { type: 'string', required: true } },
+  async run({ args, flags, io }, client) {
+    const request: CreateAppRequest = { name: args.name, domain: flags.domain, ...appSettingsFrom(flags) };
     const app = await client.post<AppSummary>('/api/apps', request);
     io.stdout.write(`created app ${app.name}\n\n`);
     io.stdout.write(fields([['url', app.url], ['port', String(app.port)], ['replicas', String(app.replicas)], ['branch', app.branch]]));
@@ -40,4 +31,4 @@ options:
     io.stdout.write(`or upload this directory: slipway deploy --app ${app.name}\n`);
     return 0;
   },
-};
+});

@@ -1,7 +1,7 @@
 // `slipway apps …`: the group of app commands (create, set, list, delete, connect, repo, disconnect).
 
 import type { Command } from '../../command.js';
-import { commandList, dispatch } from '../../dispatch.js';
+import { commandGroup } from '../../dispatch.js';
 import { appsCreateCommand } from './create.js';
 import { appsDeleteCommand } from './delete.js';
 import { appsListCommand } from './list.js';
@@ -10,10 +10,4 @@ import { appsConnectCommand, appsDisconnectCommand, appsRepoCommand } from './re
 
 const subcommands: readonly Command[] = [appsCreateCommand, appsSetCommand, appsListCommand, appsDeleteCommand, appsConnectCommand, appsRepoCommand, appsDisconnectCommand];
 
-export const appsCommand: Command = {
-  name: 'apps',
-  summary: 'create, list, delete apps and connect them to forge repositories',
-  usage: commandList('slipway apps', subcommands),
-  subcommands,
-  run: (args, io) => dispatch('slipway apps', subcommands, args, io),
-};
+export const appsCommand: Command = commandGroup('apps', 'create, list, delete apps and connect them to forge repositories', subcommands);

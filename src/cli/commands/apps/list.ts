@@ -1,19 +1,15 @@
 // `slipway apps list`: GET /api/apps as a table.
 
 import type { AppSummary } from '../../../core/api.js';
-import { connect } from '../../client.js';
-import type { Command } from '../../command.js';
-import { noMorePositionals, parseFlags } from '../../flags.js';
+import { apiCommand } from '../../define.js';
 import { table } from '../../format.js';
 
-export const appsListCommand: Command = {
-  name: 'list',
+export const appsListCommand = apiCommand({
+  path: 'apps list',
   summary: 'list apps with their domain and live release',
   usage: 'usage: slipway apps list\n\nLists every app: name, URL, live release, replicas and deploy branch.\n',
-  async run(args, io) {
-    const { positionals } = parseFlags('apps list', args, {});
-    noMorePositionals('apps list', positionals, 0);
-    const client = await connect(io);
+  args: [],
+  async run({ io }, client) {
     const { apps } = await client.get<{ apps: AppSummary[] }>('/api/apps');
     if (apps.length === 0) {
       io.stdout.write('no apps yet; create one with "slipway apps create <name> --domain <host>"\n');
@@ -29,4 +25,4 @@ export const appsListCommand: Command = {
     io.stdout.write(table(['APP', 'URL', 'RELEASE', 'REPLICAS', 'BRANCH'], rows));
     return 0;
   },
-};
+});

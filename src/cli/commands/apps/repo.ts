@@ -3,9 +3,9 @@
 
 import type { ConnectRepoRequest, RepoLink } from '../../../core/api.js';
 import { SlipwayError } from '../../../core/errors.js';
-import { appPath, connect } from '../../client.js';
+import { appPath } from '../../client.js';
 import type { CliIO, Command } from '../../command.js';
-import { noMorePositionals, parseFlags, positional, requiredFlag } from '../../flags.js';
+import { apiCommand } from '../../define.js';
 import { fields } from '../../format.js';
 import { readAll, stripOneNewline } from '../secrets/read-value.js';
 
@@ -15,9 +15,8 @@ export interface ConnectOptions {
 }
 
 export function appsConnectCommandWith(options: ConnectOptions): Command {
-  const NAME = 'apps connect';
-  return {
-    name: 'connect',
+  return apiCommand({
+    path: 'apps connect',
     summary: 'follow a GitHub/GitLab/Gitea repository: its webhooks start runs',
     usage: `usage: slipway apps connect <app> --repo <clone URL> [--token-stdin]
 
@@ -33,52 +32,46 @@ options:
   --repo <url>     the clone URL (https, http, ssh or git), e.g. https://github.com/acme/web.git
   --token-stdin    read an access token for a private repository from stdin (stored encrypted)
 `,
-    async run(args, io) {
-      const { values, positionals } = parseFlags(NAME, args, { repo: { type: 'string' }, 'token-stdin': { type: 'boolean' } });
-      noMorePositionals(NAME, positionals, 1);
-      const app = positional(NAME, positionals, 0, 'app');
-      const request: ConnectRepoRequest = { repo: requiredFlag(NAME, values.repo, 'repo') };
-      if (values['token-stdin'] === true) {
+    args: [{ name: 'app' }],
+    flags: { repo: { type: 'string', required: true }, 'token-stdin': { type: 'boolean' } },
+    async run({ args: { app }, flags, io }, client) {
+      const request: ConnectRepoRequest = { repo: flags.repo };
+      if (flags['token-stdin']) {
         const token = stripOneNewline(await options.readStdin(io)).trim();
         if (token === '') throw new SlipwayError('invalid_input', 'no token on stdin', { field: 'token', hint: 'pipe it in: slipway apps connect web --repo <url> --token-stdin < token.txt' });
         request.token = token;
       }
-      const client = await connect(io);
       const { repo } = await client.json<{ repo: RepoLink }>('PUT', appPath(app, '/repo'), request);
       io.stdout.write(`connected ${app} to ${repo.repo}\n\nadd a webhook to the repository on the forge:\n\n`);
       io.stdout.write(fields([['payload URL', repo.webhookUrl], ['content type', 'application/json'], ['secret', repo.webhookSecret ?? ''], ['events', 'pushes, pull/merge requests (and tags)']]));
       io.stdout.write('\nthe secret is shown only now; `slipway apps connect` again makes a new one\n');
       return 0;
     },
-  };
+  });
 }
 
 export const appsConnectCommand: Command = appsConnectCommandWith({ readStdin: (_io) => readAll(process.stdin) });
 
-export const appsRepoCommand: Command = {
-  name: 'repo',
+export const appsRepoCommand = apiCommand({
+  path: 'apps repo',
   summary: 'show the repository an app follows and its webhook URL',
   usage: 'usage: slipway apps repo <app>\n\nShows the forge repository the app follows and the webhook URL to give the forge.\n',
-  async run(args, io) {
-    const { positionals } = parseFlags('apps repo', args, {});
-    noMorePositionals('apps repo', positionals, 1);
-    const app = positional('apps repo', positionals, 0, 'app');
-    const { repo } = await (await connect(io)).get<{ repo: RepoLink }>(appPath(app, '/repo'));
+  args: [{ name: 'app' }],
+  async run({ args: { app }, io }, client) {
+    const { repo } = await client.get<{ repo: RepoLink }>(appPath(app, '/repo'));
     io.stdout.write(fields([['repo', repo.repo], ['webhook URL', repo.webhookUrl], ['access token', repo.hasToken ? 'set' : 'none'], ['connected', repo.updatedAt]]));
     return 0;
   },
-};
+});
 
-export const appsDisconnectCommand: Command = {
-  name: 'disconnect',
+export const appsDisconnectCommand = apiCommand({
+  path: 'apps disconnect',
   summary: 'stop following the app\'s repository (webhooks are then refused)',
   usage: 'usage: slipway apps disconnect <app>\n\nForgets the repository, its token and webhook secret; deliveries are refused from then on.\n',
-  async run(args, io) {
-    const { positionals } = parseFlags('apps disconnect', args, {});
-    noMorePositionals('apps disconnect', positionals, 1);
-    const app = positional('apps disconnect', positionals, 0, 'app');
-    await (await connect(io)).delete(appPath(app, '/repo'));
+  args: [{ name: 'app' }],
+  async run({ args: { app }, io }, client) {
+    await client.delete(appPath(app, '/repo'));
     io.stdout.write(`${app} no longer follows a repository; remove the webhook from the forge too\n`);
     return 0;
   },
-};
+});

@@ -2,16 +2,12 @@
 
 import type { AppSummary, UpdateAppRequest } from '../../../core/api.js';
 import { SlipwayError } from '../../../core/errors.js';
-import { connect } from '../../client.js';
-import type { Command } from '../../command.js';
-import { noMorePositionals, parseFlags, positional } from '../../flags.js';
+import { apiCommand } from '../../define.js';
 import { fields } from '../../format.js';
 import { APP_SETTING_FLAGS, appSettingsFrom } from './settings-flags.js';
 
-const NAME = 'apps set';
-
-export const appsSetCommand: Command = {
-  name: 'set',
+export const appsSetCommand = apiCommand({
+  path: 'apps set',
   summary: 'change an app\'s domain, port, replicas, deploy branch or run concurrency',
   usage: `usage: slipway apps set <name> [--domain <host>] [--port <n>] [--replicas <n>] [--branch <b>] [--concurrency <n>]
 
@@ -25,17 +21,17 @@ options:
   --concurrency <n>  runs of this app at a time, 1–16; deploys still go one at a time, and an older run never
                      replaces a newer run's release or stack (its deploy step is skipped as superseded)
 `,
-  async run(args, io) {
-    const { values, positionals } = parseFlags(NAME, args, APP_SETTING_FLAGS);
-    noMorePositionals(NAME, positionals, 1);
-    const name = positional(NAME, positionals, 0, 'name');
-    const request: UpdateAppRequest = appSettingsFrom(values);
-    if (Object.keys(request).length === 0) {
+  args: [{ name: 'name' }],
+  flags: APP_SETTING_FLAGS,
+  check({ flags }) {
+    if (Object.keys(appSettingsFrom(flags)).length === 0) {
       throw new SlipwayError('invalid_input', 'apps set needs at least one setting to change', {
         hint: 'e.g. `slipway apps set web --concurrency 2`; see `slipway apps set --help`',
       });
     }
-    const client = await connect(io);
+  },
+  async run({ args: { name }, flags, io }, client) {
+    const request: UpdateAppRequest = appSettingsFrom(flags);
     const app = await client.patch<AppSummary>(`/api/apps/${encodeURIComponent(name)}`, request);
     io.stdout.write(`updated app ${app.name}\n\n`);
     io.stdout.write(fields([
@@ -43,4 +39,4 @@ options:
     ]));
     return 0;
   },
-};
+});

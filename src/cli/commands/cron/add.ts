@@ -1,16 +1,13 @@
 // `slipway cron add <app> <name> "<expr>" [--branch B]`: PUT /api/apps/:app/schedules, creating or replacing a schedule.
 
 import type { ScheduleRequest, ScheduleResponse } from '../../../core/api.js';
-import { parseBranch } from '../../../core/names.js';
-import { appPath, connect } from '../../client.js';
-import type { Command } from '../../command.js';
-import { noMorePositionals, parseFlags, positional } from '../../flags.js';
+import { parseBranch, parseScheduleName } from '../../../core/names.js';
+import { appPath } from '../../client.js';
+import { apiCommand } from '../../define.js';
 import { when } from '../../format.js';
 
-const NAME = 'cron add';
-
-export const cronAddCommand: Command = {
-  name: 'add',
+export const cronAddCommand = apiCommand({
+  path: 'cron add',
   summary: 'add (or replace) a schedule',
   usage: `usage: slipway cron add <app> <name> "<expr>" [--branch <b>]
 
@@ -29,16 +26,12 @@ or one of @hourly, @daily, @weekly, @monthly, @yearly. Quote it for the shell:
 options:
   --branch <b>   the branch to run (default: the app's deploy branch)
 `,
-  async run(args, io) {
-    const { values, positionals } = parseFlags(NAME, args, { branch: { type: 'string' } });
-    noMorePositionals(NAME, positionals, 3);
-    const app = positional(NAME, positionals, 0, 'app');
-    const name = positional(NAME, positionals, 1, 'name');
-    const expr = positional(NAME, positionals, 2, 'expr');
-    const request: ScheduleRequest = { name, expr, ...(values.branch === undefined ? {} : { branch: parseBranch(values.branch) }) };
-    const client = await connect(io);
+  args: [{ name: 'app' }, { name: 'name', parse: parseScheduleName }, { name: 'expr' }],
+  flags: { branch: { type: 'string', parse: parseBranch } },
+  async run({ args: { app, name, expr }, flags, io }, client) {
+    const request: ScheduleRequest = { name, expr, ...(flags.branch === undefined ? {} : { branch: flags.branch }) };
     const { schedule } = await client.json<ScheduleResponse>('PUT', appPath(app, '/schedules'), request);
     io.stdout.write(`schedule ${schedule.name} of ${app}: "${schedule.expr}" on ${schedule.branch}, next run ${when(schedule.nextAt)}\n`);
     return 0;
   },
-};
+});

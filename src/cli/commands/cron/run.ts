@@ -1,15 +1,12 @@
 // `slipway cron run <app> <name> [-f]`: POST /api/apps/:app/schedules/:name/run, the schedule's cron run right now.
 
 import type { RunResponse } from '../../../core/api.js';
-import { appPath, connect } from '../../client.js';
-import type { Command } from '../../command.js';
-import { noMorePositionals, parseFlags, positional } from '../../flags.js';
+import { appPath } from '../../client.js';
+import { apiCommand } from '../../define.js';
 import { reportStarted } from '../runs/started.js';
 
-const NAME = 'cron run';
-
-export const cronRunCommand: Command = {
-  name: 'run',
+export const cronRunCommand = apiCommand({
+  path: 'cron run',
   summary: 'run a schedule now',
   usage: `usage: slipway cron run <app> <name> [-f]
 
@@ -19,13 +16,10 @@ Its next scheduled time is unchanged.
 options:
   -f, --follow   follow the run: its log live, then exit 0 once it succeeded, or the code of its failure
 `,
-  async run(args, io) {
-    const { values, positionals } = parseFlags(NAME, args, { follow: { type: 'boolean', short: 'f' } });
-    noMorePositionals(NAME, positionals, 2);
-    const app = positional(NAME, positionals, 0, 'app');
-    const name = positional(NAME, positionals, 1, 'name');
-    const client = await connect(io);
+  args: [{ name: 'app' }, { name: 'name' }],
+  flags: { follow: { type: 'boolean', short: 'f' } },
+  async run({ args: { app, name }, flags, io }, client) {
     const { run } = await client.post<RunResponse>(appPath(app, `/schedules/${encodeURIComponent(name)}/run`));
-    return reportStarted(client, run, `cron run of schedule ${name}`, values.follow === true, io);
+    return reportStarted(client, run, `cron run of schedule ${name}`, flags.follow, io);
   },
-};
+});

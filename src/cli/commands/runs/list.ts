@@ -2,15 +2,12 @@
 
 import type { RunsResponse } from '../../../core/api.js';
 import type { Run } from '../../../core/types.js';
-import { appPath, connect } from '../../client.js';
-import type { Command } from '../../command.js';
-import { noMorePositionals, parseFlags, positional } from '../../flags.js';
+import { appPath } from '../../client.js';
+import { apiCommand } from '../../define.js';
 import { paint, shortCommit, statusColour, table, when } from '../../format.js';
 
-const NAME = 'runs list';
-
-export const runsListCommand: Command = {
-  name: 'list',
+export const runsListCommand = apiCommand({
+  path: 'runs list',
   summary: "list an app's runs (pushes, uploads, rollbacks, manual runs)",
   usage: `usage: slipway runs list <app>
        slipway runs <app>
@@ -18,11 +15,8 @@ export const runsListCommand: Command = {
 Lists the app's runs, newest first. See one's log with "slipway runs logs <id>"
 and its pipeline steps with "slipway runs steps <id>".
 `,
-  async run(args, io) {
-    const { positionals } = parseFlags(NAME, args, {});
-    noMorePositionals(NAME, positionals, 1);
-    const app = positional(NAME, positionals, 0, 'app');
-    const client = await connect(io);
+  args: [{ name: 'app' }],
+  async run({ args: { app }, io }, client) {
     const { runs } = await client.get<RunsResponse>(appPath(app, '/runs'));
     if (runs.length === 0) {
       io.stdout.write(`${app} has no runs yet\n`);
@@ -39,7 +33,7 @@ and its pipeline steps with "slipway runs steps <id>".
     io.stdout.write(table(['RUN', 'STATUS', 'SOURCE', 'COMMIT', 'CREATED', 'ERROR'], rows));
     return 0;
   },
-};
+});
 
 /** What started the run, in the words the user used: `git main`, `upload`, `rollback to #3`. */
 function source(run: Run): string {

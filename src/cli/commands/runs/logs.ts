@@ -1,14 +1,11 @@
 // `slipway runs logs <id> [-f]`: GET /api/runs/:id/logs, the run's build/pipeline/deploy log; -f streams it to the end.
 
-import { connect, runPath } from '../../client.js';
-import type { Command } from '../../command.js';
-import { noMorePositionals, parseFlags } from '../../flags.js';
-import { runIdArg } from './run-id.js';
+import { runPath } from '../../client.js';
+import { apiCommand } from '../../define.js';
+import { runId } from './run-id.js';
 
-const NAME = 'runs logs';
-
-export const runsLogsCommand: Command = {
-  name: 'logs',
+export const runsLogsCommand = apiCommand({
+  path: 'runs logs',
   summary: "show a run's log; -f streams it until the run ends",
   usage: `usage: slipway runs logs <id> [-f]
 
@@ -18,12 +15,10 @@ options:
   -f, --follow   keep printing as the log is written, until the run ends (Ctrl-C stops
                  following, not the run)
 `,
-  async run(args, io) {
-    const { values, positionals } = parseFlags(NAME, args, { follow: { type: 'boolean', short: 'f' } });
-    noMorePositionals(NAME, positionals, 1);
-    const id = runIdArg(NAME, positionals, 0);
-    const client = await connect(io);
-    await client.stream(runPath(id, values.follow === true ? '/logs?follow=1' : '/logs'), io.stdout);
+  args: [{ name: 'id', parse: runId }],
+  flags: { follow: { type: 'boolean', short: 'f' } },
+  async run({ args: { id }, flags, io }, client) {
+    await client.stream(runPath(id, flags.follow ? '/logs?follow=1' : '/logs'), io.stdout);
     return 0;
   },
-};
+});

@@ -1,16 +1,13 @@
 // `slipway runs promote <id> <environment> [-f]`: POST /api/runs/:id/promote — the run's commit again as a deploy event.
 
 import type { RunResponse } from '../../../core/api.js';
-import { connect, runPath } from '../../client.js';
-import type { Command } from '../../command.js';
-import { noMorePositionals, parseFlags, positional } from '../../flags.js';
-import { runIdArg } from './run-id.js';
+import { runPath } from '../../client.js';
+import { apiCommand } from '../../define.js';
+import { runId } from './run-id.js';
 import { reportStarted } from './started.js';
 
-const NAME = 'runs promote';
-
-export const runsPromoteCommand: Command = {
-  name: 'promote',
+export const runsPromoteCommand = apiCommand({
+  path: 'runs promote',
   summary: "run a run's commit again as a deploy to a named environment",
   usage: `usage: slipway runs promote <id> <environment> [-f]
 
@@ -21,13 +18,10 @@ Woodpecker: deployment) and <environment> as its target, so steps filtered with
 options:
   -f, --follow   follow the new run: its log live, then exit 0 once it succeeded, or the code of its failure
 `,
-  async run(args, io) {
-    const { values, positionals } = parseFlags(NAME, args, { follow: { type: 'boolean', short: 'f' } });
-    noMorePositionals(NAME, positionals, 2);
-    const id = runIdArg(NAME, positionals, 0);
-    const environment = positional(NAME, positionals, 1, 'environment');
-    const client = await connect(io);
+  args: [{ name: 'id', parse: runId }, { name: 'environment' }],
+  flags: { follow: { type: 'boolean', short: 'f' } },
+  async run({ args: { id, environment }, flags, io }, client) {
     const { run } = await client.post<RunResponse>(runPath(id, '/promote'), { environment });
-    return reportStarted(client, run, `promotion of run #${id} to ${environment}`, values.follow === true, io);
+    return reportStarted(client, run, `promotion of run #${id} to ${environment}`, flags.follow, io);
   },
-};
+});

@@ -1,16 +1,13 @@
 // `slipway runs restart <id> [-f]`: POST /api/runs/:id/restart — a failed pipeline run again from its failed step.
 
 import type { RunResponse } from '../../../core/api.js';
-import { connect, runPath } from '../../client.js';
-import type { Command } from '../../command.js';
-import { noMorePositionals, parseFlags } from '../../flags.js';
-import { runIdArg } from './run-id.js';
+import { runPath } from '../../client.js';
+import { apiCommand } from '../../define.js';
+import { runId } from './run-id.js';
 import { reportStarted } from './started.js';
 
-const NAME = 'runs restart';
-
-export const runsRestartCommand: Command = {
-  name: 'restart',
+export const runsRestartCommand = apiCommand({
+  path: 'runs restart',
   summary: 'restart a failed pipeline run from its failed step',
   usage: `usage: slipway runs restart <id> [-f]
 
@@ -22,12 +19,10 @@ options:
   -f, --follow   follow the new run like "slipway deploy": its log live, then exit 0 once it
                  succeeded, or the code of its failure (6 build failed, 9 cancelled, …)
 `,
-  async run(args, io) {
-    const { values, positionals } = parseFlags(NAME, args, { follow: { type: 'boolean', short: 'f' } });
-    noMorePositionals(NAME, positionals, 1);
-    const id = runIdArg(NAME, positionals, 0);
-    const client = await connect(io);
+  args: [{ name: 'id', parse: runId }],
+  flags: { follow: { type: 'boolean', short: 'f' } },
+  async run({ args: { id }, flags, io }, client) {
     const { run } = await client.post<RunResponse>(runPath(id, '/restart'));
-    return reportStarted(client, run, `restart of run #${id} from its failed step`, values.follow === true, io);
+    return reportStarted(client, run, `restart of run #${id} from its failed step`, flags.follow, io);
   },
-};
+});

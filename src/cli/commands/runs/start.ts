@@ -2,13 +2,10 @@
 
 import type { RunResponse } from '../../../core/api.js';
 import { SlipwayError } from '../../../core/errors.js';
-import { parseBranch } from '../../../core/names.js';
-import { appPath, connect } from '../../client.js';
-import type { Command } from '../../command.js';
-import { noMorePositionals, parseFlags, positional } from '../../flags.js';
+import { isEnvName, parseBranch } from '../../../core/names.js';
+import { appPath } from '../../client.js';
+import { apiCommand } from '../../define.js';
 import { reportStarted } from './started.js';
-
-const NAME = 'runs start';
 
 /** The body of POST /api/apps/:app/runs. */
 export interface ManualRunRequest {
@@ -16,11 +13,8 @@ export interface ManualRunRequest {
   params?: Record<string, string>;
 }
 
-/** Parameter names become environment variables in the steps (the server checks the same rule). */
-const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
-
-export const runsStartCommand: Command = {
-  name: 'start',
+export const runsStartCommand = apiCommand({
+  path: 'runs start',
   summary: 'start a run of the head of a branch by hand',
   usage: `usage: slipway runs start <app> [--branch <b>] [--param <NAME=value>]… [-f]
 
@@ -33,24 +27,22 @@ options:
   -f, --follow            follow the run like "slipway deploy": its log live, then exit 0 once
                           it succeeded, or the code of its failure
 `,
-  async run(args, io) {
-    const { values, positionals } = parseFlags(NAME, args, {
-      branch: { type: 'string' },
-      param: { type: 'string', multiple: true },
-      follow: { type: 'boolean', short: 'f' },
-    });
-    noMorePositionals(NAME, positionals, 1);
-    const app = positional(NAME, positionals, 0, 'app');
-    const request: ManualRunRequest = {
-      ...(values.branch === undefined ? {} : { branch: parseBranch(values.branch) }),
-      ...(values.param === undefined ? {} : { params: parseParams(values.param) }),
-    };
-    const client = await connect(io);
-    const { run } = await client.post<RunResponse>(appPath(app, '/runs'), request);
-    const branch = run.ref?.replace(/^refs\/heads\//, '') ?? values.branch ?? 'the deploy branch';
-    return reportStarted(client, run, `manual run of ${branch}`, values.follow === true, io);
+  args: [{ name: 'app' }],
+  flags: {
+    branch: { type: 'string', parse: parseBranch },
+    param: { type: 'string', multiple: true, parse: parseParams },
+    follow: { type: 'boolean', short: 'f' },
   },
-};
+  async run({ args: { app }, flags, io }, client) {
+    const request: ManualRunRequest = {
+      ...(flags.branch === undefined ? {} : { branch: flags.branch }),
+      ...(flags.param === undefined ? {} : { params: flags.param }),
+    };
+    const { run } = await client.post<RunResponse>(appPath(app, '/runs'), request);
+    const branch = run.ref?.replace(/^refs\/heads\//, '') ?? flags.branch ?? 'the deploy branch';
+    return reportStarted(client, run, `manual run of ${branch}`, flags.follow, io);
+  },
+});
 
 /** `NAME=value` pairs (the value may contain "=" or be empty) as a record; a name given twice is an error. */
 export function parseParams(pairs: readonly string[]): Record<string, string> {
@@ -58,7 +50,7 @@ export function parseParams(pairs: readonly string[]): Record<string, string> {
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     const name = eq < 0 ? pair : pair.slice(0, eq);
-    if (eq < 0 || !PARAM_NAME.test(name)) {
+    if (eq < 0 || !isEnvName(name)) {
       throw new SlipwayError('invalid_input', `invalid --param ${JSON.stringify(pair)}`, {
         field: 'param',
         hint: 'give NAME=value; NAME is letters, digits and _, not starting with a digit (e.g. --param TARGET=staging)',

@@ -1,15 +1,13 @@
 // `slipway runs step-log <id> <pipeline> <step> [-f]`: GET /api/runs/:id/steps/:pipeline/:step/logs, one step's log;
 // -f follows it live until the step ends.
 
-import { connect, runPath } from '../../client.js';
-import type { CliOutput, Command } from '../../command.js';
-import { noMorePositionals, parseFlags, positional } from '../../flags.js';
-import { runIdArg } from './run-id.js';
+import { runPath } from '../../client.js';
+import type { CliOutput } from '../../command.js';
+import { apiCommand } from '../../define.js';
+import { runId } from './run-id.js';
 
-const NAME = 'runs step-log';
-
-export const runsStepLogCommand: Command = {
-  name: 'step-log',
+export const runsStepLogCommand = apiCommand({
+  path: 'runs step-log',
   summary: "show one pipeline step's log; -f follows it live",
   usage: `usage: slipway runs step-log <id> <pipeline> <step> [-f]
 
@@ -20,22 +18,18 @@ options:
   -f, --follow   keep printing the step's output as it comes, until the step ends
                  (or the run ends without running it)
 `,
-  async run(args, io) {
-    const { values, positionals } = parseFlags(NAME, args, { follow: { type: 'boolean', short: 'f' } });
-    noMorePositionals(NAME, positionals, 3);
-    const id = runIdArg(NAME, positionals, 0);
-    const pipeline = positional(NAME, positionals, 1, 'pipeline');
-    const step = positional(NAME, positionals, 2, 'step');
-    const client = await connect(io);
+  args: [{ name: 'id', parse: runId }, { name: 'pipeline' }, { name: 'step' }],
+  flags: { follow: { type: 'boolean', short: 'f' } },
+  async run({ args: { id, pipeline, step }, flags, io }, client) {
     const out = new Counting(io.stdout);
-    const path = `/steps/${encodeURIComponent(pipeline)}/${encodeURIComponent(step)}/logs${values.follow === true ? '?follow=1' : ''}`;
+    const path = `/steps/${encodeURIComponent(pipeline)}/${encodeURIComponent(step)}/logs${flags.follow ? '?follow=1' : ''}`;
     await client.stream(runPath(id, path), out);
     if (out.written === 0) {
       io.stderr.write(`step ${step} of pipeline ${pipeline} in run #${id} has no log (see the steps with "slipway runs steps ${id}")\n`);
     }
     return 0;
   },
-};
+});
 
 /** Passes writes through and counts the characters, so an empty log can be told apart from a quiet one. */
 class Counting implements CliOutput {

@@ -1,13 +1,10 @@
 // `slipway runs steps <id>`: GET /api/runs/:id/steps as a table, and why a queued run has not started.
 
 import type { RunStep } from '../../../core/ports/store.js';
-import { connect, runPath } from '../../client.js';
-import type { Command } from '../../command.js';
-import { noMorePositionals, parseFlags } from '../../flags.js';
+import { runPath } from '../../client.js';
+import { apiCommand } from '../../define.js';
 import { paint, statusColour, table } from '../../format.js';
-import { runIdArg } from './run-id.js';
-
-const NAME = 'runs steps';
+import { runId } from './run-id.js';
 
 /** GET /api/runs/:id/steps. */
 export interface StepsResponse {
@@ -16,8 +13,8 @@ export interface StepsResponse {
   waitingFor: string | null;
 }
 
-export const runsStepsCommand: Command = {
-  name: 'steps',
+export const runsStepsCommand = apiCommand({
+  path: 'runs steps',
   summary: "show a pipeline run's steps: status, exit code, duration",
   usage: `usage: slipway runs steps <id>
 
@@ -25,11 +22,8 @@ Lists the steps of run <id> in pipeline order: status, exit code, duration, and 
 was skipped or failed. For a queued run, says what it is waiting for.
 See one step's output with "slipway runs step-log <id> <pipeline> <step>".
 `,
-  async run(args, io) {
-    const { positionals } = parseFlags(NAME, args, {});
-    noMorePositionals(NAME, positionals, 1);
-    const id = runIdArg(NAME, positionals, 0);
-    const client = await connect(io);
+  args: [{ name: 'id', parse: runId }],
+  async run({ args: { id }, io }, client) {
     const { steps, waitingFor } = await client.get<StepsResponse>(runPath(id, '/steps'));
     if (steps.length === 0) {
       io.stdout.write(
@@ -55,7 +49,7 @@ See one step's output with "slipway runs step-log <id> <pipeline> <step>".
     if (waitingFor !== null) io.stdout.write(`${paint(io, io.stdout, 'yellow', 'queued')}: ${waitingFor}\n`);
     return 0;
   },
-};
+});
 
 /** How long a finished step took: `<1s`, `42s`, `3m07s`, `1h05m`; `-` until it has finished. */
 export function duration(step: Pick<RunStep, 'startedAt' | 'finishedAt'>): string {

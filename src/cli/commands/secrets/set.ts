@@ -1,13 +1,11 @@
 // `slipway secrets set <app> <NAME> [--value V]`: PUT /api/apps/:app/secrets, the value read from stdin by default.
 
 import { SlipwayError } from '../../../core/errors.js';
-import { appPath, connect } from '../../client.js';
+import { parseSecretName } from '../../../core/names.js';
+import { appPath } from '../../client.js';
 import type { CliIO, Command } from '../../command.js';
-import { parseFlags, positional } from '../../flags.js';
-import { secretName } from './name.js';
+import { apiCommand } from '../../define.js';
 import { readStdinValue, stripOneNewline } from './read-value.js';
-
-const NAME = 'secrets set';
 
 /** PUT /api/apps/:app/secrets. */
 export interface SetSecretRequest {
@@ -22,8 +20,8 @@ export interface SecretsSetOptions {
 
 /** The command with its value reader given, so tests can supply stdin. */
 export function secretsSetCommandWith(options: SecretsSetOptions): Command {
-  return {
-    name: 'set',
+  return apiCommand({
+    path: 'secrets set',
     summary: 'set an app secret (value from stdin, never shown)',
     usage: `usage: slipway secrets set <app> <NAME> [--value <value>]
 
@@ -40,18 +38,12 @@ options:
   --value <value>   take the value from the command line instead (it is then visible in shell
                     history and to other users' process listings)
 `,
-    async run(args, io) {
-      const { values, positionals } = parseFlags(NAME, args, { value: { type: 'string' } });
-      if (positionals.length > 2) {
-        // Not echoed like other extra arguments: it is most likely the value, given without --value.
-        throw new SlipwayError('invalid_input', 'secrets set takes <app> and <NAME> only', {
-          hint: 'pipe the value in on stdin (or give --value <value>)',
-        });
-      }
-      const app = positional(NAME, positionals, 0, 'app');
-      const name = secretName(positional(NAME, positionals, 1, 'NAME'));
-      const client = await connect(io);
-      const value = values.value ?? stripOneNewline(await options.readValue(name, io));
+    args: [{ name: 'app' }, { name: 'NAME', parse: (name) => parseSecretName(name, 'NAME') }],
+    flags: { value: { type: 'string' } },
+    // Not echoed like other extra arguments: it is most likely the value, given without --value.
+    tooMany: () => new SlipwayError('invalid_input', 'secrets set takes <app> and <NAME> only', { hint: 'pipe the value in on stdin (or give --value <value>)' }),
+    async run({ args: { app, NAME: name }, flags, io }, client) {
+      const value = flags.value ?? stripOneNewline(await options.readValue(name, io));
       if (value === '') {
         throw new SlipwayError('invalid_input', `the value of ${name} is empty; no secret was set`, {
           field: 'value',
@@ -63,7 +55,7 @@ options:
       io.stdout.write(`set secret ${name} of ${app}; pipeline steps read it with "from_secret: ${name}"\n`);
       return 0;
     },
-  };
+  });
 }
 
 export const secretsSetCommand: Command = secretsSetCommandWith({ readValue: readStdinValue });
