@@ -117,6 +117,7 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
     httpsPort: config.httpsPort,
     syncRoutes: routes.sync,
     deploys: new DeployLock(),
+    outbound: { allowedHosts: config.outboundAllow },
   }, { capacity: config.maxRuns });
   const apps = new Apps({ store, bus, engine, repos, queue, routes, instance: config.instance, httpsPort: config.httpsPort, publicUrl: config.publicUrl });
   const triggers = wireTriggers({ store, bus, wake: () => queue.kick(), repos, sources, reveal: (s) => sealer.open(s).reveal() });

@@ -2,6 +2,8 @@
 // its own app's repository in Slipway's registry, and a repository elsewhere only for its push.
 
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { FakeEngine } from '../adapters/docker/fake-engine.js';
@@ -35,7 +37,7 @@ function droneFile(repo: string, tags = 'latest'): string {
 /** Slipway's own built-in build (with an extra tag) and push. */
 const BUILTIN = 'name: ship\nsteps:\n  - name: build\n    build:\n      tags: [stable]\n  - name: push\n    push: {}\n';
 
-async function world(text: string, meta: Partial<RunMeta> = {}, path = '.drone.yml') {
+async function world(text: string, meta: Partial<RunMeta> = {}, path = '.drone.yml', allowedHosts: string[] = []) {
   const store = createMemoryStore();
   const app: App = await store.createApp({ name: 'web', domain: 'web.example.com', port: 3000, replicas: 1, branch: 'main' });
   const engine = new FakeEngine();
@@ -60,6 +62,7 @@ async function world(text: string, meta: Partial<RunMeta> = {}, path = '.drone.y
     },
     backend: new FakeStepBackend(),
     instance: 'slipway', rolloutTimeoutMs: 1_000, syncRoutes: async () => undefined, deploys: new DeployLock(),
+    outbound: { allowedHosts },
   });
   const log: string[] = [];
   /** Runs the built-in step as the pipeline runner would; skipped steps are not run. */
@@ -155,5 +158,50 @@ describe('built-in build names', () => {
     const w = await world(text);
     await assert.rejects(w.runStep('default', 'publish'), /is the image ghcr\.io\/acme\/tools:1 of a step or service/);
     assert.deepEqual(w.engine.callsTo('build'), []);
+  });
+});
+
+describe('built-in notify (issue 12: requests the server makes)', () => {
+  /** A receiver on 127.0.0.1 that records what reaches it. */
+  async function receiver() {
+    const got: string[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        got.push(body);
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    return { got, url, close: () => new Promise<void>((r) => server.close(() => r())) };
+  }
+  const notifyFile = (url: string) => `name: tell\nsteps:\n  - name: chat\n    notify: { url: "${url}" }\n`;
+
+  it('refuses the host itself unless an admin allowed it, and sends nothing', async () => {
+    const r = await receiver();
+    try {
+      const w = await world(notifyFile(r.url), {}, '.slipway.yml');
+      await assert.rejects(w.runStep('tell', 'chat'), (err: unknown) => err instanceof SlipwayError && err.kind === 'forbidden' && /loopback address/.test(err.message) && /SLIPWAY_OUTBOUND_ALLOW/.test(err.hint ?? ''));
+      assert.deepEqual(r.got, []);
+      const allowed = await world(notifyFile(r.url), {}, '.slipway.yml', ['127.0.0.1']);
+      assert.equal(await allowed.runStep('tell', 'chat'), null);
+      assert.equal(r.got.length, 1);
+      assert.equal((JSON.parse(r.got[0]!) as { app: string }).app, 'web');
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('a fork\'s pull request sends no notification', async () => {
+    const r = await receiver();
+    try {
+      const w = await world(notifyFile(r.url), { event: 'pull_request', fromFork: true }, '.slipway.yml', ['127.0.0.1']);
+      assert.match(String(await w.runStep('tell', 'chat')), /forks send no notifications/);
+      assert.deepEqual(r.got, []);
+    } finally {
+      await r.close();
+    }
   });
 });

@@ -12,13 +12,14 @@ import { createBuiltRelease } from '../release/new-release.js';
 import { newerLiveRelease, newerStackRun, recordStackRun } from '../release/superseded.js';
 import { publishTarget, throwawayName, type PublishTarget } from './build-names.js';
 import type { RunContext } from './run-context.js';
+import { postJson } from '../tell/outbound.js';
 import { runStackStep } from './stack-step.js';
 import type { BuiltinContext, BuiltinSkipped, BuiltinSteps } from './pipeline-runner.js';
 
 /** What the built-in steps use of the run's context. */
 export type BuiltinsContext = Pick<
   RunContext,
-  'store' | 'bus' | 'engine' | 'registry' | 'sources' | 'backend' | 'instance' | 'rolloutTimeoutMs' | 'syncRoutes' | 'deploys'
+  'store' | 'bus' | 'engine' | 'registry' | 'sources' | 'backend' | 'instance' | 'rolloutTimeoutMs' | 'syncRoutes' | 'deploys' | 'outbound'
 >;
 
 export class RunBuiltins implements BuiltinSteps {
@@ -226,15 +227,14 @@ export class RunBuiltins implements BuiltinSteps {
         hint: 'set the variable it names in the step\'s environment (e.g. from_secret) to the full webhook URL',
       });
     }
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      signal: AbortSignal.any([b.signal, AbortSignal.timeout(10_000)]),
-    }).catch((err: unknown) => {
-      throw new SlipwayError('dependency', `notification to ${new URL(url).host} failed: ${(err as Error).message}`);
+    // Made by the server, so the address is checked after DNS resolution and redirects are not followed (SSRF).
+    const res = await postJson(url, body, this.ctx.outbound, { signal: b.signal, timeoutMs: 10_000 }).catch((err: unknown) => {
+      const why = err instanceof Error ? err.message : String(err);
+      throw new SlipwayError(err instanceof SlipwayError ? err.kind : 'dependency', `notification to ${new URL(url).host} failed: ${why}`, {
+        ...(err instanceof SlipwayError && err.hint !== undefined ? { hint: err.hint } : {}),
+      });
     });
-    if (!res.ok) throw new SlipwayError('dependency', `notification to ${new URL(url).host} answered HTTP ${res.status}`);
+    if (res.status < 200 || res.status > 299) throw new SlipwayError('dependency', `notification to ${new URL(url).host} answered HTTP ${res.status}`);
     b.log(`--> notified ${new URL(url).host}\n`);
   }
 }

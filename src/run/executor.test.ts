@@ -65,6 +65,7 @@ describe('run executor', () => {
       instance: 'slipway', rolloutTimeoutMs: 30_000, httpsPort: 8443,
       syncRoutes: async () => void routeSyncs++,
       deploys: new DeployLock(),
+      outbound: { allowedHosts: [] },
       backend: new FakeStepBackend(), cancellations: new Cancellations(), sealer: createSealer(randomBytes(32), 'test.key'),
     };
     return {

@@ -76,6 +76,7 @@ describe('run queue', () => {
       httpsPort: 443,
       syncRoutes: async () => {},
       deploys: new DeployLock(),
+      outbound: { allowedHosts: [] },
       backend: new FakeStepBackend(), cancellations: new Cancellations(), sealer: createSealer(randomBytes(32), 'test.key'),
     };
     const executor = new ScriptedExecutor(store);

@@ -9,6 +9,7 @@ import type { Sealer } from '../core/ports/sealer.js';
 import type { StepBackend } from '../core/ports/step-backend.js';
 import type { Store } from '../core/ports/store.js';
 import type { Run } from '../core/types.js';
+import type { OutboundPolicy } from '../tell/outbound.js';
 import type { RepoFile } from '../pipeline/source.js';
 import type { Cancellations } from './cancellations.js';
 import type { DeployLock } from './deploy-lock.js';
@@ -50,4 +51,6 @@ export interface RunContext {
   readonly syncRoutes: () => Promise<void>;
   /** One deploy per app at a time, shared by every run of this server (run/deploy-lock.ts). */
   readonly deploys: DeployLock;
+  /** Which private hosts the server may send requests to (notify steps): SLIPWAY_OUTBOUND_ALLOW. */
+  readonly outbound: OutboundPolicy;
 }
