@@ -25,6 +25,8 @@ export interface AppsDeps {
   readonly instance: string;
   readonly httpsPort: number;
   readonly publicUrl: string;
+  /** Slipway's own domain (SLIPWAY_DOMAIN): the edge routes it to Slipway, so no app may take it. */
+  readonly reservedDomain?: string | null;
 }
 
 export class Apps {
@@ -131,6 +133,12 @@ export class Apps {
   }
 
   async #assertDomainFree(domain: string, except: string | null): Promise<void> {
+    if (domain === this.d.reservedDomain) {
+      throw new SlipwayError('conflict', `domain ${domain} is Slipway's own (its API, git remote and webhooks)`, {
+        field: 'domain',
+        hint: 'give the app another domain, e.g. a subdomain such as app.' + domain,
+      });
+    }
     const owner = (await this.d.store.listApps()).find((a) => a.domain === domain && a.name !== except);
     if (owner) throw new SlipwayError('conflict', `domain ${domain} is already used by app ${owner.name}`, { field: 'domain' });
   }

@@ -119,7 +119,7 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
     deploys: new DeployLock(),
     outbound: { allowedHosts: config.outboundAllow },
   }, { capacity: config.maxRuns });
-  const apps = new Apps({ store, bus, engine, repos, queue, routes, instance: config.instance, httpsPort: config.httpsPort, publicUrl: config.publicUrl });
+  const apps = new Apps({ store, bus, engine, repos, queue, routes, instance: config.instance, httpsPort: config.httpsPort, publicUrl: config.publicUrl, reservedDomain: config.domain });
   const triggers = wireTriggers({ store, bus, wake: () => queue.kick(), repos, sources, reveal: (s) => sealer.open(s).reveal() });
 
   // Repair: the edge gets the routes of every app, and runs cut off by a stop are resumed or rolled back.

@@ -24,6 +24,8 @@ const FLAG_TO_ENV = {
   'acme-ca': 'SLIPWAY_ACME_CA',
   'acme-email': 'SLIPWAY_ACME_EMAIL',
   'max-runs': 'SLIPWAY_MAX_RUNS',
+  domain: 'SLIPWAY_DOMAIN',
+  host: 'SLIPWAY_HOST',
 } as const;
 
 const ENV_FLAGS = Object.fromEntries(Object.keys(FLAG_TO_ENV).map((k) => [k, { type: 'string' }])) as Record<keyof typeof FLAG_TO_ENV, FlagSpec>;
@@ -41,7 +43,10 @@ its git remote — then deploys the bundled sample app and keeps serving until i
                         domain); clients trust <data>/local-ca.pem
   --sample-domain D     domain of the sample app (default hello.slipway.test); --no-sample skips it
   --data DIR            state folder (default /var/lib/slipway)        env SLIPWAY_DATA
-  --port N              API and git port (default 7070)                env SLIPWAY_PORT
+  --domain D            Slipway's own domain: the edge serves the API, git remote and webhooks on
+                        https://D/ with a certificate (DNS must point here)   env SLIPWAY_DOMAIN
+  --port N              plain-HTTP API and git port (default 7070)     env SLIPWAY_PORT
+  --host A              address of that port (default 127.0.0.1: tokens travel in clear text on it)
   --http-port/--https-port N  edge ports (default 80/443)
   --registry-port N     registry port on 127.0.0.1 (default 5000)
   --acme-ca URL, --acme-email E   ACME directory (default Let's Encrypt) and account e-mail
