@@ -75,12 +75,11 @@ describe('health gate, app inputs', () => {
     assert.ok(!result.ok && result.kind === 'health_gate_failed' && /unhealthy container/.test(result.reason), JSON.stringify(result));
   });
 
-  it('ends with rollout_timeout at its own deadline when the task hangs in starting (Swarm never would)', async () => {
+  // Without our own deadline the gate would wait forever: the test's timeout is what fails then.
+  it('ends with rollout_timeout at its own deadline when the task hangs in starting (Swarm never would)', { timeout: 30_000 }, async () => {
     const engine = fake({ images: { [V2]: 'hang' } });
     await deployAndGate(engine, V1);
-    const started = Date.now();
     const result = await deployAndGate(engine, V2, { deadlineMs: 40, pollMs: 5 });
-    assert.ok(Date.now() - started < 2_000);
     assert.equal(result.ok, false);
     assert.ok(!result.ok);
     assert.equal(result.kind, 'rollout_timeout');

@@ -52,11 +52,11 @@ describe('pipeline files of a directory', () => {
   it('a file over the 1 MB a pipeline file may have is refused without being read whole (issue 12)', async () => {
     const dir = await tempDir();
     await writeFile(join(dir, '.slipway.yml'), '');
-    await truncate(join(dir, '.slipway.yml'), 700 * 1024 * 1024); // sparse: no disk used
-    const started = Date.now();
+    // Sparse (no disk used) and over 2 GiB: reading it whole fails in Node itself (ERR_FS_FILE_TOO_LARGE), so only a
+    // reader that stops at the cap gets the error below.
+    await truncate(join(dir, '.slipway.yml'), 3 * 1024 * 1024 * 1024);
     await assert.rejects(readGivenFile(dir, '.slipway.yml'), { kind: 'invalid_input', message: '.slipway.yml is larger than 1000000 bytes' });
     await assert.rejects(readPipelineFiles(dir), { kind: 'invalid_input', message: '.slipway.yml is larger than 1000000 bytes' });
-    assert.ok(Date.now() - started < 2000, 'read no more than the cap');
     await writeFile(join(dir, '.slipway.yml'), 'x'.repeat(1_000_000));
     assert.equal((await readGivenFile(dir, '.slipway.yml')).file.text.length, 1_000_000);
   });
