@@ -13,6 +13,8 @@ import type { Run } from '../core/types.js';
 import type { RunContext } from './run-context.js';
 import { DeployLock } from './deploy-lock.js';
 import { RunQueue } from './queue.js';
+import { appServiceName } from '../core/naming.js';
+import { definitionOf, rollOut } from '../converge/rollout.js';
 
 /** An executor whose runs finish when the test says so, recording what ran and what overlapped. */
 class ScriptedExecutor {
@@ -59,11 +61,11 @@ async function until(what: string, condition: () => boolean | Promise<boolean>):
 
 describe('run queue', () => {
 
-  function setup(capacity = Infinity, store = createMemoryStore()) {
+  function setup(capacity = Infinity, store = createMemoryStore(), engine = new FakeEngine()) {
     const ctx: RunContext = {
       store,
       bus: new EventBus(),
-      engine: new FakeEngine(),
+      engine,
       registry: {
         address: 'registry.test',
         credentials: () => ({ serveraddress: 'registry.test', username: 'u', password: new Secret('p') }),
@@ -185,6 +187,34 @@ describe('run queue', () => {
     assert.ok(done?.finishedAt);
     assert.equal((await store.getReleaseById(release.id))?.status, 'failed', 'its release is not going out any more');
     assert.deepEqual(finished, [{ runId: run.id, app: 'web', status: 'failed', error: done?.error }]);
+  });
+
+  it('a run cut off twice mid-rollout puts the previous release back before it fails: nothing stays half-deployed', async () => {
+    const engine = new FakeEngine({ pollsToRun: 0, requirePinnedImages: true });
+    const store = createMemoryStore();
+    const first = setup(Infinity, store, engine);
+    const image = (n: number) => `127.0.0.1:5000/apps/web@sha256:${String(n).repeat(64)}`;
+    const release = (n: number) =>
+      store.createRelease({ app: 'web', image: image(n), commit: String(n).repeat(40), runId: null, rollbackOf: null, spec: { app: 'web', image: image(n), port: 3000, replicas: 1, env: {} } });
+    const v1 = await release(1);
+    await rollOut(v1, { ...first.ctx, log: () => undefined });
+    // Run 2 recorded v2 and started rolling it out; then Slipway died, was restarted, resumed it, and died again.
+    const run = await newRun(store, 'web');
+    await store.claimNextRuns(new Date().toISOString());
+    const v2 = await store.createRelease({ app: 'web', image: image(2), commit: run.commit, runId: run.id, rollbackOf: null, spec: { app: 'web', image: image(2), port: 3000, replicas: 1, env: {} } });
+    await store.updateRun(run.id, { phase: 'deploy', releaseId: v2.id });
+    await store.updateRunDetails(run.id, { resumes: 1 });
+    await engine.deployService(definitionOf(v2, 'slipway'), null);
+    assert.equal(engine.definitionOf(appServiceName('slipway', 'web'))?.image, image(2));
+
+    await first.queue.start();
+    await first.queue.stop();
+    assert.deepEqual(first.executor.started, [], 'not resumed a second time');
+    assert.equal(engine.definitionOf(appServiceName('slipway', 'web'))?.image, image(1), 'the previous release is back');
+    assert.equal((await store.getReleaseById(v2.id))?.status, 'failed');
+    assert.equal((await store.liveRelease('web'))?.id, v1.id);
+    assert.equal((await store.getRun(run.id))?.error?.kind, 'interrupted');
+    assert.match(await store.readRunLog(run.id), /rolling back to release v1/);
   });
 
   it('a run resumed once and finished counts nothing against a later run', async () => {

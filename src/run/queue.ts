@@ -3,6 +3,7 @@
 // the machine can carry. Deploys of one app stay one at a time whatever its concurrency (run/deploy-lock.ts).
 
 import type { Run } from '../core/types.js';
+import { resumePutBack } from '../converge/rollout.js';
 import { executeRun } from './executor.js';
 import type { RunContext } from './run-context.js';
 
@@ -59,13 +60,28 @@ export class RunQueue {
       message: 'Slipway stopped while this run was running, and again after it was resumed; it is not resumed a second time',
       hint: `look at the run's log and Slipway's own log for what stopped it; \`slipway runs start ${run.app}\` runs the pipeline again`,
     };
-    // A release it recorded but did not see live is not going out any more.
-    for (const r of await store.listReleases(run.app)) {
-      if (r.runId === run.id && r.status === 'deploying') await store.setReleaseStatus(r.id, 'failed');
+    // A release it recorded but did not see live is not going out any more; cut off mid-rollout (or mid-put-back),
+    // the service may be on that release's image: the previous release is put back, so nothing stays half-deployed.
+    const cut = (await store.listReleases(run.app)).filter((r) => r.runId === run.id || r.id === run.releaseId);
+    for (const r of cut) {
+      if (r.status === 'deploying') await store.setReleaseStatus(r.id, 'failed');
     }
+    const rolling = run.phase === 'deploy' ? cut.find((r) => r.id === run.releaseId && r.status !== 'live' && r.status !== 'superseded') : undefined;
+    if (rolling) await this.#putBack(run, { ...rolling, status: 'failed' });
     await store.updateRun(run.id, { status: 'failed', phase: 'done', error, finishedAt: new Date().toISOString() });
     await store.recordEvent('run.failed', run.app, { runId: run.id, error });
     bus.emit('run.finished', { runId: run.id, app: run.app, status: 'failed', error });
+  }
+
+  /** Best effort: a put-back that fails too is logged; the run fails either way and the history stays intact. */
+  async #putBack(run: Run, failed: Parameters<typeof resumePutBack>[0]): Promise<void> {
+    const log = (text: string): void => {
+      void this.ctx.store.appendRunLog(run.id, text).catch(() => undefined);
+    };
+    await this.ctx.deploys
+      .with(run.app, new AbortController().signal, log, () => resumePutBack(failed, { ...this.ctx, log }))
+      .catch((err: unknown) => log(`--> ${err instanceof Error ? err.message : String(err)}\n`));
+    await this.ctx.syncRoutes().catch(() => undefined);
   }
 
   /** Asks the queue to look for work; cheap and safe to call often. */
