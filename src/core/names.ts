@@ -5,7 +5,6 @@ import { SlipwayError } from './errors.js';
 
 const APP_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 const DOMAIN_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-const BRANCH = /^[A-Za-z0-9._/-]{1,100}$/;
 
 export function parseAppName(value: unknown): string {
   if (typeof value !== 'string' || !APP_NAME.test(value)) {
@@ -29,14 +28,34 @@ export function parseDomain(value: unknown): string {
   return value;
 }
 
+/** Why `name` is not a valid ref name (git check-ref-format, plus no leading `-`), or null when it is. */
+export function refNameProblem(name: string): string | null {
+  if (name === '') return 'it is empty';
+  if (name.length > 255) return 'it is longer than 255 characters';
+  if (name.startsWith('-')) return 'it starts with -';
+  if (/[\x00-\x20\x7f~^:?*[\\]/.test(name)) return 'it contains a space, a control character or one of ~ ^ : ? * [ \\';
+  if (name.includes('..')) return 'it contains ..';
+  if (name.includes('@{')) return 'it contains @{';
+  if (name === '@') return 'it is @';
+  if (name.startsWith('/') || name.endsWith('/') || name.includes('//')) return 'it has an empty part between slashes';
+  if (name.endsWith('.')) return 'it ends with .';
+  if (name.split('/').some((part) => part.startsWith('.') || part.endsWith('.lock'))) return 'a part starts with . or ends with .lock';
+  return null;
+}
+
+/**
+ * A branch as users and webhooks name it (without refs/heads/): git's own rule, so a name accepted here is one the
+ * git adapter accepts too (one rule: a stored schedule or app branch never turns into an error at every use).
+ */
 export function parseBranch(value: unknown): string {
-  if (typeof value !== 'string' || !BRANCH.test(value) || value.includes('..') || value.startsWith('/') || value.startsWith('-')) {
-    throw new SlipwayError('invalid_input', `invalid branch ${JSON.stringify(value)}`, {
+  const problem = typeof value !== 'string' ? 'it is not text' : value === 'HEAD' ? 'HEAD is not a branch' : value.length > 100 ? 'it is longer than 100 characters' : refNameProblem(value);
+  if (problem !== null) {
+    throw new SlipwayError('invalid_input', `invalid branch ${JSON.stringify(value)}: ${problem}`, {
       field: 'branch',
-      hint: 'use a plain git branch name such as "main"',
+      hint: 'use a plain git branch name such as "main" or "feature/login" (no ~ ^ : ? * [ \\ @{ .. and no leading -)',
     });
   }
-  return value;
+  return value as string;
 }
 
 export function parsePort(value: unknown, field = 'port'): number {

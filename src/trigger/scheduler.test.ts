@@ -92,6 +92,27 @@ describe('scheduler', () => {
     assert.deepEqual([event?.type, event?.app, event?.data], ['schedule.skipped', 'web', { name: 'nightly', branch: 'release', reason: 'branch release has not been pushed' }]);
   });
 
+  it('a slot whose run cannot even be asked for (a branch git refuses) is skipped and moves on, not retried every tick', async () => {
+    const w = await world('2030-01-01T03:00:00.000Z');
+    const scheduler = new Scheduler({
+      store: w.store,
+      now: () => new Date('2030-01-01T03:00:00.000Z'),
+      headOf: async () => {
+        throw new Error('invalid branch name "x.lock": a part starts with . or ends with .lock');
+      },
+      enqueue: async () => assert.fail('nothing is queued'),
+      onError: (err) => w.errors.push(err),
+    });
+    await w.store.upsertSchedule(nightly('2030-01-01T03:00:00.000Z', { branch: 'x.lock' }));
+    await scheduler.tick();
+    await scheduler.tick();
+    assert.equal(w.errors.length, 1, 'reported once, at its slot');
+    const [s] = await w.store.listSchedules('web');
+    assert.equal(s?.nextAt, '2030-01-02T03:00:00.000Z');
+    const [event] = await w.store.listEvents(1);
+    assert.equal(event?.type, 'schedule.skipped');
+  });
+
   it('one failing schedule does not stop the others; a broken expression is retried an hour later', async () => {
     const w = await world('2030-01-01T03:00:00.000Z');
     await w.store.upsertSchedule(nightly('2030-01-01T03:00:00.000Z', { name: 'broken', expr: 'not cron' }));

@@ -106,7 +106,18 @@ export class Scheduler {
       await store.markScheduleFired(schedule.app, schedule.name, null, new Date(now.getTime() + BROKEN_RETRY_MS).toISOString());
       throw err;
     }
-    const run = await this.queueRun(schedule);
+    let run: Run | null;
+    try {
+      run = await this.queueRun(schedule);
+    } catch (err) {
+      // A slot that cannot run (a branch name git refuses, say) is skipped like an unpushed branch: the schedule goes
+      // on to its next time instead of failing again at every tick.
+      await store.recordEvent('schedule.skipped', schedule.app, {
+        name: schedule.name, branch: schedule.branch, reason: err instanceof Error ? err.message : String(err),
+      });
+      await store.markScheduleFired(schedule.app, schedule.name, null, nextAt);
+      throw err;
+    }
     if (run === null) {
       await store.recordEvent('schedule.skipped', schedule.app, {
         name: schedule.name, branch: schedule.branch, reason: `branch ${schedule.branch} has not been pushed`,

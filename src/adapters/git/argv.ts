@@ -3,22 +3,10 @@
 // remote URLs only after `--` and within GIT_ALLOW_PROTOCOL. Pure: tested by the argv it renders.
 
 import { SlipwayError } from '../../core/errors.js';
+import { refNameProblem } from '../../core/names.js';
 import { GIT_URL_SCHEMES } from '../../core/ports/git.js';
 
-/** Why `name` is not a valid ref name (git check-ref-format, plus no leading `-`), or null when it is. */
-export function refNameProblem(name: string): string | null {
-  if (name === '') return 'it is empty';
-  if (name.length > 255) return 'it is longer than 255 characters';
-  if (name.startsWith('-')) return 'it starts with -';
-  if (/[\x00-\x20\x7f~^:?*[\\]/.test(name)) return 'it contains a space, a control character or one of ~ ^ : ? * [ \\';
-  if (name.includes('..')) return 'it contains ..';
-  if (name.includes('@{')) return 'it contains @{';
-  if (name === '@') return 'it is @';
-  if (name.startsWith('/') || name.endsWith('/') || name.includes('//')) return 'it has an empty part between slashes';
-  if (name.endsWith('.')) return 'it ends with .';
-  if (name.split('/').some((part) => part.startsWith('.') || part.endsWith('.lock'))) return 'a part starts with . or ends with .lock';
-  return null;
-}
+export { refNameProblem };
 
 /** A branch name (without refs/heads/), as `git branch` would accept it. */
 export function branchName(name: string): string {
