@@ -33,6 +33,12 @@ describe('addressClass', () => {
     assert.equal(addressClass('::ffff:a9fe:a9fe'), 'link_local');
     assert.equal(addressClass('64:ff9b::10.0.0.1'), 'private');
     assert.equal(addressClass('::ffff:93.184.216.34'), 'public');
+    assert.equal(addressClass('::ffff:0:127.0.0.1'), 'loopback');
+    assert.equal(addressClass('2002:7f00:1::'), 'loopback');
+    assert.equal(addressClass('2002:a9fe:a9fe::1'), 'link_local');
+    assert.equal(addressClass('2002:5db8:d822::1'), 'public');
+    assert.equal(addressClass('fec0::1'), 'private');
+    assert.equal(addressClass('64:ff9b:1::a00:1'), 'private');
   });
 
   it('refuses what is not an address', () => {

@@ -20,6 +20,8 @@ const RANGES: ReadonlyArray<readonly [AddressClass, string, number, 'ipv4' | 'ip
   ['unspecified', '::', 128, 'ipv6'],
   ['loopback', '::1', 128, 'ipv6'],
   ['private', 'fc00::', 7, 'ipv6'],
+  ['private', 'fec0::', 10, 'ipv6'], // deprecated site-local
+  ['private', '64:ff9b:1::', 48, 'ipv6'], // local-use NAT64
   ['link_local', 'fe80::', 10, 'ipv6'],
   ['multicast', 'ff00::', 8, 'ipv6'],
 ];
@@ -41,13 +43,18 @@ export function addressClass(ip: string): AddressClass {
   return 'public';
 }
 
-/** ::ffff:a.b.c.d, ::a.b.c.d and 64:ff9b::a.b.c.d, in dotted or hex form. */
+/** ::ffff:a.b.c.d, ::a.b.c.d, ::ffff:0:a.b.c.d (SIIT) and 64:ff9b::a.b.c.d, dotted or hex; 6to4 2002:AABB:CCDD::/48. */
 function embeddedIpv4(ip: string): string | null {
   const lower = ip.toLowerCase();
-  const m = /^(?:::ffff:|::|64:ff9b::)(?:(\d+\.\d+\.\d+\.\d+)|([0-9a-f]{1,4}):([0-9a-f]{1,4}))$/.exec(lower);
+  const sixToFour = /^2002:([0-9a-f]{1,4}):([0-9a-f]{1,4})(?::|$)/.exec(lower);
+  if (sixToFour) return dotted(sixToFour[1], sixToFour[2]);
+  const m = /^(?:::ffff:0:|::ffff:|::|64:ff9b::)(?:(\d+\.\d+\.\d+\.\d+)|([0-9a-f]{1,4}):([0-9a-f]{1,4}))$/.exec(lower);
   if (!m) return null;
-  if (m[1] !== undefined) return m[1];
-  const hi = Number.parseInt(m[2] ?? '0', 16);
-  const lo = Number.parseInt(m[3] ?? '0', 16);
+  return m[1] ?? dotted(m[2], m[3]);
+}
+
+function dotted(hiHex = '0', loHex = '0'): string {
+  const hi = Number.parseInt(hiHex, 16);
+  const lo = Number.parseInt(loHex, 16);
   return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
 }

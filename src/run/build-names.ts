@@ -8,6 +8,8 @@
 //   or service of the pipeline: the names the host pulls for bases and steps.
 
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
+import { addressClass } from '../core/address-class.js';
 import { SlipwayError } from '../core/errors.js';
 import { appRepository } from '../core/naming.js';
 import type { PublishSettings } from '../core/plan.js';
@@ -61,13 +63,31 @@ export function publishTarget(step: string, publish: PublishSettings, rules: Nam
   return { kind: 'outside', repository, tags: publish.tags };
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
-/** Whether a registry host:port is Slipway's own, under any loopback name. */
+/**
+ * Whether a registry host[:port] is Slipway's own under any spelling that reaches this machine: case, IPv4 shorthand
+ * (127.1), leading zeros in the port, any 127/8 or ::1 or 0.0.0.0 address (the WHATWG URL parser normalizes the way
+ * clients resolve).
+ */
 function sameRegistry(host: string, registry: string): boolean {
-  if (host === registry) return true;
-  const split = (h: string) => ({ name: h.slice(0, h.lastIndexOf(':')), port: h.slice(h.lastIndexOf(':') + 1) });
-  const a = split(host);
-  const b = split(registry);
-  return host.includes(':') && registry.includes(':') && a.port === b.port && LOOPBACK.has(a.name) && LOOPBACK.has(b.name);
+  const a = hostPort(host);
+  const b = hostPort(registry);
+  if (a === null || b === null) return host === registry;
+  if (a.name === b.name && a.port === b.port) return true;
+  return a.port === b.port && isThisMachine(a.name) && isThisMachine(b.name);
+}
+
+function hostPort(host: string): { name: string; port: string } | null {
+  try {
+    const u = new URL(`https://${host}`);
+    return { name: u.hostname.replace(/^\[|\]$/g, ''), port: u.port || '443' };
+  } catch {
+    return null;
+  }
+}
+
+function isThisMachine(name: string): boolean {
+  if (name === 'localhost' || name.endsWith('.localhost')) return true;
+  if (isIP(name) === 0) return false;
+  const cls = addressClass(name);
+  return cls === 'loopback' || cls === 'unspecified';
 }

@@ -139,6 +139,20 @@ describe('built-in build names', () => {
     assert.equal(publishTarget('publish', { ...publish, repository: 'docker.io/acme/web' }, { registry: REGISTRY, app: 'web', pipelineImages: [] }).kind, 'outside');
   });
 
+  it('Slipway\'s registry is recognised under any spelling of this machine: another app\'s repository stays refused', () => {
+    const publish = {
+      plugin: 'plugins/docker', registry: '', repository: '', tags: ['latest'], push: true,
+      usernameEnv: 'PLUGIN_USERNAME', passwordEnv: 'PLUGIN_PASSWORD', username: null,
+    };
+    const rules = { registry: REGISTRY, app: 'web', pipelineImages: [] };
+    for (const host of ['LOCALHOST:5000', '127.1:5000', '127.0.0.1:05000', '127.9.9.9:5000', '[::1]:5000', '0.0.0.0:5000', 'app.localhost:5000']) {
+      assert.throws(() => publishTarget('publish', { ...publish, repository: `${host}/apps/other` }, rules), /not this app's repository/, host);
+      assert.equal(publishTarget('publish', { ...publish, repository: `${host}/apps/web` }, rules).kind, 'own', host);
+    }
+    // Another port on this machine is another registry.
+    assert.equal(publishTarget('publish', { ...publish, repository: '127.0.0.1:5001/apps/other' }, rules).kind, 'outside');
+  });
+
   it('a name in another registry exists only around its push: tagged just before, untagged right after', async () => {
     const w = await world(droneFile('ghcr.io/acme/web', 'latest,1.2'));
     await w.runStep('default', 'publish');

@@ -88,7 +88,6 @@ describe('parseYaml', () => {
     assert.match(errors[0]?.message ?? '', new RegExp(`the file expands to more than ${MAX_NODES} values through aliases \\(all its documents together\\)`));
     assert.deepEqual(errors[0]?.location, { file: 'f.yml', line: 6, column: 1 }, 'the second document (its ---), where the budget ran out');
     assert.equal(r.documents.length, 0);
-    assert.ok(MAX_NODES <= 100_000);
   });
 
   it('keeps every document together within the budget', () => {
