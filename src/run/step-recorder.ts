@@ -2,17 +2,17 @@
 // (so parallel steps stay readable in a git push or `slipway runs logs`).
 
 import type { EventBus } from '../core/events.js';
+import { StepLines } from '../core/step-lines.js';
 import type { Store } from '../core/ports/store.js';
 import type { StepRecorder } from './pipeline-runner.js';
 import type { RunLog } from './run-log.js';
 import type { StepState } from './step-scheduler.js';
 
-const MAX_LINE = 16 * 1024;
 /** Per step: logs are stored in the database and read whole by followers. */
 const MAX_STEP_LOG = 32 * 1024 * 1024;
 
 export class StoreStepRecorder implements StepRecorder {
-  readonly #partial = new Map<string, string>();
+  readonly #lines = new StepLines();
   readonly #sizes = new Map<string, number>();
   #tail: Promise<void> = Promise.resolve();
 
@@ -56,15 +56,7 @@ export class StoreStepRecorder implements StepRecorder {
       .then(() => this.store.appendStepLog(this.runId, pipeline, step, text))
       .then(() => this.bus.emit('step.log', chunk))
       .catch((err: unknown) => void process.stderr.write(`slipway: could not store step log: ${String(err)}\n`));
-    const key = `${pipeline}\u0000${step}`;
-    const lines = ((this.#partial.get(key) ?? '') + text).split('\n');
-    let rest = lines.pop() ?? '';
-    // Output without newlines (binary, progress bars) must not pile up in memory: cut it into long lines.
-    while (rest.length > MAX_LINE) {
-      lines.push(rest.slice(0, MAX_LINE));
-      rest = rest.slice(MAX_LINE);
-    }
-    this.#partial.set(key, rest);
+    const lines = this.#lines.push(pipeline, step, text);
     if (lines.length > 0) this.log.write(lines.map((l) => `[${step}] ${l}\n`).join(''));
   }
 
@@ -73,9 +65,7 @@ export class StoreStepRecorder implements StepRecorder {
   }
 
   #flushPartial(pipeline: string, step: string): void {
-    const key = `${pipeline}\u0000${step}`;
-    const rest = this.#partial.get(key);
+    const rest = this.#lines.end(pipeline, step);
     if (rest) this.log.write(`[${step}] ${rest}\n`);
-    this.#partial.delete(key);
   }
 }

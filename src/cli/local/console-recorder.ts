@@ -1,11 +1,10 @@
 // A StepRecorder for a terminal: step output live as `[step] line`, each step's result as it ends, and a summary table.
 
 import type { RunPlan } from '../../core/plan.js';
+import { StepLines } from '../../core/step-lines.js';
 import type { StepRecorder } from '../../run/pipeline-runner.js';
 import type { StepState } from '../../run/step-scheduler.js';
 
-/** Output without newlines (progress bars, binary) is cut into lines of this length rather than held back. */
-const MAX_LINE = 16 * 1024;
 
 export interface StepResult {
   readonly pipeline: string;
@@ -28,7 +27,7 @@ export class ConsoleStepRecorder implements StepRecorder {
   readonly #write: (text: string) => void;
   readonly #qualify: boolean;
   readonly #now: () => number;
-  readonly #partial = new Map<string, string>();
+  readonly #lines = new StepLines();
   readonly #started = new Map<string, number>();
   readonly #results = new Map<string, StepResult>();
 
@@ -58,14 +57,7 @@ export class ConsoleStepRecorder implements StepRecorder {
 
   stepOutput(pipeline: string, step: string, text: string): void {
     if (text === '') return;
-    const key = keyOf(pipeline, step);
-    const lines = ((this.#partial.get(key) ?? '') + text).split('\n');
-    let rest = lines.pop() ?? '';
-    while (rest.length > MAX_LINE) {
-      lines.push(rest.slice(0, MAX_LINE));
-      rest = rest.slice(MAX_LINE);
-    }
-    this.#partial.set(key, rest);
+    const lines = this.#lines.push(pipeline, step, text);
     if (lines.length === 0) return;
     const prefix = `[${this.label(pipeline, step)}] `;
     this.#write(lines.map((l) => `${prefix}${l.replace(/\r$/, '')}\n`).join(''));
@@ -73,10 +65,7 @@ export class ConsoleStepRecorder implements StepRecorder {
 
   /** Writes what is left of unfinished lines (a step that ended without a newline, or a run that stopped). */
   flush(): void {
-    for (const key of [...this.#partial.keys()]) {
-      const [pipeline = '', step = ''] = key.split('\u0000');
-      this.#flushPartial(pipeline, step);
-    }
+    for (const { pipeline, step } of this.#lines.open()) this.#flushPartial(pipeline, step);
   }
 
   /** Every step of the plan in plan order, with what became of it ('pending' if it was never reached). */
@@ -91,9 +80,7 @@ export class ConsoleStepRecorder implements StepRecorder {
   }
 
   #flushPartial(pipeline: string, step: string): void {
-    const key = keyOf(pipeline, step);
-    const rest = this.#partial.get(key);
-    this.#partial.delete(key);
+    const rest = this.#lines.end(pipeline, step);
     if (rest) this.#write(`[${this.label(pipeline, step)}] ${rest}\n`);
   }
 }
