@@ -2,7 +2,7 @@
 // remove the link. Its webhook deliveries become runs in trigger/forge/receive.ts.
 
 import { randomBytes } from 'node:crypto';
-import type { Sealer } from '../core/ports/sealer.js';
+import { repoTokenContext, webhookSecretContext, type Sealer } from '../core/ports/sealer.js';
 import { SlipwayError } from '../core/errors.js';
 import type { Store } from '../core/ports/store.js';
 import type { RepoLink } from '../core/api.js';
@@ -38,8 +38,8 @@ export class ForgeHooks {
     const stored = await this.d.store.setAppRepo({
       app: app.name,
       url,
-      webhookSecret: this.d.sealer.seal(secret),
-      token: token === null ? null : this.d.sealer.seal(token),
+      webhookSecret: this.d.sealer.seal(secret, webhookSecretContext(app.name)),
+      token: token === null ? null : this.d.sealer.seal(token, repoTokenContext(app.name)),
       // Kept across reconnects; the next verified delivery says it anyway.
       forge: (await this.d.store.getAppRepo(app.name))?.forge ?? null,
     });

@@ -37,6 +37,7 @@ import { Apps } from './apps.js';
 import { ForgeHooks } from './forges.js';
 import { wireTriggers, type Triggers } from './triggers.js';
 import { bootstrapAdminToken } from './auth.js';
+import { resealOldValues } from './reseal.js';
 import type { SlipwayConfig } from './config.js';
 import { closeServer, listenTcp, listenUnix } from './http/listen.js';
 import { httpApp } from './http/server.js';
@@ -105,7 +106,10 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
   const routes = new RouteSync(store, edge, bus, config.instance, own);
   const cancellations = new Cancellations();
   const sealer = await openSealer(config.dataDir);
-  const unsubscribeStatuses = subscribeForgeStatuses({ bus, store, open: (s) => sealer.open(s).reveal(), publicUrl: config.publicUrl, warn: (line) => say(`forge status: ${line}`) });
+  // Values sealed by older versions get bound to their app and name before anything opens them (issue 12).
+  const resealed = await resealOldValues({ store, sealer, warn: (line) => say(`secrets: ${line}`) });
+  if (resealed > 0) say(`secrets: re-sealed ${resealed} stored value(s) bound to their app and name`);
+  const unsubscribeStatuses = subscribeForgeStatuses({ bus, store, open: (s, c) => sealer.open(s, c).reveal(), publicUrl: config.publicUrl, warn: (line) => say(`forge status: ${line}`) });
   const queue = new RunQueue({
     store, bus, engine, registry, sources,
     // What a run asks about its commit; the git port (core/ports/git.ts) takes this over.
@@ -120,7 +124,7 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
     outbound: { allowedHosts: config.outboundAllow },
   }, { capacity: config.maxRuns });
   const apps = new Apps({ store, bus, engine, repos, queue, routes, instance: config.instance, httpsPort: config.httpsPort, publicUrl: config.publicUrl, reservedDomain: config.domain });
-  const triggers = wireTriggers({ store, bus, wake: () => queue.kick(), repos, sources, reveal: (s) => sealer.open(s).reveal() });
+  const triggers = wireTriggers({ store, bus, wake: () => queue.kick(), repos, sources, reveal: (s, c) => sealer.open(s, c).reveal() });
 
   // Repair: the edge gets the routes of every app, and runs cut off by a stop are resumed or rolled back.
   await routes.sync();

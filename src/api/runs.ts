@@ -1,7 +1,7 @@
 // What users can do with runs besides starting them (src/trigger/ does that): look one up, say why a queued run
 // waits, cancel; and with app secrets.
 
-import type { Sealer } from '../core/ports/sealer.js';
+import { secretContext, type Sealer } from '../core/ports/sealer.js';
 import { SlipwayError } from '../core/errors.js';
 import type { EventBus } from '../core/events.js';
 import type { Store } from '../core/ports/store.js';
@@ -82,7 +82,7 @@ export class RunOps {
   /** `secret` is checked (http/schemas.ts secretBody); the store checks the name. */
   async setSecret(appName: string, secret: { readonly name: string; readonly value: string }): Promise<void> {
     const app = await this.d.apps.get(appName);
-    await this.d.store.setSecret(app.name, secret.name, this.d.sealer.seal(secret.value));
+    await this.d.store.setSecret(app.name, secret.name, this.d.sealer.seal(secret.value, secretContext(app.name, secret.name)));
     await this.d.store.recordEvent('secret.set', app.name, { name: secret.name });
   }
 }

@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import type { DeliveryResult } from '../core/api.js';
 import type { EventBus } from '../core/events.js';
 import type { Store } from '../core/ports/store.js';
+import type { SealContext } from '../core/ports/sealer.js';
 import type { App, Run } from '../core/types.js';
 import { enqueuer, type Enqueue } from '../trigger/enqueue.js';
 import type { Headers } from '../trigger/forge/deliveries.js';
@@ -27,7 +28,7 @@ export interface TriggerDeps {
   readonly repos: GitPort;
   readonly sources: Pick<RunSources, 'saveUpload'>;
   /** Opens a sealed value of the app's forge repository (webhook secret, token). */
-  readonly reveal: (sealed: string) => string;
+  readonly reveal: (sealed: string, context: SealContext) => string;
 }
 
 export interface Triggers {

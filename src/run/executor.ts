@@ -3,6 +3,7 @@
 
 import { SlipwayError, asSlipwayError } from '../core/errors.js';
 import { appUrl } from '../core/naming.js';
+import { secretContext } from '../core/ports/sealer.js';
 import type { App, Release, Run, RunStatus } from '../core/types.js';
 import type { RunPlan } from '../core/plan.js';
 import { resumePutBack, rollOut } from '../converge/rollout.js';
@@ -140,7 +141,7 @@ function rebuiltOnRestart(plan: RunPlan, pipeline: string, step: string): boolea
 
 async function openSecrets(app: string, ctx: RunContext): Promise<Record<string, string>> {
   const sealed = await ctx.store.getSealedSecrets(app);
-  return Object.fromEntries(Object.entries(sealed).map(([name, value]) => [name, ctx.sealer.open(value).reveal()]));
+  return Object.fromEntries(Object.entries(sealed).map(([name, value]) => [name, ctx.sealer.open(value, secretContext(app, name)).reveal()]));
 }
 
 /**

@@ -6,6 +6,7 @@
 
 import type { EventBus } from '../core/events.js';
 import type { ForgeKind, Store } from '../core/ports/store.js';
+import { repoTokenContext, type SealContext } from '../core/ports/sealer.js';
 import type { RunStatus } from '../core/types.js';
 
 export type StatusOutcome = 'queued' | 'running' | RunStatus;
@@ -94,7 +95,7 @@ export interface ForgeStatusDeps {
   readonly bus: EventBus;
   readonly store: Store;
   /** Opens a sealed value (the app's access token). */
-  readonly open: (sealed: string) => string;
+  readonly open: (sealed: string, context: SealContext) => string;
   /** Slipway's public URL, for links to the run. */
   readonly publicUrl: string;
   readonly warn: (line: string) => void;
@@ -126,7 +127,7 @@ export function subscribeForgeStatuses(d: ForgeStatusDeps): () => void {
       description: `run ${runId} ${summary}`,
       context: `slipway/${app}`,
     };
-    const req = statusRequest(repo.forge, repo.url, run.commit, outcome, d.open(repo.token), info);
+    const req = statusRequest(repo.forge, repo.url, run.commit, outcome, d.open(repo.token, repoTokenContext(app)), info);
     if (!req) return;
     const res = await send(req.url, { method: 'POST', headers: req.headers, body: req.body, signal: AbortSignal.timeout(TIMEOUT_MS) });
     if (!res.ok) throw new Error(`${repo.forge} answered ${res.status} for ${new URL(req.url).pathname}`);

@@ -9,6 +9,7 @@ import type { App } from '../../core/types.js';
 import type { DeliveryResult } from '../../core/api.js';
 import type { Enqueue } from '../enqueue.js';
 import type { GitPort } from '../../core/ports/git.js';
+import { repoTokenContext, webhookSecretContext, type SealContext } from '../../core/ports/sealer.js';
 import { Secret } from '../../core/secret.js';
 import type { PushTrigger } from '../push.js';
 import { payloadOf, readForgeEvent, recogniseDelivery, verifyDelivery, type Delivery, type Headers } from './deliveries.js';
@@ -20,7 +21,7 @@ export interface ReceiveDeps {
   readonly push: Pick<PushTrigger, 'receive' | 'hasPipeline'>;
   readonly enqueue: Enqueue;
   /** Opens a sealed value (the webhook secret, the access token) stored with the app's repository. */
-  readonly reveal: (sealed: string) => string;
+  readonly reveal: (sealed: string, context: SealContext) => string;
   /** The ids of deliveries already received: a redelivery starts nothing. */
   readonly seen: Pick<DeliveryIds, 'claim' | 'release'>;
 }
@@ -40,7 +41,7 @@ export async function receiveDelivery(d: ReceiveDeps, app: App | null, headers: 
     verifyDelivery(delivery, headers, body, randomBytes(32).toString('hex'));
     throw new SlipwayError('unauthorized', 'the webhook delivery does not prove the app\'s webhook secret');
   }
-  verifyDelivery(delivery, headers, body, d.reveal(repo.webhookSecret));
+  verifyDelivery(delivery, headers, body, d.reveal(repo.webhookSecret, webhookSecretContext(app.name)));
   // Only a verified delivery is remembered, so nobody without the secret can make Slipway ignore a real one.
   const id = deliveryId(headers);
   if (id !== null && !(await d.seen.claim(app.name, id))) {
@@ -59,7 +60,7 @@ async function act(d: ReceiveDeps, app: App, headers: Headers, body: Uint8Array,
   // Which forge it is decides where commit statuses go; only a verified delivery may say it.
   if (repo.forge !== delivery.forge) await d.store.setAppRepo({ ...repo, forge: delivery.forge });
   const event = readForgeEvent(delivery, payloadOf(body, headers['content-type']));
-  const token = repo.token === null ? null : d.reveal(repo.token);
+  const token = repo.token === null ? null : d.reveal(repo.token, repoTokenContext(app.name));
   const fetch = (remoteRef: string, localRef: string, commit: string) =>
     d.repos.fetch(app.name, { url: repo.url, token: token === null ? null : new Secret(token), remoteRef, localRef, commit });
 
