@@ -15,6 +15,7 @@ import { createMemoryStore } from '../adapters/store/memory.js';
 import { EventBus, type SlipwayEvents } from '../core/events.js';
 import { appServiceName } from '../core/naming.js';
 import type { RegistryPort } from '../core/ports/registry.js';
+import { secretContext } from '../core/ports/sealer.js';
 import type { Store } from '../core/ports/store.js';
 import { Secret } from '../core/secret.js';
 import type { Run } from '../core/types.js';
@@ -125,6 +126,19 @@ describe('run executor', () => {
     assert.match(log, /--> live at https:\/\/web\.example\.com:8443\/\n$/);
     assert.deepEqual(w.finished, [{ runId: run.id, app: 'web', status: 'succeeded', error: null, url: 'https://web.example.com:8443/' }]);
     assert.equal((await w.store.listEvents(1))[0]?.type, 'run.succeeded');
+  });
+
+  it('opens the app\'s secrets only when each was sealed for this app and name (issue 12)', async () => {
+    const w = await world();
+    const commit = await w.commit(DOCKERFILE);
+    await w.store.setSecret('web', 'NPM_TOKEN', w.ctx.sealer.seal('npm', secretContext('web', 'NPM_TOKEN')));
+    assert.equal((await w.run(commit)).status, 'succeeded');
+    // Another app's secret of the same name, copied into this app's row, does not open.
+    await w.store.setSecret('web', 'NPM_TOKEN', w.ctx.sealer.seal('npm', secretContext('api', 'NPM_TOKEN')));
+    const refused = await w.run(commit);
+    assert.equal(refused.status, 'failed');
+    assert.equal(refused.error?.message, 'secret cannot be decrypted');
+    assert.match(refused.error?.hint ?? '', /secret NPM_TOKEN of app web/);
   });
 
   it('a run asked to cancel before a restart cut it off ends cancelled instead of running again', async () => {

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
+import { createSealer } from '../adapters/secrets/sealer.js';
 import { createMemoryStore } from '../adapters/store/memory.js';
+import { repoTokenContext, webhookSecretContext } from '../core/ports/sealer.js';
 import { EventBus } from '../core/events.js';
 import { statusRequest, subscribeForgeStatuses } from './forge-status.js';
 
@@ -43,7 +46,9 @@ describe('subscribeForgeStatuses', () => {
     const bus = new EventBus();
     await store.createApp({ name: 'web', domain: 'web.example.com', port: 3000, replicas: 1, branch: 'main' });
     await store.createApp({ name: 'api', domain: 'api.example.com', port: 3000, replicas: 1, branch: 'main' });
-    await store.setAppRepo({ app: 'web', url: 'https://git.example.com/acme/web.git', webhookSecret: 'v1:x', token: 'v1:tok', forge: 'gitea' });
+    // The real sealer: the token opens only for the app's token column (issue 12).
+    const sealer = createSealer(randomBytes(32), 'test.key');
+    await store.setAppRepo({ app: 'web', url: 'https://git.example.com/acme/web.git', webhookSecret: sealer.seal('x', webhookSecretContext('web')), token: sealer.seal('tok', repoTokenContext('web')), forge: 'gitea' });
     const sent: { url: string; state: string; auth: string }[] = [];
     let slow = true;
     const fakeFetch = (async (url: string, init: RequestInit) => {
@@ -56,7 +61,7 @@ describe('subscribeForgeStatuses', () => {
       return new Response(null, { status: 201 });
     }) as unknown as typeof fetch;
     const warnings: string[] = [];
-    const off = subscribeForgeStatuses({ bus, store, open: (s) => s.slice(3), publicUrl: 'https://ci.example.com/', warn: (l) => void warnings.push(l), fetch: fakeFetch });
+    const off = subscribeForgeStatuses({ bus, store, open: (s, c) => sealer.open(s, c).reveal(), publicUrl: 'https://ci.example.com/', warn: (l) => void warnings.push(l), fetch: fakeFetch });
     const run = await store.createRun({ app: 'web', source: 'git', ref: 'refs/heads/main', commit: SHA });
     const upload = await store.createRun({ app: 'web', source: 'upload', ref: null, commit: 'b'.repeat(64) });
     const other = await store.createRun({ app: 'api', source: 'git', ref: 'refs/heads/main', commit: SHA });

@@ -2,9 +2,11 @@
 // (so the forge's retry runs), and only the last ids are kept.
 
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { createMemoryStore } from '../../adapters/store/memory.js';
+import { createSealer } from '../../adapters/secrets/sealer.js';
+import { webhookSecretContext } from '../../core/ports/sealer.js';
 import { SlipwayError } from '../../core/errors.js';
 import type { App } from '../../core/types.js';
 import { DeliveryIds, deliveryId } from './delivery-ids.js';
@@ -23,15 +25,18 @@ function signed(payload: unknown, id: string | null, secret = SECRET) {
   return { headers, body };
 }
 
+/** The real sealer: the webhook secret opens only for its app's webhook secret column (issue 12). */
+const SEALER = createSealer(randomBytes(32), 'test.key');
+
 async function setup() {
   const store = createMemoryStore();
   await store.createApp({ name: 'web', domain: 'web.example.com', port: 3000, replicas: 1, branch: 'main' });
-  await store.setAppRepo({ app: 'web', url: 'https://example.com/acme/web.git', webhookSecret: `v1:${SECRET}`, token: null, forge: 'github' });
+  await store.setAppRepo({ app: 'web', url: 'https://example.com/acme/web.git', webhookSecret: SEALER.seal(SECRET, webhookSecretContext('web')), token: null, forge: 'github' });
   const d: ReceiveDeps = {
     store, repos: { fetch: async () => assert.fail('nothing is fetched in these tests') },
     push: { receive: async () => assert.fail('no push in these tests'), hasPipeline: async () => false },
     enqueue: async () => assert.fail('nothing is queued in these tests'),
-    reveal: (sealed) => sealed.replace(/^v1:/, ''),
+    reveal: (sealed, context) => SEALER.open(sealed, context).reveal(),
     seen: new DeliveryIds(store),
   };
   return { store, receive: (id: string | null, payload: unknown, secret?: string) => {
