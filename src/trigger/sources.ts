@@ -107,6 +107,12 @@ async function checkUploadedTar(file: string, limits: UploadLimits): Promise<voi
   let unpacked = 0;
   let entries = 0;
   let found = false;
+  // Kept aside: pipeline() may reject with the abort of the earlier stages instead of the reason they were stopped.
+  let refusal: SlipwayError | null = null;
+  const refuse = (what: string) => {
+    refusal = tooLarge(what);
+    return refusal;
+  };
   const parser = new tar.Parser({
     onReadEntry: (entry) => {
       entries += 1;
@@ -120,15 +126,16 @@ async function checkUploadedTar(file: string, limits: UploadLimits): Promise<voi
     await pipeline(createReadStream(file), gzip ? createGunzip() : new PassThrough(), async (source: AsyncIterable<Buffer>) => {
       for await (const chunk of source) {
         unpacked += chunk.length;
-        if (unpacked > limits.maxUnpackedBytes) throw tooLarge(`unpacks to more than ${sizeText(limits.maxUnpackedBytes)}`);
+        if (unpacked > limits.maxUnpackedBytes) throw refuse(`unpacks to more than ${sizeText(limits.maxUnpackedBytes)}`);
         parser.write(chunk);
-        if (entries > limits.maxEntries) throw tooLarge(`has more than ${limits.maxEntries} files and folders`);
+        if (entries > limits.maxEntries) throw refuse(`has more than ${limits.maxEntries} files and folders`);
       }
       parser.end();
       await parsed;
     });
   } catch (err) {
     parsed.catch(() => undefined);
+    if (refusal !== null) throw refusal;
     if (err instanceof SlipwayError) throw err;
     throw new SlipwayError('invalid_input', `the upload is not a gzipped tar archive: ${(err as Error).message}`, {
       hint: 'send the directory with `slipway deploy <dir> --app <name>`, or a .tar.gz made with `tar -czf`',
