@@ -3,6 +3,7 @@
 
 export type ErrorKind =
   | 'invalid_input'      // the request or a file in it is malformed
+  | 'too_large'          // the request or a file in it is over one of Slipway's size limits
   | 'unauthorized'       // no or wrong token
   | 'forbidden'          // token valid, action not allowed
   | 'not_found'
@@ -47,6 +48,7 @@ export interface ErrorBody {
 
 const HTTP_STATUS: Record<ErrorKind, number> = {
   invalid_input: 400,
+  too_large: 413,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
@@ -62,6 +64,7 @@ const HTTP_STATUS: Record<ErrorKind, number> = {
 
 const EXIT_CODE: Record<ErrorKind, number> = {
   invalid_input: 2,
+  too_large: 2,
   unauthorized: 3,
   forbidden: 3,
   not_found: 4,

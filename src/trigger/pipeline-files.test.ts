@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import * as tar from 'tar';
 import { GitRepos } from '../adapters/git/repos.js';
 import { SlipwayError } from '../core/errors.js';
@@ -98,5 +99,19 @@ describe('pipeline files from an upload', () => {
     await assert.rejects(pipelineFilesFromTar(await upload('many', many)), (err) => err instanceof SlipwayError && /101 pipeline files; at most 100/.test(err.message));
     const big = { '.slipway/a.yml': 1024 * 1024, '.slipway/b.yml': 1024 * 1024, '.slipway/c.yml': 1 };
     await assert.rejects(pipelineFilesFromTar(await upload('big', big)), (err) => err instanceof SlipwayError && /2097153 bytes of pipeline files; at most 2 MiB together/.test(err.message));
+  });
+
+  it('a path repeated in the tar counts once and its last entry wins; earlier copies are not kept', async () => {
+    // `tar -c` names a path once; this is written block by block, 500 copies of the same file (issue 12).
+    const blocks: Buffer[] = [];
+    for (let i = 0; i < 500; i++) {
+      const text = Buffer.from(`# copy ${i}\n`);
+      const header = Buffer.alloc(512);
+      new tar.Header({ path: '.slipway.yml', size: text.length, type: 'File', mode: 0o644, mtime: new Date(0) }).encode(header);
+      blocks.push(header, text, Buffer.alloc(512 - text.length));
+    }
+    const file = join(root, 'repeated.tar.gz');
+    await writeFile(file, gzipSync(Buffer.concat([...blocks, Buffer.alloc(1024)])));
+    assert.deepEqual(await pipelineFilesFromTar(file), [{ path: '.slipway.yml', text: '# copy 499\n' }]);
   });
 });

@@ -33,35 +33,53 @@ export async function pipelineFilesFromGit(git: Pick<GitPort, 'readFiles'>, app:
   return git.readFiles(app, commit, PIPELINE_SELECTION);
 }
 
-/** An upload's pipeline files; one over the size limit is left out, too many or too much together is refused. */
+/**
+ * An upload's pipeline files; one over the size limit is left out, too many or too much together is refused. A path
+ * the tar holds more than once counts once and its last entry wins, as when the tar is unpacked for the build: the
+ * earlier copies are dropped, not kept in memory.
+ */
 export async function pipelineFilesFromTar(file: string): Promise<SourceFile[]> {
-  const files: SourceFile[] = [];
+  const files = new Map<string, SourceFile>();
+  const sizes = new Map<string, number>();
   const { maxFiles, maxFileBytes, maxTotalBytes } = PIPELINE_FILE_LIMITS;
-  let count = 0;
   let total = 0;
+  let over = false;
+  const forget = (path: string) => {
+    total -= sizes.get(path) ?? 0;
+    sizes.delete(path);
+    files.delete(path);
+  };
   await tar.t({
     file,
     onReadEntry: (entry) => {
       const path = entry.path.replace(/^\.\//, '');
-      if (entry.type !== 'File' || !isPipelinePath(path) || entry.size > maxFileBytes) {
+      if (over || !isPipelinePath(path)) {
+        entry.resume();
+        return;
+      }
+      forget(path);
+      if (entry.type !== 'File' || entry.size > maxFileBytes) {
         entry.resume();
         return;
       }
       // A gzipped upload can hold far more than it weighs: count from the headers before keeping any content.
-      count += 1;
+      sizes.set(path, entry.size);
       total += entry.size;
-      if (count > maxFiles || total > maxTotalBytes) {
+      if (sizes.size > maxFiles || total > maxTotalBytes) {
+        over = true;
         entry.resume();
         return;
       }
       const chunks: Buffer[] = [];
       entry.on('data', (c: Buffer) => chunks.push(c));
-      entry.on('end', () => files.push({ path, text: Buffer.concat(chunks).toString('utf8') }));
+      entry.on('end', () => {
+        if (sizes.has(path)) files.set(path, { path, text: Buffer.concat(chunks).toString('utf8') });
+      });
     },
   });
-  if (count > maxFiles || total > maxTotalBytes) {
-    const what = count > maxFiles ? `${count} pipeline files; at most ${maxFiles} are read` : `${total} bytes of pipeline files; at most ${maxTotalBytes / 1024 / 1024} MiB together are read`;
+  if (over) {
+    const what = sizes.size > maxFiles ? `${sizes.size} pipeline files; at most ${maxFiles} are read` : `${total} bytes of pipeline files; at most ${maxTotalBytes / 1024 / 1024} MiB together are read`;
     throw new SlipwayError('invalid_input', `the upload has ${what}`, { hint: PIPELINE_SELECTION.hint });
   }
-  return files.sort((a, b) => a.path.localeCompare(b.path));
+  return [...files.values()].sort((a, b) => a.path.localeCompare(b.path));
 }

@@ -1,15 +1,18 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import * as tar from 'tar';
 import type { Run } from '../core/types.js';
 import { GitRepos } from '../adapters/git/repos.js';
-import { RunSources } from './sources.js';
+import { SlipwayError } from '../core/errors.js';
+import { RunSources, UPLOAD_LIMITS } from './sources.js';
 
 const exec = promisify(execFile);
 
@@ -64,5 +67,68 @@ describe('run sources: the build context of a commit', () => {
       assert.match(err.message, /git archive of 000000000000 failed: .*(not a tree|not a valid|bad|unknown)/i);
       return true;
     });
+  });
+});
+
+/** A tar built block by block, so a test can write what `tar -c` would not (the same path many times). */
+function tarOf(entries: Array<[string, Buffer]>): Buffer {
+  const blocks: Buffer[] = [];
+  for (const [path, data] of entries) {
+    const header = Buffer.alloc(512);
+    new tar.Header({ path, size: data.length, type: 'File', mode: 0o644, mtime: new Date(0), uid: 0, gid: 0 }).encode(header);
+    blocks.push(header, data, Buffer.alloc((512 - (data.length % 512)) % 512));
+  }
+  return Buffer.concat([...blocks, Buffer.alloc(1024)]);
+}
+
+describe('uploads are bounded while they are checked (issue 12)', () => {
+  let dir = '';
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'slipway-upload-'));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  const limits = { maxBytes: 64 * 1024, maxUnpackedBytes: 1024 * 1024, maxEntries: 20 };
+  const dockerfile: [string, Buffer] = ['Dockerfile', Buffer.from('FROM busybox\n')];
+  const save = (name: string, gz: Buffer) => new RunSources({} as never, join(dir, name), limits).saveUpload(Readable.from([gz]));
+  const tooLarge = (message: RegExp) => (err: unknown) => {
+    assert.ok(err instanceof SlipwayError, String(err));
+    assert.equal(err.kind, 'too_large');
+    assert.match(err.message, message);
+    assert.match(err.hint ?? '', /\.dockerignore/);
+    return true;
+  };
+  const leftovers = async (name: string) => (await readdir(join(dir, name))).filter((f) => f.startsWith('.incoming'));
+
+  it('the defaults: 512 MiB received, 2 GiB unpacked, 100 000 entries', () => {
+    assert.deepEqual(UPLOAD_LIMITS, { maxBytes: 512 * 1024 * 1024, maxUnpackedBytes: 2 * 1024 * 1024 * 1024, maxEntries: 100_000 });
+  });
+
+  it('a gzip bomb (a few KiB that unpack past the limit) is refused by its unpacked size', async () => {
+    const bomb = gzipSync(tarOf([dockerfile, ['zeros', Buffer.alloc(8 * 1024 * 1024)]]));
+    assert.ok(bomb.length < limits.maxBytes, `${bomb.length} bytes sent`);
+    await assert.rejects(save('bomb', bomb), tooLarge(/^the upload unpacks to more than 1 MiB$/));
+    assert.deepEqual(await leftovers('bomb'), []);
+  });
+
+  it('too many entries are refused, counted as they are read', async () => {
+    const many = gzipSync(tarOf([dockerfile, ...Array.from({ length: 30 }, (_, i): [string, Buffer] => [`f${i}`, Buffer.alloc(0)])]));
+    await assert.rejects(save('many', many), tooLarge(/^the upload has more than 20 files and folders$/));
+  });
+
+  it('the received size is refused with too_large too', async () => {
+    const { randomBytes } = await import('node:crypto');
+    await assert.rejects(save('big', gzipSync(tarOf([dockerfile, ['noise', randomBytes(128 * 1024)]]))), tooLarge(/^the upload is larger than 65536 bytes$/));
+  });
+
+  it('an upload within the limits is stored under its sha256', async () => {
+    const digest = await save('ok', gzipSync(tarOf([dockerfile, ['app.txt', Buffer.alloc(1000, 97)]])));
+    assert.match(digest, /^[0-9a-f]{64}$/);
+    assert.deepEqual(await readdir(join(dir, 'ok')), [`${digest}.tar.gz`]);
+  });
+
+  it('a corrupt gzip is still invalid_input, not a crash', async () => {
+    const gz = gzipSync(tarOf([dockerfile]));
+    await assert.rejects(save('corrupt', Buffer.concat([gz.subarray(0, 20), Buffer.alloc(200, 7)])), (err) => err instanceof SlipwayError && err.kind === 'invalid_input' && /not a gzipped tar/.test(err.message));
   });
 });

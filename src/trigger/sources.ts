@@ -1,23 +1,38 @@
 // Where a run's source comes from: a commit in the app's git repository or an uploaded tarball kept on disk.
 
 import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { PassThrough, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
 import * as tar from 'tar';
 import { SlipwayError } from '../core/errors.js';
 import type { CommitInfo, GitPort } from '../core/ports/git.js';
 import type { Run } from '../core/types.js';
 import { pipelineFilesFromGit, pipelineFilesFromTar, type SourceFile } from './pipeline-files.js';
 
-const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
+export interface UploadLimits {
+  /** Bytes received (the gzipped tar as sent). */
+  readonly maxBytes: number;
+  /** Bytes of the tar once unzipped: gzip packs a GiB of zeros into 1 MiB, so the received size alone says little. */
+  readonly maxUnpackedBytes: number;
+  /** Tar entries (headers): each costs the checks time, and a zero-byte file costs 512 bytes unpacked. */
+  readonly maxEntries: number;
+}
+
+/** Source directories are tens of MiB; 2 GiB unpacked is 4× the received cap, a usual ratio for source. */
+export const UPLOAD_LIMITS: UploadLimits = { maxBytes: 512 * 1024 * 1024, maxUnpackedBytes: 2 * 1024 * 1024 * 1024, maxEntries: 100_000 };
+
+const SLIM_HINT = 'leave build outputs and dependencies out of the directory (e.g. node_modules, .git); add a .dockerignore';
 
 export class RunSources {
   constructor(
     private readonly git: GitPort,
     private readonly uploadsDir: string,
+    private readonly limits: UploadLimits = UPLOAD_LIMITS,
   ) {}
 
   /** Stores an upload (gzipped tar) under its sha256 and checks it can be built. Returns the sha256 hex. */
@@ -26,12 +41,11 @@ export class RunSources {
     const tmp = join(this.uploadsDir, `.incoming-${randomBytes(8).toString('hex')}`);
     const hash = createHash('sha256');
     let size = 0;
+    const { maxBytes } = this.limits;
     const meter = new Transform({
       transform(chunk: Buffer, _enc, done) {
         size += chunk.length;
-        if (size > MAX_UPLOAD_BYTES) return done(new SlipwayError('invalid_input', 'upload is larger than 512 MiB', {
-          hint: 'leave build outputs and dependencies out of the directory (e.g. node_modules); add a .dockerignore',
-        }));
+        if (size > maxBytes) return done(new SlipwayError('too_large', `the upload is larger than ${sizeText(maxBytes)}`, { hint: SLIM_HINT }));
         hash.update(chunk);
         done(null, chunk);
       },
@@ -39,7 +53,7 @@ export class RunSources {
     try {
       await pipeline(body, meter, createWriteStream(tmp, { mode: 0o600 }));
       const digest = hash.digest('hex');
-      await assertDockerfileInTar(tmp);
+      await checkUploadedTar(tmp, this.limits);
       await rename(tmp, this.uploadPath(digest));
       return digest;
     } catch (err) {
@@ -84,17 +98,45 @@ export class RunSources {
   }
 }
 
-async function assertDockerfileInTar(file: string): Promise<void> {
+/**
+ * Reads the whole archive once, as the build will, and checks it has a Dockerfile. The unzipped bytes and the entries
+ * are counted as they are read and the check stops at the first one past its limit, so a small gzip bomb costs no
+ * more than a large honest upload. Nothing but the counts is kept: an entry repeated many times costs time, not memory.
+ */
+async function checkUploadedTar(file: string, limits: UploadLimits): Promise<void> {
+  let unpacked = 0;
+  let entries = 0;
   let found = false;
+  // Kept aside: pipeline() may reject with the abort of the earlier stages instead of the reason they were stopped.
+  let refusal: SlipwayError | null = null;
+  const refuse = (what: string) => {
+    refusal = tooLarge(what);
+    return refusal;
+  };
+  const parser = new tar.Parser({
+    onReadEntry: (entry) => {
+      entries += 1;
+      if (entry.path === 'Dockerfile' || entry.path === './Dockerfile') found = true;
+      entry.resume();
+    },
+  });
+  const parsed = once(parser, 'end');
   try {
-    await assertArchiveMagic(file);
-    await tar.t({
-      file,
-      onReadEntry: (entry) => {
-        if (entry.path === 'Dockerfile' || entry.path === './Dockerfile') found = true;
-      },
+    const gzip = await assertArchiveMagic(file);
+    await pipeline(createReadStream(file), gzip ? createGunzip() : new PassThrough(), async (source: AsyncIterable<Buffer>) => {
+      for await (const chunk of source) {
+        unpacked += chunk.length;
+        if (unpacked > limits.maxUnpackedBytes) throw refuse(`unpacks to more than ${sizeText(limits.maxUnpackedBytes)}`);
+        parser.write(chunk);
+        if (entries > limits.maxEntries) throw refuse(`has more than ${limits.maxEntries} files and folders`);
+      }
+      parser.end();
+      await parsed;
     });
   } catch (err) {
+    parsed.catch(() => undefined);
+    if (refusal !== null) throw refusal;
+    if (err instanceof SlipwayError) throw err;
     throw new SlipwayError('invalid_input', `the upload is not a gzipped tar archive: ${(err as Error).message}`, {
       hint: 'send the directory with `slipway deploy <dir> --app <name>`, or a .tar.gz made with `tar -czf`',
       cause: err,
@@ -103,8 +145,17 @@ async function assertDockerfileInTar(file: string): Promise<void> {
   if (!found) throw noDockerfile('the uploaded directory');
 }
 
-/** gzip (1f 8b) or a plain tar ("ustar" at 257); tar.t alone reads anything else as an empty archive. */
-async function assertArchiveMagic(file: string): Promise<void> {
+function tooLarge(what: string): SlipwayError {
+  return new SlipwayError('too_large', `the upload ${what}`, { hint: SLIM_HINT });
+}
+
+function sizeText(bytes: number): string {
+  const mib = bytes / 1024 / 1024;
+  return Number.isInteger(mib) ? `${mib} MiB` : `${bytes} bytes`;
+}
+
+/** gzip (1f 8b: true) or a plain tar ("ustar" at 257: false); tar reads anything else as an empty archive. */
+async function assertArchiveMagic(file: string): Promise<boolean> {
   const handle = await open(file, 'r');
   try {
     const head = Buffer.alloc(262);
@@ -112,6 +163,7 @@ async function assertArchiveMagic(file: string): Promise<void> {
     const gzip = bytesRead >= 2 && head[0] === 0x1f && head[1] === 0x8b;
     const plainTar = bytesRead >= 262 && head.subarray(257, 262).toString('latin1') === 'ustar';
     if (!gzip && !plainTar) throw new Error('unrecognised archive format');
+    return gzip;
   } finally {
     await handle.close();
   }

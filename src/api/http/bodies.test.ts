@@ -50,7 +50,7 @@ async function setup() {
     });
     return { status: res.status, json: (await res.json()) as { error?: { kind: string; field?: string; message: string } } };
   };
-  return { store, send, reached, calls, runId: run.id };
+  return { store, http, send, reached, calls, runId: run.id };
 }
 
 describe('typed request bodies', () => {
@@ -110,5 +110,63 @@ describe('typed request bodies', () => {
     assert.equal((calls[0]![0] as App).name, 'web');
     assert.deepEqual(calls[0]![1], { branch: 'release/1.x', params: { COUNT: '3' } });
     assert.deepEqual(calls[1]!.slice(1), [null]);
+  });
+});
+
+describe('request body limits (issue 12)', () => {
+  const MIB = 1024 * 1024;
+
+  it('a JSON body over 1 MiB is refused with 413 too_large naming the limit, before any trigger', async () => {
+    const { send, reached } = await setup();
+    const res = await send('POST', '/api/apps/web/runs', { params: { BIG: 'x'.repeat(MIB) } });
+    assert.equal(res.status, 413, JSON.stringify(res.json));
+    assert.equal(res.json.error?.kind, 'too_large');
+    assert.match(res.json.error?.message ?? '', /the request body is larger than 1 MiB/);
+    assert.deepEqual(reached, []);
+  });
+
+  it('a streamed body without a length is read only up to the limit, then the stream is cancelled', async () => {
+    const { http, reached } = await setup();
+    const chunk = new TextEncoder().encode(`"${'x'.repeat(64 * 1024 - 2)}"`);
+    let pulled = 0;
+    let cancelled = false;
+    const total = 64; // 4 MiB in all
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 1;
+        if (pulled > total) controller.close();
+        else controller.enqueue(chunk);
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const res = await http.request('/api/apps/web/secrets', {
+      method: 'PUT', body, duplex: 'half', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    } as RequestInit);
+    assert.equal(res.status, 413);
+    assert.ok(pulled <= 20, `read ${pulled} chunks of 64 KiB for a 1 MiB limit`);
+    assert.ok(cancelled, 'the rest of the body is not read');
+    assert.deepEqual(reached, []);
+  });
+
+  it('a declared length over the limit is refused without reading the body', async () => {
+    const { http } = await setup();
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({ pull: (controller) => { pulled += 1; if (pulled > 64) controller.close(); else controller.enqueue(new Uint8Array(1024)); } });
+    const res = await http.request('/api/apps', {
+      method: 'POST', body, duplex: 'half', headers: { authorization: `Bearer ${TOKEN}`, 'content-length': String(2 * MIB) },
+    } as RequestInit);
+    assert.equal(res.status, 413);
+    assert.ok(pulled <= 1, `pulled ${pulled}`);
+  });
+
+  it('a large secret value (512 KiB, e.g. a key bundle) still fits', async () => {
+    const { http, store } = await setup();
+    const res = await http.request('/api/apps/web/secrets', {
+      method: 'PUT', body: JSON.stringify({ name: 'BUNDLE', value: 'k\n'.repeat(256 * 1024) }), headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    assert.ok(res.status < 300, await res.text());
+    assert.equal((await store.getSealedSecrets('web')).BUNDLE?.length, 'v1:'.length + 512 * 1024);
   });
 });

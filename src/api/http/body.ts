@@ -1,17 +1,48 @@
-// Request bodies and queries: JSON parsed strictly (a malformed body is an error, never an empty object), then checked
-// against the route's schema (http/schemas.ts); the first problem becomes one invalid_input error naming its field.
+// Request bodies and queries: read up to a size limit, JSON parsed strictly (a malformed body is an error, never an
+// empty object), then checked against the route's schema (http/schemas.ts); the first problem becomes one
+// invalid_input error naming its field.
 
 import { z } from 'zod';
 import { SlipwayError } from '../../core/errors.js';
 
-export async function jsonBody(req: Request): Promise<unknown> {
-  const text = await req.text();
+/**
+ * Every JSON body of the API. The largest is a secret's value (`slipway secrets set`, from stdin): a certificate
+ * bundle or a cloud service-account key is a few KiB, and a step gets it as an environment variable, which Linux caps
+ * at 128 KiB; 1 MiB holds that several times over, JSON-escaped.
+ */
+export const MAX_JSON_BYTES = 1024 * 1024;
+
+export async function jsonBody(req: Request, max = MAX_JSON_BYTES): Promise<unknown> {
+  const text = new TextDecoder().decode(await limitedBody(req, max, 'the request body', 'JSON bodies of the API are small; a secret\'s value, the largest, fits easily'));
   if (text.trim() === '') return {};
   try {
     return JSON.parse(text) as unknown;
   } catch {
     throw new SlipwayError('invalid_input', 'the request body is not valid JSON', { hint: 'send a JSON object, e.g. {"name":"hello","domain":"hello.example.com"}' });
   }
+}
+
+/**
+ * The raw body, refused with too_large (413) past `max` bytes: a declared length is checked before anything is read,
+ * and reading stops (the stream is cancelled) at the first chunk past the limit, so no more than `max` plus one chunk
+ * is ever held, whatever the client sends.
+ */
+export async function limitedBody(req: Request, max: number, what: string, hint: string): Promise<Uint8Array> {
+  const tooLarge = () => new SlipwayError('too_large', `${what} is larger than ${sizeText(max)}`, { hint });
+  if (Number(req.headers.get('content-length') ?? 0) > max) throw tooLarge();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of req.body ?? []) {
+    size += chunk.byteLength;
+    if (size > max) throw tooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function sizeText(bytes: number): string {
+  const mib = bytes / 1024 / 1024;
+  return Number.isInteger(mib) ? `${mib} MiB` : `${bytes} bytes`;
 }
 
 /** The body as the schema types it; `what` says what it is in messages ("the request body", "the query"). */

@@ -1,5 +1,5 @@
 // HTTP routes for forge repositories: connect an app (API, token auth) and receive webhook deliveries
-// (/hooks/<app>, no token: each delivery proves the app's webhook secret instead).
+// (/hooks/<app>, no token: each delivery proves the app's webhook secret instead; bounded in size and in number at once).
 
 import { Hono } from 'hono';
 import { SlipwayError } from '../../core/errors.js';
@@ -7,7 +7,9 @@ import type { Apps } from '../apps.js';
 import type { ForgeHooks } from '../forges.js';
 import type { Triggers } from '../triggers.js';
 import { MAX_DELIVERY_BYTES } from '../../trigger/forge/receive.js';
-import { jsonBody, parseInput } from './body.js';
+import { jsonBody, limitedBody, parseInput } from './body.js';
+import { errorResponse } from './errors.js';
+import { InFlight } from './in-flight.js';
 import { connectRepoBody } from './schemas.js';
 
 export function repoRoutes(d: { readonly forges: ForgeHooks }): Hono {
@@ -21,31 +23,41 @@ export function repoRoutes(d: { readonly forges: ForgeHooks }): Hono {
   return r;
 }
 
+/**
+ * Deliveries handled at once, server-wide: each may hold a 10 MiB body and a git fetch. Eight keep memory under
+ * 100 MiB and leave the event loop to the API. A burst beyond that waits (a waiting delivery holds its socket, not its
+ * body: the slot is taken before the body is read), because forges do not all retry a refused delivery (GitHub never
+ * does by itself); past 32 waiting the answer is 503 with Retry-After, for the forges and proxies that do.
+ */
+export const MAX_DELIVERIES_RUNNING = 8;
+export const MAX_DELIVERIES_WAITING = 32;
+const RETRY_AFTER_SECONDS = 10;
+
 export function hookRoutes(d: { readonly apps: Pick<Apps, 'get'>; readonly triggers: Pick<Triggers, 'delivery'> }): Hono {
   const r = new Hono();
+  const slots = new InFlight(MAX_DELIVERIES_RUNNING, MAX_DELIVERIES_WAITING);
   r.post('/hooks/:app', async (c) => {
-    const body = await limitedBody(c.req.raw, MAX_DELIVERY_BYTES);
-    const headers = Object.fromEntries([...c.req.raw.headers].map(([k, v]) => [k.toLowerCase(), v]));
-    // No 404 for an unknown app: the delivery is refused as unsigned would be (trigger/forge/receive.ts).
-    const app = await d.apps.get(c.req.param('app')).catch((err: unknown) => {
-      if (err instanceof SlipwayError && (err.kind === 'not_found' || err.kind === 'invalid_input')) return null;
-      throw err;
-    });
-    return c.json(await d.triggers.delivery(app, headers, body), 200);
+    const entered = slots.enter();
+    if (entered === null) {
+      const res = errorResponse(new SlipwayError('interrupted', `too many webhook deliveries at once (${slots.running} being handled, ${slots.waiting} waiting)`, {
+        hint: `deliver it again in ${RETRY_AFTER_SECONDS} seconds (the forge's "redeliver" button)`,
+      }), c);
+      res.headers.set('Retry-After', String(RETRY_AFTER_SECONDS));
+      return res;
+    }
+    const leave = await entered;
+    try {
+      const body = await limitedBody(c.req.raw, MAX_DELIVERY_BYTES, 'the delivery', 'Slipway reads pushes and pull requests; large payloads are not needed');
+      const headers = Object.fromEntries([...c.req.raw.headers].map(([k, v]) => [k.toLowerCase(), v]));
+      // No 404 for an unknown app: the delivery is refused as unsigned would be (trigger/forge/receive.ts).
+      const app = await d.apps.get(c.req.param('app')).catch((err: unknown) => {
+        if (err instanceof SlipwayError && (err.kind === 'not_found' || err.kind === 'invalid_input')) return null;
+        throw err;
+      });
+      return c.json(await d.triggers.delivery(app, headers, body), 200);
+    } finally {
+      leave();
+    }
   });
   return r;
-}
-
-/** The raw body (the signature covers its exact bytes), refused past `max` without reading it all. */
-async function limitedBody(req: Request, max: number): Promise<Uint8Array> {
-  const tooLarge = () => new SlipwayError('invalid_input', `the delivery is larger than ${max / 1024 / 1024} MiB`, { hint: 'Slipway reads pushes and pull requests; large payloads are not needed' });
-  if (Number(req.headers.get('content-length') ?? 0) > max) throw tooLarge();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of req.body ?? []) {
-    size += chunk.length;
-    if (size > max) throw tooLarge();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
 }

@@ -10,8 +10,11 @@ import type { Apps } from '../apps.js';
 import { authenticate, sameSecret, tokenFromHeader } from '../auth.js';
 import { followRunLog } from '../log-follow.js';
 import type { Triggers } from '../triggers.js';
-import { parseInput } from './body.js';
+import { jsonBody, parseInput } from './body.js';
 import { receivedBody } from './schemas.js';
+
+/** The post-receive hook's ref list (token-authenticated, ~150 bytes a ref): room for a mirror push of 100 000 refs. */
+const MAX_RECEIVED_BYTES = 16 * 1024 * 1024;
 
 export interface GitDeps {
   readonly apps: Apps;
@@ -43,7 +46,7 @@ export function gitRoutes(d: GitDeps): Hono {
   r.post('/internal/git/received', async (c) => {
     const presented = tokenFromHeader(c.req.header('authorization'));
     if (!presented || !sameSecret(presented, d.hookToken)) throw new SlipwayError('unauthorized', 'invalid hook token');
-    const body = parseInput(receivedBody, await c.req.json());
+    const body = parseInput(receivedBody, await jsonBody(c.req.raw, MAX_RECEIVED_BYTES));
     const app = await d.apps.get(body.app);
     const notes: string[] = [];
     let run: Run | null = null;
