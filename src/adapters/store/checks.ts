@@ -36,6 +36,14 @@ export function appExists(name: string): SlipwayError {
   });
 }
 
+export function domainTaken(domain: string, owner: string | undefined): SlipwayError {
+  const by = owner === undefined ? 'another app' : `app ${JSON.stringify(owner)}`;
+  return new SlipwayError('conflict', `domain ${domain} is already used by ${by}`, {
+    field: 'domain',
+    hint: 'give this app another domain, or change the other app\'s domain first',
+  });
+}
+
 export function tokenExists(): SlipwayError {
   return new SlipwayError('conflict', 'a token with this hash already exists', { field: 'hash', hint: 'generate a new token' });
 }

@@ -3,7 +3,7 @@
 import type { App, Release, Run, RunError } from '../../core/types.js';
 import type { AuditEvent, RunPatch, Store, TokenRecord } from '../../core/ports/store.js';
 import { createMemoryAppRepos } from './memory-app-repos.js';
-import { appExists, checkLimit, notFound, tokenExists, toJsonText } from './checks.js';
+import { appExists, checkLimit, domainTaken, notFound, tokenExists, toJsonText } from './checks.js';
 import { createMemoryPipelines } from './memory-pipelines.js';
 import { createMemorySchedules } from './memory-schedules.js';
 import type { StoreOptions } from './sqlite.js';
@@ -30,6 +30,12 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
   const appRepos = createMemoryAppRepos({ now, hasApp: (name) => apps.has(name) });
   const schedules = createMemorySchedules({ now, hasRun: (id) => runs.some((r) => r.id === id), hasApp: (name) => apps.has(name) });
 
+  // Like the SQLite unique index on apps.domain.
+  const checkDomainFree = (domain: string, except: string): void => {
+    const owner = [...apps.values()].find((a) => a.domain === domain && a.name !== except);
+    if (owner !== undefined) throw domainTaken(domain, owner.name);
+  };
+
   const findRun = (id: number): { i: number; run: Run } => {
     const i = runs.findIndex((r) => r.id === id);
     const run = runs[i];
@@ -40,6 +46,7 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
   return {
     async createApp(app) {
       if (apps.has(app.name)) throw appExists(app.name);
+      checkDomainFree(app.domain, app.name);
       const created: App = {
         name: app.name, domain: app.domain, port: app.port, replicas: app.replicas, branch: app.branch, concurrency: app.concurrency ?? 1, createdAt: now(),
       };
@@ -56,6 +63,7 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
     async updateApp(name, patch) {
       const app = apps.get(name);
       if (app === undefined) throw notFound(`app ${JSON.stringify(name)}`, 'name');
+      if (patch.domain !== undefined) checkDomainFree(patch.domain, name);
       const updated: App = {
         ...app,
         domain: patch.domain ?? app.domain,
