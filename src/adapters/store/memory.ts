@@ -3,7 +3,7 @@
 import type { App, Release, Run, RunError } from '../../core/types.js';
 import type { AuditEvent, RunPatch, Store, TokenRecord } from '../../core/ports/store.js';
 import { createMemoryAppRepos } from './memory-app-repos.js';
-import { appExists, checkLimit, domainTaken, notFound, tokenExists, toJsonText } from './checks.js';
+import { appExists, checkLimit, domainTaken, notFound, queueFull, tokenExists, toJsonText } from './checks.js';
 import { createMemoryPipelines } from './memory-pipelines.js';
 import { createMemorySchedules } from './memory-schedules.js';
 import type { StoreOptions } from './sqlite.js';
@@ -101,7 +101,12 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
       if (token !== undefined) tokens[i] = { ...token, lastUsedAt: now() };
     },
 
-    async createRun(run) {
+    async createRun(run, cap) {
+      if (cap !== undefined) {
+        const queued = runs.filter((r) => r.status === 'queued');
+        const refused = queueFull(run.app, cap, queued.filter((r) => r.app === run.app).length, queued.length);
+        if (refused !== null) throw refused;
+      }
       pipelines.checkNewRun(run);
       const created: Run = {
         id: runs.length + 1,

@@ -1,11 +1,12 @@
 // SQLite store, runs and their logs, including the queue's claim.
 
-import { sql, type Updateable } from 'kysely';
-import type { RunPatch, Store } from '../../core/ports/store.js';
-import { checkLimit, defaultEvent, notFound, toJsonText } from './checks.js';
+import { sql, type Kysely, type Updateable } from 'kysely';
+import type { NewRun, RunPatch, Store } from '../../core/ports/store.js';
+import type { Run } from '../../core/types.js';
+import { checkLimit, defaultEvent, notFound, queueFull, toJsonText } from './checks.js';
 import { toRun } from './rows.js';
 import { isForeignKeyViolation, type SqliteContext } from './sqlite-context.js';
-import type { RunsTable } from './tables.js';
+import type { Database, RunsTable } from './tables.js';
 
 type Runs = Pick<
   Store,
@@ -13,43 +14,61 @@ type Runs = Pick<
 >;
 
 export function sqliteRuns({ db, now }: SqliteContext): Runs {
+  async function insertRun(ex: Kysely<Database>, run: NewRun): Promise<Run> {
+    const insert = ex
+      .insertInto('runs')
+      .values({
+        app: run.app,
+        source: run.source,
+        ref: run.ref,
+        commit_sha: run.commit,
+        status: 'queued',
+        phase: 'queued',
+        target_release: run.targetRelease ?? null,
+        release_id: null,
+        error: null,
+        created_at: now(),
+        started_at: null,
+        finished_at: null,
+        event: run.event ?? defaultEvent(run.source),
+        params: run.params === undefined ? null : toJsonText(run.params, 'params'),
+        restart_of: run.restartOf ?? null,
+        workspace: null,
+        plan: null,
+        cancel_requested: 0,
+        cron_name: run.cronName ?? null,
+        target: run.target ?? null,
+        from_fork: run.fromFork === true ? 1 : 0,
+        source_branch: run.sourceBranch ?? null,
+        resumes: 0,
+      })
+      .returningAll();
+    try {
+      return toRun(await insert.executeTakeFirstOrThrow());
+    } catch (err) {
+      // restart_of is the only reference a new run can break (release_id starts NULL).
+      if (isForeignKeyViolation(err)) throw notFound(`run ${String(run.restartOf)}`, 'restartOf');
+      throw err;
+    }
+  }
+
   return {
-    async createRun(run) {
-      const insert = db
-        .insertInto('runs')
-        .values({
-          app: run.app,
-          source: run.source,
-          ref: run.ref,
-          commit_sha: run.commit,
-          status: 'queued',
-          phase: 'queued',
-          target_release: run.targetRelease ?? null,
-          release_id: null,
-          error: null,
-          created_at: now(),
-          started_at: null,
-          finished_at: null,
-          event: run.event ?? defaultEvent(run.source),
-          params: run.params === undefined ? null : toJsonText(run.params, 'params'),
-          restart_of: run.restartOf ?? null,
-          workspace: null,
-          plan: null,
-          cancel_requested: 0,
-          cron_name: run.cronName ?? null,
-          target: run.target ?? null,
-          from_fork: run.fromFork === true ? 1 : 0,
-          source_branch: run.sourceBranch ?? null,
-          resumes: 0,
-        })
-        .returningAll();
-      try {
-        return toRun(await insert.executeTakeFirstOrThrow());
-      } catch (err) {
-        // restart_of is the only reference a new run can break (release_id starts NULL).
-        if (isForeignKeyViolation(err)) throw notFound(`run ${String(run.restartOf)}`, 'restartOf');
-        throw err;
-      }
+    async createRun(run, cap) {
+      if (cap === undefined) return insertRun(db, run);
+      // One transaction holds Kysely's only connection: no other write can queue a run between count and insert.
+      return db.transaction().execute(async (trx) => {
+        const counts = await trx
+          .selectFrom('runs')
+          .select((eb) => [
+            eb.fn.countAll<number>().as('all'),
+            eb.fn.sum<number>(eb.case().when('app', '=', run.app).then(1).else(0).end()).as('app'),
+          ])
+          .where('status', '=', 'queued')
+          .executeTakeFirstOrThrow();
+        const refused = queueFull(run.app, cap, Number(counts.app ?? 0), Number(counts.all));
+        if (refused !== null) throw refused;
+        return insertRun(trx, run);
+      });
     },
 
     async getRun(id) {

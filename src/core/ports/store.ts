@@ -60,6 +60,12 @@ export interface NewRun {
   readonly sourceBranch?: string | null;
 }
 
+/** How many queued runs createRun accepts: per app and in all (checked in the same transaction as the insert). */
+export interface QueueCap {
+  readonly perApp: number;
+  readonly total: number;
+}
+
 export interface RunPatch {
   readonly status?: RunStatus;
   readonly phase?: RunPhase;
@@ -210,7 +216,9 @@ export interface Store {
   countTokens(): Promise<number>;
   touchToken(id: number): Promise<void>;
 
-  createRun(run: NewRun): Promise<Run>; // status queued, phase queued
+  /** Status queued, phase queued. With a cap: conflict (field app) when the app already has cap.perApp queued runs
+   *  or the server cap.total, checked atomically with the insert; no cap: no limit. */
+  createRun(run: NewRun, cap?: QueueCap): Promise<Run>;
   getRun(id: number): Promise<Run | null>;
   listRuns(app: string, limit: number): Promise<Run[]>; // newest first
   updateRun(id: number, patch: RunPatch): Promise<Run>;
