@@ -1,7 +1,7 @@
 // An in-memory Store with the SQLite store's semantics, for fast unit tests of the stages that use it.
 
 import type { App, Release, Run, RunError } from '../../core/types.js';
-import type { AuditEvent, RunPatch, Store, TokenRecord } from '../../core/ports/store.js';
+import { PRUNED_LOG_NOTE, type AuditEvent, type RunPatch, type Store, type TokenRecord } from '../../core/ports/store.js';
 import { createMemoryAppRepos } from './memory-app-repos.js';
 import { appExists, checkLimit, domainTaken, notFound, queueFull, tokenExists, toJsonText } from './checks.js';
 import { createMemoryPipelines } from './memory-pipelines.js';
@@ -22,6 +22,7 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
   const tokens: TokenRecord[] = [];
   const runs: Run[] = [];
   const logs = new Map<number, string[]>();
+  const prunedRuns = new Set<number>();
   const releases: Release[] = [];
   const settings = new Map<string, string>();
   const events: AuditEvent[] = [];
@@ -181,7 +182,23 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
       logs.set(runId, chunks);
     },
     async readRunLog(runId) {
+      if (prunedRuns.has(runId)) return PRUNED_LOG_NOTE;
       return (logs.get(runId) ?? []).join('');
+    },
+    async pruneRunLogs(app, keep, finishedBefore) {
+      checkLimit(keep);
+      const mine = runs.filter((r) => r.app === app);
+      // runs is in id order, so the app's newest are at its end.
+      const newest = new Set(keep === 0 ? [] : mine.slice(-keep).map((r) => r.id));
+      const old = mine.filter(
+        (r) => r.finishedAt !== null && !prunedRuns.has(r.id) && (!newest.has(r.id) || (finishedBefore !== undefined && r.finishedAt < finishedBefore)),
+      );
+      for (const r of old) {
+        prunedRuns.add(r.id);
+        logs.delete(r.id);
+        pipelines.pruneLogs(r.id);
+      }
+      return old.length;
     },
 
     async createRelease(release) {

@@ -231,6 +231,13 @@ const MIGRATIONS: readonly NamedMigration[] = [
       await db.schema.createIndex('apps_domain_unique').on('apps').column('domain').unique().execute();
     },
   },
+  {
+    // Old runs' logs are deleted (pruneRunLogs); the flag lets a read say so instead of answering an empty log.
+    name: '0009_run_logs_pruned',
+    async up(db) {
+      await db.schema.alterTable('runs').addColumn('logs_pruned', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    },
+  },
 ];
 
 const provider: MigrationProvider = {

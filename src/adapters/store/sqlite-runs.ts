@@ -1,7 +1,7 @@
 // SQLite store, runs and their logs, including the queue's claim.
 
 import { sql, type Kysely, type Updateable } from 'kysely';
-import type { NewRun, RunPatch, Store } from '../../core/ports/store.js';
+import { PRUNED_LOG_NOTE, type NewRun, type RunPatch, type Store } from '../../core/ports/store.js';
 import type { Run } from '../../core/types.js';
 import { checkLimit, defaultEvent, notFound, queueFull, toJsonText } from './checks.js';
 import { toRun } from './rows.js';
@@ -10,7 +10,7 @@ import type { Database, RunsTable } from './tables.js';
 
 type Runs = Pick<
   Store,
-  'createRun' | 'getRun' | 'listRuns' | 'updateRun' | 'runsWithStatus' | 'claimNextRuns' | 'cancelQueuedRun' | 'appendRunLog' | 'readRunLog'
+  'createRun' | 'getRun' | 'listRuns' | 'updateRun' | 'runsWithStatus' | 'claimNextRuns' | 'cancelQueuedRun' | 'appendRunLog' | 'readRunLog' | 'pruneRunLogs'
 >;
 
 export function sqliteRuns({ db, now }: SqliteContext): Runs {
@@ -41,6 +41,7 @@ export function sqliteRuns({ db, now }: SqliteContext): Runs {
         from_fork: run.fromFork === true ? 1 : 0,
         source_branch: run.sourceBranch ?? null,
         resumes: 0,
+        logs_pruned: 0,
       })
       .returningAll();
     try {
@@ -160,10 +161,45 @@ export function sqliteRuns({ db, now }: SqliteContext): Runs {
     },
 
     async readRunLog(runId) {
+      if (await isPruned(db, runId)) return PRUNED_LOG_NOTE;
       const rows = await db.selectFrom('run_logs').select('text').where('run_id', '=', runId).orderBy('seq').execute();
       return rows.map((r) => r.text).join('');
     },
+
+    async pruneRunLogs(app, keep, finishedBefore) {
+      checkLimit(keep);
+      return db.transaction().execute(async (trx) => {
+        const newest = trx.selectFrom('runs').select('id').where('app', '=', app).orderBy('id', 'desc').limit(keep);
+        const rows = await trx
+          .selectFrom('runs')
+          .select('id')
+          .where('app', '=', app)
+          .where('logs_pruned', '=', 0)
+          .where('finished_at', 'is not', null)
+          .where((eb) =>
+            finishedBefore === undefined
+              ? eb('id', 'not in', newest)
+              : eb.or([eb('id', 'not in', newest), eb('finished_at', '<', finishedBefore)]),
+          )
+          .execute();
+        const ids = rows.map((r) => r.id);
+        if (ids.length === 0) return 0;
+        await trx.deleteFrom('run_logs').where('run_id', 'in', ids).execute();
+        await trx
+          .deleteFrom('step_logs')
+          .where('step_id', 'in', trx.selectFrom('run_steps').select('id').where('run_id', 'in', ids))
+          .execute();
+        await trx.updateTable('runs').set({ logs_pruned: 1 }).where('id', 'in', ids).execute();
+        return ids.length;
+      });
+    },
   };
+}
+
+/** Whether pruneRunLogs deleted the run's logs. */
+export async function isPruned(db: Kysely<Database>, runId: number): Promise<boolean> {
+  const row = await db.selectFrom('runs').select('logs_pruned').where('id', '=', runId).executeTakeFirst();
+  return row?.logs_pruned === 1;
 }
 
 /** Only the fields the patch names; `null` is a value (clears), `undefined` means "leave it". */
