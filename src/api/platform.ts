@@ -31,6 +31,7 @@ import { RunOps } from './runs.js';
 import { ScheduleOps } from './schedules.js';
 import { subscribeAudit } from '../tell/audit.js';
 import { subscribeForgeStatuses } from '../tell/forge-status.js';
+import { subscribeLogPruning } from '../tell/log-pruning.js';
 import { Scheduler } from '../trigger/scheduler.js';
 import { RunSources } from '../trigger/sources.js';
 import { Apps } from './apps.js';
@@ -98,6 +99,7 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
   const firstToken = await bootstrapAdminToken(store);
   const bus = new EventBus();
   const unsubscribeAudit = subscribeAudit(bus, store, (line) => say(line));
+  const unsubscribePruning = subscribeLogPruning(bus, store, { warn: (line) => say(line) });
   const engine = new DockerEngine(docker);
   const repos = new GitRepos(join(config.dataDir, 'git'));
   const sources = new RunSources(repos, join(config.dataDir, 'uploads'));
@@ -162,6 +164,7 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
       await closeServer(server);
       if (edgeServer) await closeServer(edgeServer);
       unsubscribeAudit();
+      unsubscribePruning();
       unsubscribeStatuses();
       await pebble?.stop();
       await store.close();

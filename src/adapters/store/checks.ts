@@ -3,6 +3,7 @@
 import { SlipwayError } from '../../core/errors.js';
 import { parseScheduleName, parseSecretName } from '../../core/names.js';
 import type { RunEvent } from '../../core/plan.js';
+import type { QueueCap } from '../../core/ports/store.js';
 import type { RunSource } from '../../core/types.js';
 
 /** The JSON text stored for a value; refuses what JSON cannot carry (cycles, BigInt) instead of storing something else. */
@@ -33,6 +34,29 @@ export function appExists(name: string): SlipwayError {
   return new SlipwayError('conflict', `app ${JSON.stringify(name)} already exists`, {
     field: 'name',
     hint: 'choose another name, or delete the existing app first',
+  });
+}
+
+export function domainTaken(domain: string, owner: string | undefined): SlipwayError {
+  const by = owner === undefined ? 'another app' : `app ${JSON.stringify(owner)}`;
+  return new SlipwayError('conflict', `domain ${domain} is already used by ${by}`, {
+    field: 'domain',
+    hint: 'give this app another domain, or change the other app\'s domain first',
+  });
+}
+
+/** The refusal when a run would exceed a QueueCap; null when it fits. */
+export function queueFull(app: string, cap: QueueCap, appQueued: number, allQueued: number): SlipwayError | null {
+  const what =
+    appQueued >= cap.perApp
+      ? `app ${JSON.stringify(app)} already has ${appQueued} queued runs (the limit is ${cap.perApp})`
+      : allQueued >= cap.total
+        ? `the server already has ${allQueued} queued runs (the limit is ${cap.total})`
+        : null;
+  if (what === null) return null;
+  return new SlipwayError('conflict', `${what}; this run was not queued`, {
+    field: 'app',
+    hint: 'wait for queued runs to start, or cancel some (slipway runs cancel <id>), then try again',
   });
 }
 

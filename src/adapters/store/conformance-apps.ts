@@ -39,6 +39,37 @@ export function appConformance(open: OpenStore): void {
       });
     });
 
+    it('refuses a domain another app has, on create and on update, with a conflict on the domain field', async () => {
+      await withStore(open, async (store) => {
+        const web = await store.createApp(newApp('web'));
+        await assert.rejects(store.createApp({ ...newApp('api'), domain: web.domain }), (err) => {
+          slipwayError('conflict', 'domain')(err);
+          assert.match((err as Error).message, /"web"/);
+          return true;
+        });
+        assert.equal(await store.getApp('api'), null);
+        await store.createApp(newApp('api'));
+        await assert.rejects(store.updateApp('api', { domain: web.domain, port: 9 }), slipwayError('conflict', 'domain'));
+        assert.equal((await store.getApp('api'))?.port, 3000);
+        // An app keeps its own domain; a freed domain can be taken.
+        assert.equal((await store.updateApp('web', { domain: web.domain })).domain, web.domain);
+        await store.updateApp('web', { domain: 'moved.example.com' });
+        assert.equal((await store.updateApp('api', { domain: web.domain })).domain, web.domain);
+      });
+    });
+
+    it('lets exactly one of two concurrent creators of one domain win', async () => {
+      await withStore(open, async (store) => {
+        const results = await Promise.allSettled([
+          store.createApp({ ...newApp('one'), domain: 'shared.example.com' }),
+          store.createApp({ ...newApp('two'), domain: 'shared.example.com' }),
+        ]);
+        assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+        for (const r of results) if (r.status === 'rejected') slipwayError('conflict', 'domain')(r.reason);
+        assert.equal((await store.listApps()).length, 1);
+      });
+    });
+
     it('updates only the fields a patch names', async () => {
       await withStore(open, async (store) => {
         const app = await store.createApp(newApp('web'));

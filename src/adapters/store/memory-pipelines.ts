@@ -1,6 +1,6 @@
 // The in-memory Store's pipeline parts: run details, run steps with their logs, and sealed app secrets.
 
-import type { NewRun, RunDetails, RunStep, Store } from '../../core/ports/store.js';
+import { PRUNED_LOG_NOTE, type NewRun, type RunDetails, type RunStep, type Store } from '../../core/ports/store.js';
 import {
   checkSealed, checkSecretName, checkUniqueSteps, defaultEvent, notFound, secretNotFound, stepNotFound, toJsonText,
 } from './checks.js';
@@ -24,6 +24,8 @@ export interface MemoryPipelines {
   checkNewRun(run: NewRun): void;
   /** createRun calls this after it stored run `id`. */
   addRun(id: number, run: NewRun): void;
+  /** pruneRunLogs calls this for each run it prunes: the steps' logs go, the steps stay. */
+  pruneLogs(runId: number): void;
   /** deleteApp calls this: secrets go with their app. */
   deleteApp(name: string): void;
 }
@@ -46,6 +48,7 @@ const copy = <T>(value: T): T => structuredClone(value);
 export function createMemoryPipelines({ now, hasRun, hasApp }: MemoryPipelineDeps): MemoryPipelines {
   const details = new Map<number, RunDetails>();
   const steps = new Map<number, StoredStep[]>();
+  const pruned = new Set<number>();
   const secrets = new Map<string, Map<string, StoredSecret>>();
   const secretsOf = (app: string): [string, StoredSecret][] =>
     [...(secrets.get(app)?.entries() ?? [])].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -106,7 +109,9 @@ export function createMemoryPipelines({ now, hasRun, hasApp }: MemoryPipelineDep
       found.log.push(text);
     },
     async readStepLog(runId, pipeline, step) {
-      return (findStep(runId, pipeline, step)?.log ?? []).join('');
+      const found = findStep(runId, pipeline, step);
+      if (found !== undefined && pruned.has(runId)) return PRUNED_LOG_NOTE;
+      return (found?.log ?? []).join('');
     },
 
     async setSecret(app, name, sealed) {
@@ -148,6 +153,10 @@ export function createMemoryPipelines({ now, hasRun, hasApp }: MemoryPipelineDep
         sourceBranch: run.sourceBranch ?? null,
         resumes: 0,
       });
+    },
+    pruneLogs(runId) {
+      pruned.add(runId);
+      for (const s of steps.get(runId) ?? []) s.log.length = 0;
     },
     deleteApp(name) {
       secrets.delete(name);

@@ -1,9 +1,9 @@
 // An in-memory Store with the SQLite store's semantics, for fast unit tests of the stages that use it.
 
 import type { App, Release, Run, RunError } from '../../core/types.js';
-import type { AuditEvent, RunPatch, Store, TokenRecord } from '../../core/ports/store.js';
+import { PRUNED_LOG_NOTE, type AuditEvent, type RunPatch, type Store, type TokenRecord } from '../../core/ports/store.js';
 import { createMemoryAppRepos } from './memory-app-repos.js';
-import { appExists, checkLimit, notFound, tokenExists, toJsonText } from './checks.js';
+import { appExists, checkLimit, domainTaken, notFound, queueFull, tokenExists, toJsonText } from './checks.js';
 import { createMemoryPipelines } from './memory-pipelines.js';
 import { createMemorySchedules } from './memory-schedules.js';
 import type { StoreOptions } from './sqlite.js';
@@ -22,6 +22,7 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
   const tokens: TokenRecord[] = [];
   const runs: Run[] = [];
   const logs = new Map<number, string[]>();
+  const prunedRuns = new Set<number>();
   const releases: Release[] = [];
   const settings = new Map<string, string>();
   const events: AuditEvent[] = [];
@@ -29,6 +30,12 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
   const pipelines = createMemoryPipelines({ now, hasRun: (id) => runs.some((r) => r.id === id), hasApp: (name) => apps.has(name) });
   const appRepos = createMemoryAppRepos({ now, hasApp: (name) => apps.has(name) });
   const schedules = createMemorySchedules({ now, hasRun: (id) => runs.some((r) => r.id === id), hasApp: (name) => apps.has(name) });
+
+  // Like the SQLite unique index on apps.domain.
+  const checkDomainFree = (domain: string, except: string): void => {
+    const owner = [...apps.values()].find((a) => a.domain === domain && a.name !== except);
+    if (owner !== undefined) throw domainTaken(domain, owner.name);
+  };
 
   const findRun = (id: number): { i: number; run: Run } => {
     const i = runs.findIndex((r) => r.id === id);
@@ -40,6 +47,7 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
   return {
     async createApp(app) {
       if (apps.has(app.name)) throw appExists(app.name);
+      checkDomainFree(app.domain, app.name);
       const created: App = {
         name: app.name, domain: app.domain, port: app.port, replicas: app.replicas, branch: app.branch, concurrency: app.concurrency ?? 1, createdAt: now(),
       };
@@ -56,6 +64,7 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
     async updateApp(name, patch) {
       const app = apps.get(name);
       if (app === undefined) throw notFound(`app ${JSON.stringify(name)}`, 'name');
+      if (patch.domain !== undefined) checkDomainFree(patch.domain, name);
       const updated: App = {
         ...app,
         domain: patch.domain ?? app.domain,
@@ -93,7 +102,12 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
       if (token !== undefined) tokens[i] = { ...token, lastUsedAt: now() };
     },
 
-    async createRun(run) {
+    async createRun(run, cap) {
+      if (cap !== undefined) {
+        const queued = runs.filter((r) => r.status === 'queued');
+        const refused = queueFull(run.app, cap, queued.filter((r) => r.app === run.app).length, queued.length);
+        if (refused !== null) throw refused;
+      }
       pipelines.checkNewRun(run);
       const created: Run = {
         id: runs.length + 1,
@@ -168,7 +182,23 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
       logs.set(runId, chunks);
     },
     async readRunLog(runId) {
+      if (prunedRuns.has(runId)) return PRUNED_LOG_NOTE;
       return (logs.get(runId) ?? []).join('');
+    },
+    async pruneRunLogs(app, keep, finishedBefore) {
+      checkLimit(keep);
+      const mine = runs.filter((r) => r.app === app);
+      // runs is in id order, so the app's newest are at its end.
+      const newest = new Set(keep === 0 ? [] : mine.slice(-keep).map((r) => r.id));
+      const old = mine.filter(
+        (r) => r.finishedAt !== null && !prunedRuns.has(r.id) && (!newest.has(r.id) || (finishedBefore !== undefined && r.finishedAt < finishedBefore)),
+      );
+      for (const r of old) {
+        prunedRuns.add(r.id);
+        logs.delete(r.id);
+        pipelines.pruneLogs(r.id);
+      }
+      return old.length;
     },
 
     async createRelease(release) {

@@ -210,6 +210,34 @@ const MIGRATIONS: readonly NamedMigration[] = [
       await db.schema.alterTable('runs').addColumn('resumes', 'integer', (c) => c.notNull().defaultTo(0)).execute();
     },
   },
+  {
+    // One app per domain, enforced by the store itself so two concurrent creates cannot both take it (issue 12).
+    // A database that already holds a duplicate (possible before through that race) is refused, not repaired:
+    // which app keeps a public domain is the operator's choice, and guessing would silently move traffic.
+    name: '0008_app_domain_unique',
+    async up(db) {
+      const dupes = await sql<{ domain: string; names: string }>`
+        SELECT domain, group_concat(name, ', ') AS names FROM apps GROUP BY domain HAVING count(*) > 1 ORDER BY domain
+      `.execute(db);
+      if (dupes.rows.length > 0) {
+        const list = dupes.rows.map((r) => `${r.domain} (apps ${r.names})`).join('; ');
+        throw new SlipwayError('conflict', `several apps share a domain: ${list}`, {
+          field: 'domain',
+          hint:
+            'give all but one of them another domain, e.g. with the sqlite3 shell: ' +
+            `UPDATE apps SET domain = 'other.example.com' WHERE name = '<app>'; then start Slipway again`,
+        });
+      }
+      await db.schema.createIndex('apps_domain_unique').on('apps').column('domain').unique().execute();
+    },
+  },
+  {
+    // Old runs' logs are deleted (pruneRunLogs); the flag lets a read say so instead of answering an empty log.
+    name: '0009_run_logs_pruned',
+    async up(db) {
+      await db.schema.alterTable('runs').addColumn('logs_pruned', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    },
+  },
 ];
 
 const provider: MigrationProvider = {
@@ -229,6 +257,8 @@ const provider: MigrationProvider = {
 export async function migrateToLatest<DB>(db: Kysely<DB>, file: string): Promise<void> {
   const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
   if (error !== undefined) {
+    // A migration that refuses on purpose (it says what to do) is passed on as it is.
+    if (error instanceof SlipwayError && error.kind !== 'internal') throw error;
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new SlipwayError('internal', `database migration ${failed} failed on ${file}`, {
       field: file,

@@ -2,7 +2,7 @@
 
 import type { App } from '../../core/types.js';
 import type { AppPatch, Store } from '../../core/ports/store.js';
-import { appExists, notFound, tokenExists } from './checks.js';
+import { appExists, domainTaken, notFound, tokenExists } from './checks.js';
 import { toApp, toToken } from './rows.js';
 import type { SqliteContext } from './sqlite-context.js';
 
@@ -17,15 +17,24 @@ export function sqliteApps({ db, now }: SqliteContext): AppsAndTokens {
     return row === undefined ? null : toApp(row);
   }
 
+  /** The unique index on apps.domain said no: a conflict naming the app that has the domain. */
+  async function rethrowDomain(err: unknown, domain: string): Promise<never> {
+    if (!isDomainConflict(err)) throw err;
+    const owner = await db.selectFrom('apps').select('name').where('domain', '=', domain).executeTakeFirst();
+    throw domainTaken(domain, owner?.name);
+  }
+
   return {
     async createApp(app) {
       // ON CONFLICT DO NOTHING + RETURNING: one statement decides, so two creators cannot both win.
+      // A taken domain is refused by the unique index (migration 0008), which the name's DO NOTHING does not cover.
       const row = await db
         .insertInto('apps')
         .values({ name: app.name, domain: app.domain, port: app.port, replicas: app.replicas, branch: app.branch, concurrency: app.concurrency ?? 1, created_at: now() })
         .onConflict((oc) => oc.column('name').doNothing())
         .returningAll()
-        .executeTakeFirst();
+        .executeTakeFirst()
+        .catch((err: unknown) => rethrowDomain(err, app.domain));
       if (row === undefined) throw appExists(app.name);
       return toApp(row);
     },
@@ -44,7 +53,13 @@ export function sqliteApps({ db, now }: SqliteContext): AppsAndTokens {
         if (app === null) throw notFound(`app ${JSON.stringify(name)}`, 'name');
         return app;
       }
-      const row = await db.updateTable('apps').set(set).where('name', '=', name).returningAll().executeTakeFirst();
+      const row = await db
+        .updateTable('apps')
+        .set(set)
+        .where('name', '=', name)
+        .returningAll()
+        .executeTakeFirst()
+        .catch((err: unknown) => rethrowDomain(err, set.domain ?? ''));
       if (row === undefined) throw notFound(`app ${JSON.stringify(name)}`, 'name');
       return toApp(row);
     },
@@ -89,4 +104,12 @@ function appChanges(patch: AppPatch): Partial<Pick<App, 'domain' | 'port' | 'rep
     ...(patch.branch !== undefined && { branch: patch.branch }),
     ...(patch.concurrency !== undefined && { concurrency: patch.concurrency }),
   };
+}
+
+function isDomainConflict(err: unknown): boolean {
+  return (
+    err instanceof Error &&
+    (err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE' &&
+    err.message.includes('apps.domain')
+  );
 }

@@ -1,15 +1,27 @@
 // SQLite store, the steps of a run and their logs.
 
 import type { Updateable } from 'kysely';
-import type { RunStepPatch, Store } from '../../core/ports/store.js';
+import { PRUNED_LOG_NOTE, type RunStepPatch, type Store } from '../../core/ports/store.js';
 import { checkUniqueSteps, notFound, stepNotFound } from './checks.js';
 import { toRunStep } from './rows-pipelines.js';
 import { isForeignKeyViolation, type SqliteContext } from './sqlite-context.js';
+import { isPruned } from './sqlite-runs.js';
 import type { RunStepsTable } from './tables.js';
 
 type Steps = Pick<Store, 'saveRunSteps' | 'updateRunStep' | 'listRunSteps' | 'appendStepLog' | 'readStepLog'>;
 
 export function sqliteSteps({ db }: SqliteContext): Steps {
+  async function stepExists(runId: number, pipeline: string, name: string): Promise<boolean> {
+    const row = await db
+      .selectFrom('run_steps')
+      .select('id')
+      .where('run_id', '=', runId)
+      .where('pipeline', '=', pipeline)
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   return {
     async saveRunSteps(runId, steps) {
       checkUniqueSteps(steps);
@@ -91,6 +103,7 @@ export function sqliteSteps({ db }: SqliteContext): Steps {
         .where('run_steps.name', '=', step)
         .orderBy('step_logs.seq')
         .execute();
+      if (rows.length === 0 && (await isPruned(db, runId)) && (await stepExists(runId, pipeline, step))) return PRUNED_LOG_NOTE;
       return rows.map((r) => r.text).join('');
     },
   };

@@ -83,8 +83,34 @@ describe('sqlite store', () => {
     for (let i = 0; i < 2; i++) await (await openSqliteStore(file)).close();
     assert.deepEqual(schema(), before);
     assert.deepEqual(raw(file, (db) => db.prepare('SELECT name FROM kysely_migration ORDER BY name').all()), applied);
-    assert.deepEqual(applied, [{ name: '0001_initial' }, { name: '0002_pipelines' }, { name: '0003_schedules' }, { name: '0004_deploy_targets' }, { name: '0005_forges' }, { name: '0006_app_concurrency' }, { name: '0007_run_resumes' }]);
+    assert.deepEqual(applied, [{ name: '0001_initial' }, { name: '0002_pipelines' }, { name: '0003_schedules' }, { name: '0004_deploy_targets' }, { name: '0005_forges' }, { name: '0006_app_concurrency' }, { name: '0007_run_resumes' }, { name: '0008_app_domain_unique' }, { name: '0009_run_logs_pruned' }]);
     assert.equal(raw(file, (db) => db.pragma('journal_mode', { simple: true })), 'wal');
+  });
+
+  it('refuses to migrate a database where two apps share a domain, naming them and saying what to do', async () => {
+    const file = freshFile();
+    const store = await openSqliteStore(file);
+    await store.createApp(newApp('web'));
+    await store.createApp(newApp('api'));
+    await store.close();
+    // As a database from before 0008 could be after two racing creates.
+    raw(file, (db) => {
+      db.exec("DROP INDEX apps_domain_unique; ALTER TABLE runs DROP COLUMN logs_pruned; DELETE FROM kysely_migration WHERE name >= '0008'");
+      db.exec("UPDATE apps SET domain = 'web.example.com'");
+    });
+    await assert.rejects(openSqliteStore(file), (err) => {
+      slipwayError('conflict', 'domain')(err);
+      assert.match((err as Error).message, /web\.example\.com \(apps (api, web|web, api)\)/);
+      assert.match(String((err as { hint?: unknown }).hint), /UPDATE apps SET domain/);
+      return true;
+    });
+    raw(file, (db) => db.exec("UPDATE apps SET domain = 'api.example.com' WHERE name = 'api'"));
+    const fixed = await openSqliteStore(file);
+    try {
+      await assert.rejects(fixed.updateApp('api', { domain: 'web.example.com' }), slipwayError('conflict', 'domain'));
+    } finally {
+      await fixed.close();
+    }
   });
 
   it('reports corrupted JSON and unknown values in a row as a SlipwayError naming the column', async () => {

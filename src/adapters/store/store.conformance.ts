@@ -3,6 +3,7 @@
 import { appRepoConformance } from './conformance-app-repos.js';
 import { appConformance } from './conformance-apps.js';
 import type { OpenStore } from './conformance-kit.js';
+import { limitConformance } from './conformance-limits.js';
 import { pipelineConformance } from './conformance-pipelines.js';
 import { releaseConformance } from './conformance-releases.js';
 import { runConformance } from './conformance-runs.js';
@@ -20,4 +21,5 @@ export function storeConformance(open: OpenStore): void {
   secretConformance(open);
   scheduleConformance(open);
   appRepoConformance(open);
+  limitConformance(open);
 }

@@ -54,6 +54,8 @@ export interface RunsTable {
   source_branch: string | null;
   // Added by 0007_run_resumes.
   resumes: number;
+  // Added by 0009_run_logs_pruned: 1 once pruneRunLogs deleted the run's logs.
+  logs_pruned: number;
 }
 
 export interface RunLogsTable {

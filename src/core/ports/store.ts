@@ -7,7 +7,7 @@
 //   `concurrency` (an app whose row is gone counts as 1); at most `limit` runs in all (the server's free run slots),
 //   each app's first waiting run before any app's second, then oldest first. It marks them running in the same
 //   transaction, so two callers never get the same run and an app never runs more than its concurrency.
-// - Nothing is deleted except by deleteApp (which keeps runs/releases for the audit trail, marked by app name,
+// - Nothing is deleted except by pruneRunLogs (old runs' logs, not the runs), deleteApp (which keeps runs/releases for the audit trail, marked by app name,
 //   but removes the app's secrets), deleteSecret, and saveRunSteps (which replaces a run's steps and their logs).
 // - Secrets are stored only sealed: the caller encrypts before setSecret and decrypts after getSealedSecrets;
 //   the store refuses a value that does not carry a sealed format's version prefix (`v1:` …).
@@ -58,6 +58,12 @@ export interface NewRun {
   readonly fromFork?: boolean;
   /** The head branch of a pull request (DRONE_SOURCE_BRANCH); null otherwise. */
   readonly sourceBranch?: string | null;
+}
+
+/** How many queued runs createRun accepts: per app and in all (checked in the same transaction as the insert). */
+export interface QueueCap {
+  readonly perApp: number;
+  readonly total: number;
 }
 
 export interface RunPatch {
@@ -198,6 +204,9 @@ export interface AuditEvent {
   readonly at: string;
 }
 
+/** What readRunLog and readStepLog give for a run whose logs were pruned: a note, never an empty log pretending. */
+export const PRUNED_LOG_NOTE = '[log pruned: Slipway keeps the logs of only the newest runs of each app]\n';
+
 export interface Store {
   createApp(app: NewApp): Promise<App>; // SlipwayError conflict if the name exists
   getApp(name: string): Promise<App | null>;
@@ -210,7 +219,9 @@ export interface Store {
   countTokens(): Promise<number>;
   touchToken(id: number): Promise<void>;
 
-  createRun(run: NewRun): Promise<Run>; // status queued, phase queued
+  /** Status queued, phase queued. With a cap: conflict (field app) when the app already has cap.perApp queued runs
+   *  or the server cap.total, checked atomically with the insert; no cap: no limit. */
+  createRun(run: NewRun, cap?: QueueCap): Promise<Run>;
   getRun(id: number): Promise<Run | null>;
   listRuns(app: string, limit: number): Promise<Run[]>; // newest first
   updateRun(id: number, patch: RunPatch): Promise<Run>;
@@ -222,6 +233,10 @@ export interface Store {
   cancelQueuedRun(id: number, error: RunError, finishedAt: string): Promise<Run | null>;
   appendRunLog(runId: number, text: string): Promise<void>;
   readRunLog(runId: number): Promise<string>;
+  /** Deletes the run and step logs (never the rows) of the app's finished runs that are not among its newest `keep`
+   *  runs, or that finished before `finishedBefore` (ISO); their logs then read as PRUNED_LOG_NOTE. Idempotent;
+   *  answers how many runs it pruned now. */
+  pruneRunLogs(app: string, keep: number, finishedBefore?: string): Promise<number>;
 
   getRunDetails(id: number): Promise<RunDetails | null>;
   updateRunDetails(id: number, patch: RunDetailsPatch): Promise<RunDetails>; // not_found if missing
