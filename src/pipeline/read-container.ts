@@ -6,7 +6,7 @@ import { describeNode, type MapNode, type YNode } from '../yaml/node.js';
 import type { EnvEntry, Located } from './model.js';
 import { readEnvironment } from './read-env.js';
 import { readLimits } from './read-limits.js';
-import { readBool, readNonEmptyString, readString, type ReadContext } from './read-values.js';
+import { readBool, readNonEmptyString, readStringList, type ReadContext } from './read-values.js';
 
 export interface ContainerCommon {
   readonly image: Located<string> | null;
@@ -63,18 +63,13 @@ function readCommands(node: YNode, ctx: ReadContext, where: string): string[] {
   return out;
 }
 
+/** A string list where an empty value is a mistake (an entrypoint of nothing), not an empty list. */
 function readCommandList(node: YNode, ctx: ReadContext, what: string): string[] | null {
-  if (node.kind === 'scalar' && node.value !== null) return [node.text];
-  if (node.kind !== 'seq') {
+  if (node.kind === 'scalar' && node.value === null) {
     ctx.findings.error(node.loc, `${what} must be a list of strings, got ${describeNode(node)}`);
     return null;
   }
-  const out: string[] = [];
-  for (const item of node.items) {
-    const s = readString(item, ctx, `each item of ${what}`);
-    if (s !== null) out.push(s);
-  }
-  return out;
+  return readStringList(node, ctx, what);
 }
 
 function checkVolumes(node: YNode, keyLoc: SourceLocation, ctx: ReadContext): void {
