@@ -118,8 +118,9 @@ test('connecting checks the repository can be read with the token, and stores no
   const db = new BetterSqlite3(join(slipway.dataDir, 'slipway.db'), { readonly: true });
   const row = db.prepare('SELECT webhook_secret AS secret, token FROM app_repos WHERE app = ?').get('forged') as { secret: string; token: string };
   db.close();
-  assert.match(row.secret, /^v1:/);
-  assert.match(row.token, /^v1:/);
+  // Sealed and bound to the app and the column (v2: AES-GCM with the app, kind and name as associated data).
+  assert.match(row.secret, /^v2:/);
+  assert.match(row.token, /^v2:/);
   assert.ok(!JSON.stringify(row).includes(FORGE_TOKEN) && !JSON.stringify(row).includes(webhookSecret), 'token and secret are sealed at rest');
 });
 
@@ -203,7 +204,7 @@ test('unsigned, wrongly signed, malformed, oversized and irrelevant deliveries s
   assert.equal(malformed.status, 400);
   assert.match(malformed.json.error?.message ?? '', /ref/);
   const big = await fetch(`${slipway.url}/hooks/forged`, { method: 'POST', headers: { 'x-github-event': 'push', 'content-type': 'application/json' }, body: 'x'.repeat(11 * 1024 * 1024) });
-  assert.equal(big.status, 400);
+  assert.equal(big.status, 413, 'over the 10 MiB delivery cap: too_large');
   const ping = await deliver('github', 'ping', { zen: 'hi' });
   assert.equal(ping.status, 200);
   assert.deepEqual(ping.json.runs, []);
