@@ -1,5 +1,6 @@
 // The compose subset: what a stack takes, and an error with line:column and a hint for everything else.
 
+import { defaultService } from './defaults.js';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
@@ -16,14 +17,11 @@ const problems = (text: string, vars: Record<string, string | { missing: string 
 describe('compose files', () => {
   it('reads the supported subset: image placeholder, argv, environment and labels in both forms, health checks, replicas', () => {
     const stack = parseCompose(fixture('good.yaml'), VARS);
-    assert.equal(stack.file, 'compose/good.yaml');
+    assert.deepEqual(stack.files, ['compose/good.yaml']);
     assert.deepEqual(stack.services.map((s) => s.name), ['web', 'worker', 'cache']);
     const [web, worker, cache] = stack.services;
     assert.deepEqual(web, {
-      name: 'web',
-      image: VARS.SLIPWAY_IMAGE,
-      entrypoint: null,
-      command: null,
+      ...defaultService('web', VARS.SLIPWAY_IMAGE as string),
       environment: { LOG_LEVEL: 'info' },
       replicas: 2,
       healthcheck: { test: ['CMD', 'node', '/app/healthcheck.js'], intervalMs: 2000, timeoutMs: 1500, retries: 3, startPeriodMs: 90_000 },

@@ -11,6 +11,7 @@ import { describeNode, valueOf, type MapNode, type YNode } from '../yaml/node.js
 import { parseYaml } from '../yaml/parse.js';
 import { COMPOSE_SERVICE_KEYS, DEPLOY_RULES, HEALTHCHECK_RULES, SERVICE_RULES, TOP_LEVEL_RULES, type KeyRules } from './compose-keys.js';
 import { readArgv, readCount, readDuration, readPairs, readText, type ComposeContext } from './compose-values.js';
+import { defaultService } from './defaults.js';
 import type { ComposeStack, ComposeVariables, StackService } from './model.js';
 
 /** Swarm service names and DNS labels: lowercase letters, digits, "-" and "_" (no dots), at most 63. */
@@ -54,7 +55,7 @@ export function readCompose(file: RepoFile, vars: ComposeVariables): { stack: Co
     }
   }
   const sorted = sortFindings(findings.list);
-  return { stack: findings.hasErrors ? null : { file: file.path, services }, findings: sorted };
+  return { stack: findings.hasErrors ? null : { files: [file.path], services, networks: {}, volumes: {}, configs: {}, secrets: {} }, findings: sorted };
 }
 
 /** readCompose for the deploy step: the stack, or a SlipwayError listing every problem as file:line:col. */
@@ -94,7 +95,7 @@ function readService(name: string, at: SourceLocation, map: MapNode, ctx: Compos
   const healthcheck = optional('healthcheck', (n) => readHealthcheck(n, ctx, `healthcheck of ${where}`));
   const deploy = optional('deploy', (n) => readDeploy(n, ctx, `deploy of ${where}`)) ?? { replicas: 1, labels: {} };
   if (image === null) return null;
-  return { name, image, entrypoint, command, environment, replicas: deploy.replicas, healthcheck, labels, deployLabels: deploy.labels };
+  return { ...defaultService(name, image), entrypoint, command, environment, replicas: deploy.replicas, healthcheck, labels, deployLabels: deploy.labels };
 }
 
 function readDeploy(node: YNode, ctx: ComposeContext, where: string): { replicas: number; labels: Record<string, string> } | null {

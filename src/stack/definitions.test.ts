@@ -3,16 +3,15 @@ import { describe, it } from 'node:test';
 import { stackNetworkName, stackServiceName, STACK_NAME } from '../core/naming.js';
 import { composeNameOf } from '../converge/stack-plan.js';
 import { stackPlan } from './definitions.js';
+import { defaultService } from './defaults.js';
 import type { StackService } from './model.js';
 
-const service = (name: string, overrides: Partial<StackService> = {}): StackService => ({
-  name, image: 'busybox:latest', entrypoint: null, command: null, environment: {}, replicas: 1, healthcheck: null, labels: {}, deployLabels: {}, ...overrides,
-});
+const service = (name: string, overrides: Partial<StackService> = {}): StackService => ({ ...defaultService(name, 'busybox:latest'), ...overrides });
 
 describe('stack definitions', () => {
   it('names, labels, network alias and per-service settings', () => {
     const plan = stackPlan(
-      { file: 'compose.yaml', services: [service('web', { command: ['httpd'], labels: { team: 'a' }, deployLabels: { tier: 'front' }, environment: { A: '1' }, replicas: 2 })] },
+      { files: ['compose.yaml'], networks: {}, volumes: {}, configs: {}, secrets: {}, services: [service('web', { command: ['httpd'], labels: { team: 'a' }, deployLabels: { tier: 'front' }, environment: { A: '1' }, replicas: 2 })] },
       { instance: 'slipway', app: 'shop', stack: 'backend' },
     );
     assert.equal(plan.network, 'slipway-stack-shop_backend');
