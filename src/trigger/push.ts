@@ -1,6 +1,7 @@
 // A branch or tag was updated (Slipway's git remote or a forge push): the deploy branch always runs (its default
 // pipeline deploys); other branches and tags run only their own pipeline file, whose `when` filters decide.
 
+import { SlipwayError } from '../core/errors.js';
 import type { App, Run } from '../core/types.js';
 import type { Enqueue } from './enqueue.js';
 import type { GitPort } from '../core/ports/git.js';
@@ -32,9 +33,17 @@ export class PushTrigger {
     return { run, note: `run ${run.id} queued for ${app.name} (${event} ${short} at ${commit.slice(0, 12)})` };
   }
 
-  /** Whether the commit carries its own pipeline file(s). */
+  /**
+   * Whether the commit carries its own pipeline file(s). Files that break a cap are pipeline files too: the run is
+   * queued and fails with the cap's message, which tells the pusher more than "no pipeline file". Any other error
+   * (git itself failing) is not hidden either.
+   */
   async hasPipeline(app: App, commit: string): Promise<boolean> {
-    const files = await pipelineFilesFromGit(this.d.repos, app.name, commit).catch(() => []);
-    return files.length > 0;
+    try {
+      return (await pipelineFilesFromGit(this.d.repos, app.name, commit)).length > 0;
+    } catch (err) {
+      if (err instanceof SlipwayError && err.kind === 'invalid_input') return true;
+      throw err;
+    }
   }
 }
