@@ -9,7 +9,7 @@ describe('git argv', () => {
   it('puts --end-of-options before every revision, so none is read as an option', () => {
     assert.deepEqual(argv.branchHead('/r', 'main'), ['-C', '/r', 'rev-parse', '--verify', '--quiet', '--end-of-options', 'refs/heads/main^{commit}']);
     assert.deepEqual(argv.archive('/r', C), ['-C', '/r', 'archive', '--format=tar', '--end-of-options', C]);
-    assert.deepEqual(argv.changedFiles('/r', `${C}^`, C), ['-C', '/r', 'diff', '--name-only', '--end-of-options', `${C}^`, C]);
+    assert.deepEqual(argv.changedFiles('/r', `${C}^`, C), ['-C', '/r', 'diff', '--name-only', '--no-renames', '-z', '--end-of-options', `${C}^`, C]);
     assert.deepEqual(argv.listTree('/r', C, ['.slipway/']), ['--literal-pathspecs', '-C', '/r', 'ls-tree', '-l', '-z', '--end-of-options', C, '--', '.slipway/']);
     for (const build of [argv.commitLog, argv.describe, argv.archive, argv.resolveCommit, argv.hasCommit]) {
       const args = build('/r', C);

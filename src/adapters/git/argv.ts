@@ -65,7 +65,9 @@ export const argv = {
   /** Sizes with -l, NUL-separated; no -r: a folder's direct entries only. Literal pathspecs: no `:(…)` magic. */
   listTree: (dir: string, commit: string, paths: readonly string[]) => ['--literal-pathspecs', '-C', dir, 'ls-tree', '-l', '-z', '--end-of-options', revision(commit), '--', ...paths.map(treePath)],
   readBlob: (dir: string, oid: string) => ['-C', dir, 'cat-file', 'blob', '--end-of-options', objectId(oid)],
-  changedFiles: (dir: string, before: string, after: string) => ['-C', dir, 'diff', '--name-only', '--end-of-options', revision(before), revision(after)],
+  // `--no-renames`: a moved file is changed under both names (path filters see both); `-z`: paths come back
+  // unquoted (git quotes non-ASCII and control characters otherwise), NUL-separated.
+  changedFiles: (dir: string, before: string, after: string) => ['-C', dir, 'diff', '--name-only', '--no-renames', '-z', '--end-of-options', revision(before), revision(after)],
   commitLog: (dir: string, commit: string) => ['-C', dir, 'log', '-1', '--format=%an <%ae>%n%B', '--end-of-options', revision(commit)],
   describe: (dir: string, commit: string) => ['-C', dir, 'describe', '--tags', '--end-of-options', revision(commit)],
   archive: (dir: string, commit: string) => ['-C', dir, 'archive', '--format=tar', '--end-of-options', revision(commit)],

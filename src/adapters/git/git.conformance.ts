@@ -120,6 +120,13 @@ export function gitConformance(open: OpenGit): void {
       assert.equal(await f.git.changedFiles('web', '0'.repeat(40), first), null);
     });
 
+    it('lists a renamed file under both names and non-ASCII or spaced paths as they are (not quoted)', async () => {
+      const body = 'the same content, long enough for git to call the move a rename\n'.repeat(4);
+      const first = await f.commit('web', 'main', { 'docs/old.md': body });
+      const second = await f.commit('web', 'main', { 'docs/old.md': null, 'docs/new.md': body, 'docs/café menu.md': 'x', 'docs/tab\there.md': 'y' });
+      assert.deepEqual((await f.git.changedFiles('web', first, second))?.sort(), ['docs/café menu.md', 'docs/new.md', 'docs/old.md', 'docs/tab\there.md']);
+    });
+
     it('gives author, message and the describe of a tag', async () => {
       const c = await f.commit('web', 'main', { a: '1' }, 'Add a\n\nwith a body\n');
       assert.deepEqual(await f.git.commitInfo('web', c), { author: AUTHOR, message: 'Add a\n\nwith a body', describe: null });

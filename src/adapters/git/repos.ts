@@ -87,7 +87,7 @@ export class GitRepos implements GitPort {
     if (!before || /^0+$/.test(before)) return null;
     // `commit^` of a root commit does not exist: unknown, so path filters match.
     try {
-      return (await git(argv.changedFiles(this.dirOf(app), before, after))).split('\n').filter(Boolean);
+      return (await git(argv.changedFiles(this.dirOf(app), before, after))).split('\0').filter(Boolean);
     } catch {
       return null;
     }
