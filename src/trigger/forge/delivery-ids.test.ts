@@ -90,3 +90,43 @@ describe('webhook delivery ids', () => {
     assert.deepEqual(racing.sort(), [false, true], 'two claims at once: one wins');
   });
 });
+
+describe('replayed pushes under a fresh delivery id', () => {
+  const SHA = 'b'.repeat(40);
+  const OLDER = 'c'.repeat(40);
+  async function pushSetup() {
+    const { store } = await setup();
+    const fetched: string[] = [];
+    const received: string[] = [];
+    const d: ReceiveDeps = {
+      store, repos: { fetch: async (_app, f) => { fetched.push(f.commit); } },
+      push: { receive: async (_app, ref, commit) => { received.push(commit); return { run: null, note: `received ${ref} ${commit}` }; }, hasPipeline: async () => true },
+      enqueue: async () => assert.fail('pushes go through the push trigger'),
+      reveal: (sealed, context) => SEALER.open(sealed, context).reveal(),
+      seen: new DeliveryIds(store),
+    };
+    const receive = (id: string, after: string) => {
+      const { headers, body } = signed({ ref: 'refs/heads/main', before: 'd'.repeat(40), after, deleted: false }, id);
+      return receiveDelivery(d, APP, headers, body);
+    };
+    return { store, fetched, received, receive };
+  }
+
+  it('starts nothing when the ref\'s newest run already took that commit, and says which run', async () => {
+    const { store, fetched, received, receive } = await pushSetup();
+    const run = await store.createRun({ app: 'web', source: 'git', ref: 'refs/heads/main', commit: SHA });
+    const replay = await receive('fresh-id-1', SHA);
+    assert.deepEqual(replay.runs, []);
+    assert.match(replay.note, new RegExp(`already took.*runs restart ${run.id}`));
+    assert.deepEqual([fetched, received], [[], []], 'nothing fetched, nothing queued');
+  });
+
+  it('a push back to an older commit (the ref moved since) still runs', async () => {
+    const { store, received, receive } = await pushSetup();
+    await store.createRun({ app: 'web', source: 'git', ref: 'refs/heads/main', commit: OLDER });
+    await store.createRun({ app: 'web', source: 'git', ref: 'refs/heads/main', commit: SHA });
+    await receive('fresh-id-2', OLDER);
+    await store.createRun({ app: 'web', source: 'git', ref: 'refs/heads/other', commit: SHA });
+    assert.deepEqual(received, [OLDER]);
+  });
+});

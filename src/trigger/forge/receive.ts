@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { SlipwayError } from '../../core/errors.js';
 import type { AppRepo, Store } from '../../core/ports/store.js';
-import type { App } from '../../core/types.js';
+import type { App, Run } from '../../core/types.js';
 import type { DeliveryResult } from '../../core/api.js';
 import type { Enqueue } from '../enqueue.js';
 import type { GitPort } from '../../core/ports/git.js';
@@ -69,6 +69,12 @@ async function act(d: ReceiveDeps, app: App, headers: Headers, body: Uint8Array,
       return { runs: [], note: event.reason };
     case 'push': {
       if (event.deleted) return { runs: [], note: `${event.ref} deleted; the running release is unchanged` };
+      const ran = await newestRunOf(d.store, app.name, event.ref);
+      if (ran !== null && ran.commit === event.commit) {
+        // A forge signs the body only, so a captured delivery can come back under a fresh id: the ref has not moved
+        // since its newest run, so there is nothing new to run (a push back to an older commit still runs).
+        return { runs: [], note: `${event.ref} is still at ${event.commit.slice(0, 12)}, which run ${ran.id} already took; nothing more to run (use \`slipway runs restart ${ran.id}\` to run it again)` };
+      }
       await fetch(event.ref, event.ref, event.commit);
       const { run, note } = await d.push.receive(app, event.ref, event.commit);
       return { runs: run ? [{ id: run.id, event: run.ref?.startsWith('refs/tags/') ? 'tag' : 'push', ref: event.ref }] : [], note };
@@ -89,4 +95,9 @@ async function act(d: ReceiveDeps, app: App, headers: Headers, body: Uint8Array,
       return { runs: [{ id: run.id, event: 'pull_request', ref: localRef }], note: `run ${run.id} queued for pull request #${event.number}${from}` };
     }
   }
+}
+
+/** The app's newest run of this ref among its recent runs, or null. */
+async function newestRunOf(store: Pick<Store, 'listRuns'>, app: string, ref: string): Promise<Run | null> {
+  return (await store.listRuns(app, 50)).find((r) => r.ref === ref) ?? null;
 }
