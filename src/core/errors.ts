@@ -14,6 +14,7 @@ export type ErrorKind =
   | 'interrupted'        // Slipway stopped mid-way; repaired on the next start
   | 'cancelled'
   | 'dependency'         // an outside system (dockerd, registry, Caddy) failed
+  | 'no_space'           // the disk holding Slipway's data is full
   | 'internal';
 
 export interface ErrorDetails {
@@ -59,6 +60,7 @@ const HTTP_STATUS: Record<ErrorKind, number> = {
   interrupted: 503,
   cancelled: 409,
   dependency: 502,
+  no_space: 507,
   internal: 500,
 };
 
@@ -75,6 +77,7 @@ const EXIT_CODE: Record<ErrorKind, number> = {
   interrupted: 8,
   cancelled: 9,
   dependency: 10,
+  no_space: 11,
   internal: 1,
 };
 
@@ -90,9 +93,22 @@ export function isErrorKind(value: unknown): value is ErrorKind {
   return typeof value === 'string' && value in HTTP_STATUS;
 }
 
-/** Wraps anything thrown into a SlipwayError, keeping the original as cause. */
+/** Error codes of a full disk: Node's file system calls and SQLite (better-sqlite3 keeps SQLite's code). */
+const NO_SPACE_CODES = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL']);
+
+/**
+ * Wraps anything thrown into a SlipwayError, keeping the original as cause. A full disk is named as such wherever it
+ * happens (upload, git receive, logs, database), so the user learns what to free instead of reading "internal".
+ */
 export function asSlipwayError(err: unknown, fallback: ErrorKind = 'internal'): SlipwayError {
   if (err instanceof SlipwayError) return err;
   const message = err instanceof Error ? err.message : String(err);
+  const code = typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
+  if (NO_SPACE_CODES.has(code)) {
+    return new SlipwayError('no_space', `the disk is full: ${message}`, {
+      cause: err,
+      hint: 'free space on the filesystem of Slipway\'s data folder (SLIPWAY_DATA) and try again; the running version keeps serving',
+    });
+  }
   return new SlipwayError(fallback, message, { cause: err });
 }

@@ -30,14 +30,18 @@ export interface TestSlipway {
   destroy(): Promise<void>;
 }
 
-export async function startTestSlipway(opts: { rolloutTimeoutSeconds?: number; schedulerIntervalMs?: number; maxRuns?: number; domain?: string } = {}): Promise<TestSlipway> {
+export async function startTestSlipway(opts: {
+  rolloutTimeoutSeconds?: number; schedulerIntervalMs?: number; maxRuns?: number; domain?: string;
+  /** The data folder (e.g. a size-limited mount); default a fresh folder under the test's temp folder. */
+  dataDir?: string;
+} = {}): Promise<TestSlipway> {
   const instance = `swt${randomBytes(3).toString('hex')}`;
   const root = await mkdtemp(join(tmpdir(), `${instance}-`));
   const [port = 0, registryPort = 0, httpPort = 0, httpsPort = 0, acmePort = 0] = await freePorts(5);
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: join(root, 'home'),
-    SLIPWAY_DATA: join(root, 'data'),
+    SLIPWAY_DATA: opts.dataDir ?? join(root, 'data'),
     SLIPWAY_INSTANCE: instance,
     SLIPWAY_HOST: '127.0.0.1',
     SLIPWAY_PORT: String(port),
