@@ -34,4 +34,9 @@ bash scripts/local-images.sh
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-fund --no-audit
 fi
-npm run build --silent
+# Build only when a source changed since the last build (issue 16: start in seconds, not a full tsc every time).
+stamp=dist/.built
+if [ ! -f "$stamp" ] || [ -n "$(find src bin scripts/build-web.mjs tsconfig.json package.json package-lock.json -newer "$stamp" -print -quit)" ]; then
+  npm run build --silent
+  touch "$stamp"
+fi
