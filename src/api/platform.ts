@@ -34,6 +34,7 @@ import { subscribeAudit } from '../tell/audit.js';
 import { subscribeForgeStatuses } from '../tell/forge-status.js';
 import { subscribeLogPruning } from '../tell/log-pruning.js';
 import { Scheduler } from '../trigger/scheduler.js';
+import { subscribeStackFollows } from '../trigger/stack-follow.js';
 import { RunSources } from '../trigger/sources.js';
 import { Apps } from './apps.js';
 import { ForgeHooks } from './forges.js';
@@ -148,6 +149,7 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
   scheduler.start();
   const schedules = new ScheduleOps({ store, apps, scheduler });
   const stacks = new StackOps({ store, apps, engine, enqueue: triggers.enqueue, deploys, instance: config.instance });
+  const unsubscribeFollows = subscribeStackFollows(bus, { store, enqueue: triggers.enqueue }, (line) => say(line));
   const forges = new ForgeHooks({ store, apps, repos, sealer, publicUrl: config.publicUrl });
   const http = httpApp({
     apps, triggers, runs, schedules, forges, stacks, store, bus, engine, repos, instance: config.instance, version: VERSION,
@@ -169,6 +171,7 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
       unsubscribeAudit();
       unsubscribePruning();
       unsubscribeStatuses();
+      unsubscribeFollows();
       await pebble?.stop();
       await store.close();
     },

@@ -14,6 +14,7 @@ import { DeployLock } from '../run/deploy-lock.js';
 import { runStackRun, stackRunOf } from '../run/stack-runs.js';
 import { Apps } from './apps.js';
 import { StackOps } from './stacks.js';
+import { subscribeStackFollows } from '../trigger/stack-follow.js';
 
 const compose = (image: string, replicas = 1) => `services:\n  web:\n    image: ${image}\n    command: [httpd, -f]\n    deploy:\n      replicas: ${replicas}\n  db:\n    image: \${DB_IMAGE}\n`;
 
@@ -117,6 +118,25 @@ describe('stack operations', () => {
     await w.execute(older.id);
     assert.equal(w.engine.definitionOf('slipway-stack-shop_back_web')?.image, 'busybox:new');
     assert.match(w.log.join(''), /skipped: run \d+, queued after this one/);
+  });
+
+  it('--redeploy-on: a release of the followed app redeploys the stack, rolling only the services of its image', async () => {
+    const w = await world();
+    await w.store.createApp({ name: 'api', domain: 'api.example.com', port: 3000, replicas: 1, branch: 'main' });
+    await assert.rejects(w.stacks.deploy('shop', 'back', w.files('x'), null, ['nope']), refused('not_found', /no app named nope/));
+    const first = await w.stacks.deploy('shop', 'back', w.files('127.0.0.1:5000/apps/api@sha256:' + 'a'.repeat(64)), null, ['api']);
+    await w.execute(first.id);
+    const bus = new EventBus();
+    const off = subscribeStackFollows(bus, { store: w.store, enqueue: async (r) => w.store.createRun(r, { perApp: 50, total: 1000 }) }, (l) => assert.fail(l));
+    bus.emit('release.deployed', { app: 'api', release: 2, image: '127.0.0.1:5000/apps/api@sha256:' + 'b'.repeat(64) });
+    await new Promise((r) => setTimeout(r, 50));
+    off();
+    const runs = await w.store.listRuns('shop', 10);
+    const before = w.engine.callsTo('deployService').length;
+    await w.execute(runs[0]!.id);
+    const changed = w.engine.callsTo('deployService').slice(before).map((c) => `${c.definition.serviceName.replace('slipway-stack-shop_back_', '')}:${c.changed}`);
+    assert.deepEqual(changed, ['web:true', 'db:false']);
+    assert.deepEqual((await w.stacks.releases('shop', 'back')).map((r) => [r.number, r.status, r.user, r.images.web?.slice(-4)]), [[2, 'live', 'redeploy-on api', 'bbbb'], [1, 'superseded', null, 'aaaa']]);
   });
 
   it('removes a stack: its services, its network and its releases; then it is unknown', async () => {

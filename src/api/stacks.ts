@@ -17,6 +17,7 @@ import { stackRollbackTarget, unknownStack } from '../release/stack-rollback-tar
 import type { DeployLock } from '../run/deploy-lock.js';
 import { STACK_PARAM, STACK_USER_PARAM, planOf, stackSourcesKey } from '../run/stack-runs.js';
 import type { Enqueue } from '../trigger/enqueue.js';
+import { followApp } from '../trigger/stack-follow.js';
 import type { Apps } from './apps.js';
 
 export interface StackOpsDeps {
@@ -57,14 +58,20 @@ export class StackOps {
     return { services: plan.services.map((s) => ({ name: composeNameOf(s), image: s.image, replicas: s.replicas })) };
   }
 
-  /** Checks the files now (an invalid file changes nothing and queues nothing), then queues the deploy as a run. */
-  async deploy(appName: string, stack: string, files: readonly StackFileText[], user: string | null): Promise<Run> {
+  /**
+   * Checks the files now (an invalid file changes nothing and queues nothing), then queues the deploy as a run.
+   * `redeployOn`: apps whose every new release deploys the stack again with their new image (opt-in).
+   */
+  async deploy(appName: string, stack: string, files: readonly StackFileText[], user: string | null, redeployOn: readonly string[] = []): Promise<Run> {
     const app = await this.d.apps.get(appName);
     await this.lint(app.name, stack, files);
+    // TODO(issue 12, users): only apps of the same user may be followed; today every app is checked to exist.
+    const leaders = await Promise.all(redeployOn.map(async (name) => (await this.d.apps.get(name)).name));
     const digest = digestOf(files);
     await this.d.store.setSetting(stackSourcesKey(digest), JSON.stringify(files.map((f) => ({ path: f.path, text: f.text }))));
     const run = await this.d.enqueue({ app: app.name, source: 'upload', ref: `stack:${stack}`, commit: digest, params: params(stack, user) });
-    await this.d.store.recordEvent('stack.deploy', app.name, { stack, runId: run.id, files: files.map((f) => f.path), user });
+    for (const leader of leaders) await followApp(this.d.store, leader, { app: app.name, stack });
+    await this.d.store.recordEvent('stack.deploy', app.name, { stack, runId: run.id, files: files.map((f) => f.path), user, ...(leaders.length > 0 ? { redeployOn: leaders } : {}) });
     return run;
   }
 

@@ -158,9 +158,14 @@ export interface StackFileText {
 export interface StackDeployRequest {
   /** Compose files in merge order, then optionally a `.env`. */
   files: StackFileText[];
+  /** Opt-in: apps whose every new release deploys the stack again, rolling the services that ran their image. */
+  redeployOn?: string[];
 }
 
-export type StackLintRequest = StackDeployRequest & { stack?: string };
+export interface StackLintRequest {
+  files: StackFileText[];
+  stack?: string;
+}
 
 export interface StackLintResponse {
   services: { name: string; image: string; replicas: number }[];

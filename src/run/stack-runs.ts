@@ -20,6 +20,8 @@ export const STACK_PARAM = 'SLIPWAY_STACK';
 export const STACK_USER_PARAM = 'SLIPWAY_STACK_USER';
 /** The compose texts of a `stacks deploy` run, stored by the API under the run's "commit" (their sha256). */
 export const stackSourcesKey = (digest: string): string => `stack-sources:${digest}`;
+/** A plan made without files (a redeploy when a followed app released: trigger/stack-follow.ts), with its sources. */
+export const stackPlanKey = (digest: string): string => `stack-plan:${digest}`;
 
 export interface StackRun {
   readonly stack: string;
@@ -69,6 +71,11 @@ async function rollbackPlan(run: Run, sr: StackRun, app: App, store: Store): Pro
 }
 
 async function deployPlan(run: Run, sr: StackRun, app: App, ctx: StackRunContext): Promise<Chosen> {
+  const planned = await ctx.store.getSetting(stackPlanKey(run.commit));
+  if (planned !== null) {
+    const saved = JSON.parse(planned) as { plan: StackPlan; sources: StackSourceFile[] };
+    return { plan: saved.plan, sources: saved.sources, rollbackOf: null };
+  }
   const text = await ctx.store.getSetting(stackSourcesKey(run.commit));
   if (text === null) throw new SlipwayError('not_found', `the compose files of run ${run.id} are no longer stored`, { hint: `deploy again with \`slipway stacks deploy ${sr.stack}\`` });
   const sources = JSON.parse(text) as StackSourceFile[];

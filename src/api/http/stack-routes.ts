@@ -15,7 +15,7 @@ const MAX_FILES = 10;
 const stackFiles = z.array(z.strictObject({ path: z.string().min(1).max(500), text: z.string() })).min(1).max(MAX_FILES);
 
 /** POST /api/apps/:app/stacks/:stack/deploy. */
-export const stackDeployBody = z.strictObject({ files: stackFiles });
+export const stackDeployBody = z.strictObject({ files: stackFiles, redeployOn: z.array(z.string().max(64)).max(10).optional() });
 /** POST /api/apps/:app/stacks/lint. */
 export const stackLintBody = z.strictObject({ files: stackFiles, stack: z.string().max(64).optional() });
 
@@ -43,7 +43,7 @@ export function stackRoutes(d: { readonly stacks: StackOps; readonly store: Stor
   });
   r.post('/apps/:app/stacks/:stack/deploy', async (c) => {
     const body = parseInput(stackDeployBody, await jsonBody(c.req.raw));
-    return c.json({ run: await d.stacks.deploy(c.req.param('app'), c.req.param('stack'), body.files, await user(c.req.header('authorization'))) }, 202);
+    return c.json({ run: await d.stacks.deploy(c.req.param('app'), c.req.param('stack'), body.files, await user(c.req.header('authorization')), body.redeployOn ?? []) }, 202);
   });
   r.get('/apps/:app/stacks/:stack/services', async (c) => c.json({ services: await d.stacks.services(c.req.param('app'), c.req.param('stack')) }));
   r.get('/apps/:app/stacks/:stack/releases', async (c) => c.json({ releases: await d.stacks.releases(c.req.param('app'), c.req.param('stack')) }));

@@ -19,11 +19,14 @@ gives the variables of \${VAR} in the files. Every deploy is a numbered release.
 
 options:
   -c, --compose-file <file>   a compose file (repeat to merge several, in order)
+  --redeploy-on <app>         deploy the stack again whenever <app> releases, with its new image in
+                              the services that run its image (only those roll); repeatable
 ${APP_OPTION}`,
   args: [{ name: 'name', parse: parseStackName }],
-  flags: { 'compose-file': { type: 'string', short: 'c', multiple: true }, app: appFlag },
+  flags: { 'compose-file': { type: 'string', short: 'c', multiple: true }, 'redeploy-on': { type: 'string', multiple: true }, app: appFlag },
   async run({ args: { name }, flags, io }, client) {
-    const request: StackDeployRequest = { files: await readComposeFiles(io.cwd, flags['compose-file']) };
+    const redeployOn = flags['redeploy-on'] ?? [];
+    const request: StackDeployRequest = { files: await readComposeFiles(io.cwd, flags['compose-file']), ...(redeployOn.length > 0 ? { redeployOn } : {}) };
     const { run } = await client.post<RunResponse>(stackPath(flags.app, name, '/deploy'), request);
     return followStackRun(client, run, name, io);
   },

@@ -56,6 +56,13 @@ describe('slipway stacks', () => {
     assert.match(io.stdout.text, /--> stack back: release 3\nsucceeded: stack back of shop: release #4 \(rollback to #1\) is live\n/);
   });
 
+  it('deploy --redeploy-on sends the apps to follow', async () => {
+    const io = await apiIO(api, dir);
+    assert.equal(await main(['stacks', 'deploy', 'back', '-c', 'compose.yml', '--redeploy-on', 'api', '--redeploy-on', 'worker', '--app', 'shop'], io), 0, io.stderr.text);
+    const body = bodyJson(api.requests.filter((r) => r.path === '/api/apps/shop/stacks/back/deploy').at(-1)) as { redeployOn?: string[] };
+    assert.deepEqual(body.redeployOn, ['api', 'worker']);
+  });
+
   it('deploy and lint need -c and --app, and refuse a bad stack name, before any request', async () => {
     const before = api.requests.length;
     for (const [argv, message] of [
