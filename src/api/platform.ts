@@ -29,10 +29,12 @@ import { DockerStepBackend } from '../adapters/docker/step-backend.js';
 import { openSealer } from '../adapters/secrets/sealer.js';
 import { RunOps } from './runs.js';
 import { ScheduleOps } from './schedules.js';
+import { StackOps } from './stacks.js';
 import { subscribeAudit } from '../tell/audit.js';
 import { subscribeForgeStatuses } from '../tell/forge-status.js';
 import { subscribeLogPruning } from '../tell/log-pruning.js';
 import { Scheduler } from '../trigger/scheduler.js';
+import { subscribeStackFollows } from '../trigger/stack-follow.js';
 import { RunSources } from '../trigger/sources.js';
 import { Apps } from './apps.js';
 import { ForgeHooks } from './forges.js';
@@ -112,6 +114,7 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
   const resealed = await resealOldValues({ store, sealer, warn: (line) => say(`secrets: ${line}`) });
   if (resealed > 0) say(`secrets: re-sealed ${resealed} stored value(s) bound to their app and name`);
   const unsubscribeStatuses = subscribeForgeStatuses({ bus, store, open: (s, c) => sealer.open(s, c).reveal(), publicUrl: config.publicUrl, warn: (line) => say(`forge status: ${line}`) });
+  const deploys = new DeployLock();
   const queue = new RunQueue({
     store, bus, engine, registry, sources,
     // What a run asks about its commit; the git port (core/ports/git.ts) takes this over.
@@ -122,7 +125,7 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
     rolloutTimeoutMs: config.rolloutTimeoutMs,
     httpsPort: config.httpsPort,
     syncRoutes: routes.sync,
-    deploys: new DeployLock(),
+    deploys,
     outbound: { allowedHosts: config.outboundAllow },
   }, { capacity: config.maxRuns });
   const apps = new Apps({ store, bus, engine, repos, queue, routes, instance: config.instance, httpsPort: config.httpsPort, publicUrl: config.publicUrl, reservedDomain: config.domain });
@@ -145,9 +148,11 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
   });
   scheduler.start();
   const schedules = new ScheduleOps({ store, apps, scheduler });
+  const stacks = new StackOps({ store, apps, engine, enqueue: triggers.enqueue, deploys, instance: config.instance });
+  const unsubscribeFollows = subscribeStackFollows(bus, { store, enqueue: triggers.enqueue }, (line) => say(line));
   const forges = new ForgeHooks({ store, apps, repos, sealer, publicUrl: config.publicUrl });
   const http = httpApp({
-    apps, triggers, runs, schedules, forges, store, bus, engine, repos, instance: config.instance, version: VERSION,
+    apps, triggers, runs, schedules, forges, stacks, store, bus, engine, repos, instance: config.instance, version: VERSION,
     hookUrl: `http://127.0.0.1:${config.port}/internal/git/received`,
     hookToken,
   });
@@ -166,6 +171,7 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
       unsubscribeAudit();
       unsubscribePruning();
       unsubscribeStatuses();
+      unsubscribeFollows();
       await pebble?.stop();
       await store.close();
     },

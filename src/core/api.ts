@@ -38,7 +38,8 @@
 //   git smart HTTP at /git/:app.git (Basic auth, any user name, the token as password)
 
 import type { Schedule } from './ports/store.js';
-import type { AppStatus, Release, Run } from './types.js';
+import type { StackRelease, StackReleaseStatus } from './ports/stack-releases.js';
+import type { AppStatus, Release, Run, TaskState } from './types.js';
 
 export interface HealthResponse {
   ok: true;
@@ -135,4 +136,104 @@ export interface RepoLink {
 export interface DeliveryResult {
   readonly runs: { readonly id: number; readonly event: string; readonly ref: string }[];
   readonly note: string;
+}
+
+// Stacks (issue 13: src/api/stacks.ts, api/http/stack-routes.ts):
+//   GET    /api/apps/:app/stacks                          → StacksResponse
+//   POST   /api/apps/:app/stacks/:stack/deploy  StackDeployRequest → 202 RunResponse (queued like an upload)
+//   POST   /api/apps/:app/stacks/lint           StackLintRequest → StackLintResponse (nothing changes)
+//   GET    /api/apps/:app/stacks/:stack/services          → StackServicesResponse (live services and their tasks)
+//   GET    /api/apps/:app/stacks/:stack/releases          → StackReleasesResponse newest first
+//   GET    /api/apps/:app/stacks/:stack/releases/:number  → StackReleaseResponse (with its plan and compose texts)
+//   POST   /api/apps/:app/stacks/:stack/rollback StackRollbackRequest → 202 RunResponse
+//   GET    /api/apps/:app/stacks/:stack/diff?from=A&to=B  → StackDiffResponse
+//   DELETE /api/apps/:app/stacks/:stack                   → 204 (services, network and releases removed)
+
+export interface StackFileText {
+  /** The name the file had beside the command (shown in messages); `.env` for the variables file. */
+  path: string;
+  text: string;
+}
+
+export interface StackDeployRequest {
+  /** Compose files in merge order, then optionally a `.env`. */
+  files: StackFileText[];
+  /** Opt-in: apps whose every new release deploys the stack again, rolling the services that ran their image. */
+  redeployOn?: string[];
+}
+
+export interface StackLintRequest {
+  files: StackFileText[];
+  stack?: string;
+}
+
+export interface StackLintResponse {
+  services: { name: string; image: string; replicas: number }[];
+}
+
+export interface StackSummaryItem {
+  name: string;
+  /** The number of the live release; null when none is live. */
+  liveRelease: number | null;
+  releases: number;
+  /** Services Swarm runs now for the stack. */
+  services: number;
+}
+
+export interface StacksResponse {
+  stacks: StackSummaryItem[];
+}
+
+export interface StackServiceStatus {
+  /** The compose name. */
+  name: string;
+  serviceName: string;
+  /** From the live release; null when the service is not in it. */
+  image: string | null;
+  desired: number | null;
+  running: number;
+  tasks: TaskState[];
+}
+
+export interface StackServicesResponse {
+  services: StackServiceStatus[];
+}
+
+export interface StackReleaseSummary {
+  number: number;
+  status: StackReleaseStatus;
+  runId: number | null;
+  user: string | null;
+  rollbackOf: number | null;
+  error: string | null;
+  createdAt: string;
+  deployedAt: string | null;
+  /** Compose name → image, from the plan. */
+  images: Record<string, string>;
+  files: string[];
+}
+
+export interface StackReleasesResponse {
+  releases: StackReleaseSummary[];
+}
+
+export interface StackReleaseResponse {
+  release: StackRelease;
+}
+
+export interface StackRollbackRequest {
+  /** Default: the release live before the live one. */
+  release?: number;
+}
+
+export interface StackDiffResponse {
+  from: number;
+  to: number;
+  services: StackServiceDiff[];
+}
+
+export interface StackServiceDiff {
+  service: string;
+  change: 'added' | 'removed' | 'changed' | 'unchanged';
+  details: string[];
 }

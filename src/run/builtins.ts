@@ -14,6 +14,7 @@ import { publishTarget, throwawayName, type PublishTarget } from './build-names.
 import type { RunContext } from './run-context.js';
 import { postJson } from '../tell/outbound.js';
 import { runStackStep } from './stack-step.js';
+import { deployStackRelease } from '../release/stack-release-deploy.js';
 import type { BuiltinContext, BuiltinSkipped, BuiltinSteps } from './pipeline-runner.js';
 
 /** What the built-in steps use of the run's context. */
@@ -198,6 +199,10 @@ export class RunBuiltins implements BuiltinSteps {
         registry: this.ctx.registry,
         deadlineMs: this.ctx.rolloutTimeoutMs,
         log: b.log,
+        // Issue 13: every stack deploy is a release of the stack.
+        deploy: async (plan, deployCtx, sources) => {
+          await deployStackRelease({ app: this.app.name, plan, sources, runId: this.current.id, user: null, rollbackOf: null }, { ...deployCtx, store: this.ctx.store });
+        },
         openSource: async (folder) => {
           if (workspace === null) return { stream: this.ctx.sources.open(this.current), rootedAt: 'repository' };
           const stream = await workspace.exporter.exportWorkspace(workspace.volume, folder, workspace.image).catch((err: unknown) => {

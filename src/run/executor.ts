@@ -11,6 +11,7 @@ import { createRollbackRelease } from '../release/new-release.js';
 import { replacedMeanwhile, resumedRelease } from '../release/resume.js';
 import { RunBuiltins } from './builtins.js';
 import { runPlan } from './pipeline-runner.js';
+import { runStackRun, stackRunOf } from './stack-runs.js';
 import { loadPlan } from './plan-loader.js';
 import type { RunContext } from './run-context.js';
 import { RunLog } from './run-log.js';
@@ -24,6 +25,9 @@ export async function executeRun(run: Run, ctx: RunContext): Promise<void> {
   try {
     const app = await ctx.store.getApp(run.app);
     if (!app) throw new SlipwayError('not_found', `app ${run.app} no longer exists`);
+    // Issue 13: `stacks deploy | rollback` runs deploy one stack and run no pipeline (run/stack-runs.ts).
+    const stackRun = stackRunOf(run, await ctx.store.getRunDetails(run.id));
+    if (stackRun !== null) return await finish(run, ctx, log, 'succeeded', null, void (await runStackRun(run, stackRun, app, ctx, log.write, signal)));
     const resumed = await resumedRelease(ctx.store, run, log.write);
     if (resumed || run.source === 'rollback') {
       // Under the app's deploy lock: the release "before the live one" must not change under a rollback's feet.

@@ -7,7 +7,9 @@ import { SlipwayError } from '../core/errors.js';
 import { STACK_NAME } from '../core/naming.js';
 import type { EnginePort } from '../core/ports/engine.js';
 import type { RegistryPort } from '../core/ports/registry.js';
-import { deployStack } from '../converge/stack-rollout.js';
+import type { StackSourceFile } from '../core/ports/stack-releases.js';
+import type { StackPlan } from '../converge/stack-plan.js';
+import { deployStack, type StackDeployContext } from '../converge/stack-rollout.js';
 import { composeCandidates, composeFileFromTar } from '../stack/compose-file.js';
 import { parseCompose } from '../stack/compose.js';
 import { stackPlan } from '../stack/definitions.js';
@@ -35,6 +37,8 @@ export interface StackStepDeps {
    */
   readonly openSource: (folder: string) => Promise<{ stream: Readable; rootedAt: 'folder' | 'repository' }>;
   readonly log: (text: string) => void;
+  /** Issue 13 (stack releases): how the plan is deployed, recorded as a release; converge's deployStack when absent. */
+  readonly deploy?: (plan: StackPlan, ctx: StackDeployContext, sources: readonly StackSourceFile[]) => Promise<void>;
 }
 
 export async function runStackStep(input: StackStepInput, deps: StackStepDeps): Promise<void> {
@@ -61,14 +65,14 @@ export async function runStackStep(input: StackStepInput, deps: StackStepDeps): 
   const compose = parseCompose({ path, text: found.text }, variables(input));
   const plan = stackPlan(compose, { instance: input.instance, app: input.app, stack: input.stack });
   const ours = `${deps.registry.address}/`;
-  await deployStack(plan, {
+  await (deps.deploy ?? deployStack)(plan, {
     engine: deps.engine,
     // Slipway's registry password goes only with images from Slipway's registry (see the engine port).
     credentialsFor: (image) => (image.startsWith(ours) ? deps.registry.credentials() : null),
     deadlineMs: deps.deadlineMs,
     pollMs: deps.pollMs,
     log: deps.log,
-  });
+  }, [{ path, text: found.text }]);
 }
 
 function variables(input: StackStepInput): ComposeVariables {

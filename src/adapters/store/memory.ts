@@ -6,6 +6,7 @@ import { createMemoryAppRepos } from './memory-app-repos.js';
 import { appExists, checkLimit, domainTaken, notFound, queueFull, tokenExists, toJsonText } from './checks.js';
 import { createMemoryPipelines } from './memory-pipelines.js';
 import { createMemorySchedules } from './memory-schedules.js';
+import { createMemoryStackReleases } from './memory-stack-releases.js';
 import type { StoreOptions } from './sqlite.js';
 
 /** What SQLite would hand back after storing `value` as JSON text. */
@@ -29,6 +30,7 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
   const copy = <T>(value: T): T => structuredClone(value);
   const pipelines = createMemoryPipelines({ now, hasRun: (id) => runs.some((r) => r.id === id), hasApp: (name) => apps.has(name) });
   const appRepos = createMemoryAppRepos({ now, hasApp: (name) => apps.has(name) });
+  const stackReleases = createMemoryStackReleases({ now, hasApp: (name) => apps.has(name) });
   const schedules = createMemorySchedules({ now, hasRun: (id) => runs.some((r) => r.id === id), hasApp: (name) => apps.has(name) });
 
   // Like the SQLite unique index on apps.domain.
@@ -81,6 +83,7 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
       pipelines.deleteApp(name);
       schedules.deleteApp(name);
       appRepos.deleteApp(name);
+      stackReleases.deleteApp(name);
     },
 
     async createToken(name, hash) {
@@ -267,6 +270,7 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
     ...pipelines.methods,
     ...schedules.methods,
     ...appRepos.methods,
+    ...stackReleases.methods,
 
     async close() {},
   };

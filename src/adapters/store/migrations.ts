@@ -238,6 +238,29 @@ const MIGRATIONS: readonly NamedMigration[] = [
       await db.schema.alterTable('runs').addColumn('logs_pruned', 'integer', (c) => c.notNull().defaultTo(0)).execute();
     },
   },
+  {
+    // Issue 13: every stack deploy is a numbered release of the whole stack; it goes with its app.
+    name: '0011_stack_releases',
+    async up(db) {
+      await db.schema
+        .createTable('stack_releases')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('app', 'text', (c) => c.notNull().references('apps.name').onDelete('cascade'))
+        .addColumn('stack', 'text', (c) => c.notNull())
+        .addColumn('number', 'integer', (c) => c.notNull())
+        .addColumn('plan', 'text', (c) => c.notNull())
+        .addColumn('sources', 'text', (c) => c.notNull())
+        .addColumn('run_id', 'integer')
+        .addColumn('user_name', 'text')
+        .addColumn('rollback_of', 'integer')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('error', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('deployed_at', 'text')
+        .addUniqueConstraint('stack_releases_app_stack_number', ['app', 'stack', 'number'])
+        .execute();
+    },
+  },
 ];
 
 const provider: MigrationProvider = {

@@ -16,6 +16,7 @@ import { sqliteRunDetails } from './sqlite-run-details.js';
 import { sqliteRuns } from './sqlite-runs.js';
 import { sqliteSchedules } from './sqlite-schedules.js';
 import { sqliteSecrets } from './sqlite-secrets.js';
+import { sqliteStackReleases } from './sqlite-stack-releases.js';
 import { sqliteSteps } from './sqlite-steps.js';
 import type { Database } from './tables.js';
 
@@ -63,6 +64,7 @@ export async function openSqliteStore(file: string, options: StoreOptions = {}):
     ...sqliteSecrets(ctx),
     ...sqliteSchedules(ctx),
     ...sqliteAppRepos(ctx),
+    ...sqliteStackReleases(ctx),
     async close() {
       if (closed) return;
       closed = true;

@@ -11,6 +11,7 @@ import { hashToken } from '../auth.js';
 import { ForgeHooks } from '../forges.js';
 import { RunOps } from '../runs.js';
 import { ScheduleOps } from '../schedules.js';
+import { StackOps } from '../stacks.js';
 import type { Triggers } from '../triggers.js';
 import { httpApp } from './server.js';
 
@@ -39,6 +40,7 @@ async function setup() {
     apps, triggers, store, bus, engine: nothing as never, repos: nothing as never, instance: 't', version: 'test',
     runs: new RunOps({ store, bus, apps, queue: { capacity: 1 }, cancellations: nothing as never, sealer: { seal: (v: string) => `v1:${v}` } }),
     schedules: new ScheduleOps({ store, apps, scheduler: nothing as never }),
+    stacks: new StackOps({ store, apps, engine: nothing as never, enqueue: nothing as never, deploys: nothing as never, instance: 't' }),
     forges: new ForgeHooks({ store, apps, repos: { ensure: async () => undefined, probe: async () => undefined }, sealer: { seal: (v: string) => `v1:${v}` }, publicUrl: 'http://x' }),
     hookUrl: 'http://127.0.0.1/internal/git/received', hookToken: HOOK_TOKEN,
   });
@@ -81,6 +83,11 @@ describe('typed request bodies', () => {
     ['GET', '/api/runs/RUN/logs?follow=1&tail=5', undefined, 'tail', /unknown field "tail" in the query/],
     ['GET', '/api/runs/RUN/events?replay=1&from=3', undefined, 'from', /unknown field "from" in the query/],
     ['GET', '/api/events?limit=5&app=web', undefined, 'app', /unknown field "app" in the query/],
+    ['POST', '/api/apps/web/stacks/back/deploy', { files: [] }, 'files', /invalid "files" in the request body/],
+    ['POST', '/api/apps/web/stacks/back/deploy', { files: [{ path: 'c.yml', text: 'x', mode: 1 }] }, 'files.0.mode', /unknown field "files.0.mode"/],
+    ['POST', '/api/apps/web/stacks/back/rollback', { release: 0 }, 'release', /invalid release 0/],
+    ['GET', '/api/apps/web/stacks/back/diff?from=1', undefined, 'to', /invalid release undefined/],
+    ['GET', '/api/apps/web/stacks/back/diff?from=1&to=x', undefined, 'to', /invalid release "x"/],
   ];
   for (const [method, path, body, field, message] of cases) {
     it(`${method} ${path} ${JSON.stringify(body) ?? ''} → 400 naming ${field || 'the body'}`, async () => {

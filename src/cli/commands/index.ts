@@ -12,6 +12,7 @@ import { releasesCommand } from './releases.js';
 import { rollbackCommand } from './rollback.js';
 import { runsCommand } from './runs.js';
 import { secretsCommand } from './secrets/index.js';
+import { stacksCommand } from './stacks/index.js';
 import { statusCommand } from './status.js';
 import { upCommand } from './up.js';
 
@@ -29,4 +30,5 @@ export const commands: readonly Command[] = [
   cronCommand,
   releasesCommand,
   rollbackCommand,
+  stacksCommand,
 ];

@@ -18,6 +18,7 @@
 // - appendStepLog, like appendRunLog, keeps the call order of appends issued without waiting.
 
 import type { RunEvent } from '../plan.js';
+import type { StackReleaseStore } from './stack-releases.js';
 import type { App, Release, ReleaseStatus, Run, RunError, RunPhase, RunSource, RunStatus, ServiceSpecInput } from '../types.js';
 
 export interface NewApp {
@@ -207,7 +208,8 @@ export interface AuditEvent {
 /** What readRunLog and readStepLog give for a run whose logs were pruned: a note, never an empty log pretending. */
 export const PRUNED_LOG_NOTE = '[log pruned: Slipway keeps the logs of only the newest runs of each app]\n';
 
-export interface Store {
+/** Stack releases (issue 13): see ./stack-releases.ts for their protocol. */
+export interface Store extends StackReleaseStore {
   createApp(app: NewApp): Promise<App>; // SlipwayError conflict if the name exists
   getApp(name: string): Promise<App | null>;
   listApps(): Promise<App[]>;

@@ -5,6 +5,7 @@ import type { Dashboard } from './context.js';
 import { byId, el, maybeById } from './dom.js';
 import { appHash, RUNS_SHOWN, shortDigest } from '../client/format.js';
 import { releasesView, runsView } from './history.js';
+import { stacksView } from './stacks-panel.js';
 import { badge, replicaSummary, showError, siteLink, table, when } from './widgets.js';
 
 /** Empties the pane for `name` (or shows the hint when no app is selected); refreshDetail fills the cards. */
@@ -23,7 +24,8 @@ export function buildDetail(name: string | null, apps: readonly AppSummary[]): v
     el('section', { class: 'card', attrs: { id: 'status-card' } }, el('h2', { text: 'Status' }), el('p', { class: 'muted', text: 'Loading…' })),
     el('section', { class: 'card', hidden: true, attrs: { id: 'log-card' } }),
     el('section', { class: 'card', attrs: { id: 'releases-card' } }, el('h2', { text: 'Releases' })),
-    el('section', { class: 'card', attrs: { id: 'runs-card' } }, el('h2', { text: 'Recent runs' })));
+    el('section', { class: 'card', attrs: { id: 'runs-card' } }, el('h2', { text: 'Recent runs' })),
+    el('section', { class: 'card', attrs: { id: 'stacks-card' } }, el('h2', { text: 'Stacks' })));
 }
 
 export async function refreshDetail(ctx: Dashboard): Promise<void> {
@@ -38,6 +40,9 @@ export async function refreshDetail(ctx: Dashboard): Promise<void> {
     byId('status-card').replaceChildren(el('h2', { text: 'Status' }), ...statusView(status));
     byId('releases-card').replaceChildren(el('h2', { text: 'Releases' }), releasesView(ctx, name, releases));
     byId('runs-card').replaceChildren(el('h2', { text: 'Recent runs' }), runsView(name, runs.slice(0, RUNS_SHOWN), state.runId));
+    // Issue 13: the stacks card reports its own errors inside it.
+    const stacks = await stacksView(ctx, name);
+    if (seq === state.detailSeq && name === state.selected) maybeById('stacks-card')?.replaceChildren(el('h2', { text: 'Stacks' }), ...stacks);
   } catch (err) {
     const box = maybeById('detail-error');
     if (seq === state.detailSeq && box) showError(box, err);
