@@ -2,6 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { normalizeDefinition } from '../adapters/docker/convert.js';
 import { FakeEngine } from '../adapters/docker/fake-engine.js';
 import { SlipwayError } from '../core/errors.js';
 import type { ServiceDefinition } from '../core/ports/engine.js';
@@ -98,7 +99,7 @@ describe('stack deploy', () => {
       w.deploy(svc('web', { healthcheck: NEVER_HEALTHY }), svc('client'), svc('extra')),
       rejectsWith('health_gate_failed', /^stack backend: service web did not become healthy: a new task failed: .*unhealthy container/),
     );
-    assert.deepEqual(w.engine.definitionOf(name('web')), { ...before, entrypoint: null, healthcheck: null, containerLabels: before?.labels });
+    assert.deepEqual(w.engine.definitionOf(name('web')), normalizeDefinition(before!));
     assert.deepEqual(running(w.engine, 'web').map((t) => t.id), [oldTask], 'start-first kept the old task serving throughout');
     assert.equal(w.engine.definitionOf(name('extra')), null, 'the service this deploy created is gone');
     assert.equal(running(w.engine, 'client').length, 1);
