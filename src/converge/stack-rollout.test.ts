@@ -129,8 +129,18 @@ describe('stack deploy', () => {
     assert.deepEqual(w.engine.definitionOf(name('web'))?.command, ['httpd', '-f']);
   });
 
+  it('an image found nowhere is refused before anything changes, naming it', async () => {
+    const w = world();
+    await w.deploy(svc('web'));
+    const calls = w.engine.calls.length;
+    await assert.rejects(w.deploy(svc('web', { env: { A: '1' } }), svc('client', { image: 'nowhere/app:1' })), rejectsWith('not_found', /image nowhere\/app:1 was found neither in its registry .* nor on this engine/));
+    assert.deepEqual(w.engine.calls.slice(calls).filter((c) => c.method === 'deployService' || c.method === 'ensureNetworkWith'), []);
+  });
+
   it('the engine refusing a service puts back the ones already deployed', async () => {
     const w = world();
+    // An image the engine has but Swarm refuses as a reference: the refusal comes from deployService itself.
+    w.engine.addLocalImage('Bad Image');
     await w.deploy(svc('web'), svc('client'));
     const calls = w.engine.callsTo('deployService').length;
     // web is deployed (changed), then client's deployService fails: web must get its spec back.

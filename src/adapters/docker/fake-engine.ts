@@ -301,6 +301,11 @@ export class FakeEngine implements EnginePort {
     else this.#files[kind].set(name, { data, labels: {} });
   }
 
+  /** An image the engine has locally (resolveImage finds it) without a build. */
+  addLocalImage(image: string): void {
+    this.#builds.set(image, 0);
+  }
+
   /** The options a network was created with by ensureNetworkWith. */
   networkOptions(name: string): NetworkOptions | null {
     return this.#networkOptions.get(name) ?? null;
