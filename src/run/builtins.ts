@@ -196,6 +196,7 @@ export class RunBuiltins implements BuiltinSteps {
       {
         engine: this.ctx.engine,
         registry: this.ctx.registry,
+        environment: b.environment,
         deadlineMs: this.ctx.rolloutTimeoutMs,
         log: b.log,
         openSource: async (folder) => {
