@@ -136,3 +136,24 @@ describe('stack deploy: Swarm objects', () => {
     assert.deepEqual(w.engine.callsTo('deployService').map((c) => c.withCredentials), [true, false, false]);
   });
 });
+
+describe('removing an app\'s stacks', () => {
+  it('removes services, configs, secrets and networks of every stack, and keeps named volumes (data)', async () => {
+    const { removeAppStacks } = await import('./stack-removal.js');
+    const w = world();
+    const services = [svc('db', {
+      configs: [site], secrets: [{ source: 'pw', target: '/run/secrets/pw', uid: null, gid: null, mode: null }],
+      mounts: [{ type: 'volume', source: 'data', target: '/data', readOnly: false, noCopy: false }],
+    })];
+    await w.deploy(model(services, {
+      ...withConfig(services),
+      secrets: { pw: { source: { kind: 'content', text: 'x' }, labels: {} } },
+      volumes: { data: { external: false, name: null, driver: null, driverOpts: {}, labels: {} } },
+    }), { configs: { site: 'a' } });
+    await removeAppStacks(w.engine, 'slipway', 'shop');
+    assert.deepEqual(await w.engine.listSwarmFiles('config', {}), []);
+    assert.deepEqual(await w.engine.listSwarmFiles('secret', {}), []);
+    assert.deepEqual([...w.engine.networks().keys()], []);
+    assert.deepEqual((await w.engine.listVolumes({})).map((v) => v.name), [`${P}_data`]);
+  });
+});
