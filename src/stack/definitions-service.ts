@@ -74,8 +74,9 @@ export function serviceDefinition(s: StackService, ctx: ServiceContext): Service
 }
 
 /**
- * Ingress ports and VIPs need IPVS. Without it (measured on the development machines: an ingress port accepts
- * nothing, a VIP does not answer) ingress ports are published in host mode and the endpoint is dnsrr, said in the log.
+ * Ingress ports and VIPs need IPVS. Without it (measured on the development machines: an ingress port refuses
+ * connections while its task runs, a VIP does not answer) ingress ports are published in host mode and the endpoint
+ * is dnsrr, said in the log.
  * Swarm also refuses ingress ports with dnsrr, so a file asking for both gets host mode too.
  */
 function publishing(s: StackService, ctx: ServiceContext): { ports: PublishedPort[]; endpointMode: 'vip' | 'dnsrr'; hostPorts: boolean } {
