@@ -123,6 +123,11 @@ describe('stack deploy: Swarm objects', () => {
     await w.deploy(model([svc('agent', { mode: 'global' })]));
     assert.equal(w.engine.tasksOf(`${P}_agent`).filter((t) => t.state === 'running').length, 2);
     assert.match(w.log.join(''), /agent runs 2 healthy task\(s\)/);
+    // Put back: the gate waits for a task on every node again (the spec of a global service has no count).
+    const sick = { test: ['CMD', 'false'], intervalMs: 1000, timeoutMs: null, retries: 1, startPeriodMs: null };
+    await assert.rejects(w.deploy(model([svc('agent', { mode: 'global', healthcheck: sick })])));
+    assert.match(w.log.join(''), /agent: previous spec put back and running/);
+    assert.equal(w.engine.tasksOf(`${P}_agent`).filter((t) => t.state === 'running' && t.desiredState === 'running').length, 2);
   });
 
   it("tags become digests: Slipway's registry through the registry port, other registries through the engine; a local-only image is used as given, said in the log", async () => {

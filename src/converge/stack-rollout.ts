@@ -94,7 +94,7 @@ export async function deployStack(plan: StackPlan, ctx: StackDeployContext): Pro
     log(`--> stack ${plan.name} failed: service ${failure.service}: ${failure.reason}\n`);
     // Read before the put-back removes or replaces the failing tasks.
     const lines = await lastLogLines(engine, failure.serviceName);
-    const restored = await putBack(applied, ctx);
+    const restored = await putBack(applied, ctx, wanted);
     // What this deploy created goes again (a stack that never ran leaves nothing behind); one that will not go is
     // reported, not the failure.
     if (restored.problems.length === 0) await removeCreated(created, engine, log);
@@ -121,13 +121,15 @@ async function lastLogLines(engine: EnginePort, serviceName: string): Promise<st
 }
 
 /** Services this deploy changed get their previous definition back; the ones it created are removed. */
-async function putBack(applied: readonly Applied[], ctx: StackDeployContext): Promise<{ restored: string[]; removed: string[]; problems: string[] }> {
+async function putBack(applied: readonly Applied[], ctx: StackDeployContext, wanted: ReadonlyMap<string, number>): Promise<{ restored: string[]; removed: string[]; problems: string[] }> {
   const out = { restored: [] as string[], removed: [] as string[], problems: [] as string[] };
   for (const a of [...applied].reverse().filter((x) => x.changed)) {
     const name = composeNameOf(a.definition);
+    // A global service has no replica count in its spec (it reads back 0): the gate waits for one task per node.
+    const before = a.before?.mode === 'global' ? { ...a.before, replicas: wanted.get(a.before.serviceName) ?? 1 } : a.before;
     const back = await putBackService(ctx.engine, {
       serviceName: a.definition.serviceName,
-      before: a.before,
+      before,
       credentials: a.before === null ? null : ctx.credentialsFor(a.before.image),
       gate: { ...STACK_GATE, deadlineMs: ctx.deadlineMs, pollMs: ctx.pollMs },
     }).catch((err: unknown) => ({ ok: false as const, reason: asSlipwayError(err).message }));
