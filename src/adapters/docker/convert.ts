@@ -4,7 +4,8 @@ import type { ServiceState } from '../../core/ports/engine.js';
 import type { TaskState } from '../../core/types.js';
 
 // The ServiceSpec mapping lives in service-spec.ts; these names stay importable from here.
-export { fromServiceSpec, normalizeDefinition, specMatches, templateKey, toServiceSpec } from './service-spec.js';
+export { normalizeDefinition, toServiceSpec } from './service-spec.js';
+export { fromServiceSpec, specMatches, templateKey } from './service-spec-read.js';
 
 export function toServiceState(raw: unknown): ServiceState {
   const s = asRecord(raw);

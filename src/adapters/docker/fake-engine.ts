@@ -16,6 +16,7 @@ import type {
 import type { RegistryCredentials } from '../../core/ports/registry.js';
 import type { TaskState } from '../../core/types.js';
 import { normalizeDefinition, specMatches, toServiceSpec } from './convert.js';
+import { FakeStackObjects, hasLabels } from './fake-stack-objects.js';
 import { FakeSwarm, type ImageBehaviour } from './fake-swarm.js';
 
 export type { ImageBehaviour } from './fake-swarm.js';
@@ -63,7 +64,9 @@ export type FakeCall =
   | { readonly method: NetworkMethod; readonly network: string }
   | { readonly method: 'ensureNetworkWith'; readonly network: string; readonly options: NetworkOptions }
   | { readonly method: 'ensureSwarmFile' | 'removeSwarmFile'; readonly kind: 'config' | 'secret'; readonly name: string }
-  | { readonly method: 'objectExists' | 'listSwarmFiles' | 'listVolumes' | 'removeVolume' | 'listNodes' | 'publishedPorts' | 'resolveImage' | 'routingMesh'; readonly what: string };
+  | { readonly method: OtherMethod; readonly what: string };
+
+type OtherMethod = 'objectExists' | 'listSwarmFiles' | 'listVolumes' | 'removeVolume' | 'listNodes' | 'publishedPorts' | 'resolveImage' | 'routingMesh';
 
 type Method = FakeCall['method'];
 
@@ -76,9 +79,7 @@ export class FakeEngine implements EnginePort {
   readonly #deploying = new Set<string>();
   readonly #builds = new Map<string, number>();
   readonly #networks = new Map<string, Readonly<Record<string, string>>>();
-  readonly #networkOptions = new Map<string, NetworkOptions>();
-  readonly #files = { config: new Map<string, { data: Buffer; labels: Readonly<Record<string, string>> }>(), secret: new Map<string, { data: Buffer; labels: Readonly<Record<string, string>> }>() };
-  readonly #volumes = new Map<string, VolumeSummary>();
+  readonly #objects: FakeStackObjects;
   readonly #swarm: FakeSwarm;
 
   constructor(private readonly options: FakeEngineOptions = {}) {
@@ -87,6 +88,7 @@ export class FakeEngine implements EnginePort {
     // A global service runs one task per active node.
     const nodes = (options.nodes ?? [FAKE_NODE]).filter((n) => n.availability === 'active' && n.state === 'ready').length;
     this.#swarm = new FakeSwarm((image, definition) => this.#behaviourOf(image, definition), options.pollsToRun ?? 2, nodes);
+    this.#objects = new FakeStackObjects(this.#networks, () => this.#swarm.definitions(), options.nodes ?? [FAKE_NODE]);
   }
 
   /** Scripts (or re-scripts) an image or build tag; tasks created from now on follow it. */
@@ -219,21 +221,13 @@ export class FakeEngine implements EnginePort {
       const verb = this.#swarm.has(name) ? 'updating' : 'creating';
       throw new SlipwayError('dependency', `${verb} service ${name} failed: rpc error: code = InvalidArgument desc = ContainerSpec: "${definition.image}" is not a valid repository/tag`);
     }
-    for (const [kind, refs] of [['config', definition.configs ?? []], ['secret', definition.secrets ?? []]] as const) {
-      const missing = refs.find((r) => !this.#files[kind].has(r.name));
-      if (missing) throw new SlipwayError('not_found', `${kind} ${missing.name} does not exist`, { field: missing.name });
-    }
+    this.#objects.checkReferences(definition);
     const current = this.#swarm.definitionOf(name);
     // As the Docker adapter does: a paused update is sent again (that resumes it) even when the spec is the same.
     const changed = current === null || this.#swarm.isPaused(name) || !specMatches(toServiceSpec(current), definition);
     this.calls.push({ method: 'deployService', definition, changed, withCredentials: credentials !== null });
     if (changed) this.#swarm.apply(definition);
-    // Swarm makes a named volume on the node when a task first mounts it, from the mount's options.
-    for (const m of definition.mounts ?? []) {
-      if (m.type === 'volume' && !this.#volumes.has(m.source)) {
-        this.#volumes.set(m.source, { name: m.source, driver: m.volumeOptions?.driver ?? 'local', labels: { ...(m.volumeOptions?.labels ?? {}) } });
-      }
-    }
+    this.#objects.mounted(definition);
     return changed;
   }
 
@@ -291,105 +285,7 @@ export class FakeEngine implements EnginePort {
     const user = this.#swarm.definitions().find((d) => d.network === name || (d.moreNetworks ?? []).some((n) => n.network === name));
     if (user) throw new Error(`EnginePort protocol violated: network ${name} removed while service ${user.serviceName} uses it`);
     this.#networks.delete(name);
-    this.#networkOptions.delete(name);
-  }
-
-  /** Makes an object "outside Slipway", as an operator's `docker … create` would (for external references). */
-  addExternal(kind: 'network' | 'volume' | 'config' | 'secret', name: string, data = Buffer.from('')): void {
-    if (kind === 'network') this.#networks.set(name, {});
-    else if (kind === 'volume') this.#volumes.set(name, { name, driver: 'local', labels: {} });
-    else this.#files[kind].set(name, { data, labels: {} });
-  }
-
-  /** An image the engine has locally (resolveImage finds it) without a build. */
-  addLocalImage(image: string): void {
-    this.#builds.set(image, 0);
-  }
-
-  /** The options a network was created with by ensureNetworkWith. */
-  networkOptions(name: string): NetworkOptions | null {
-    return this.#networkOptions.get(name) ?? null;
-  }
-
-  /** The bytes of a config or secret. */
-  swarmFileData(kind: 'config' | 'secret', name: string): Buffer | null {
-    return this.#files[kind].get(name)?.data ?? null;
-  }
-
-  async ensureNetworkWith(name: string, labels: Readonly<Record<string, string>>, options: NetworkOptions): Promise<void> {
-    this.calls.push({ method: 'ensureNetworkWith', network: name, options });
-    await this.#io('ensureNetworkWith');
-    if (this.#networks.has(name)) return;
-    this.#networks.set(name, { ...labels });
-    this.#networkOptions.set(name, options);
-  }
-
-  async objectExists(kind: 'network' | 'volume' | 'config' | 'secret', name: string): Promise<boolean> {
-    await this.#other('objectExists', `${kind} ${name}`);
-    if (kind === 'network') return this.#networks.has(name);
-    if (kind === 'volume') return this.#volumes.has(name);
-    return this.#files[kind].has(name);
-  }
-
-  async ensureSwarmFile(kind: 'config' | 'secret', name: string, data: Buffer, labels: Readonly<Record<string, string>>): Promise<void> {
-    this.calls.push({ method: 'ensureSwarmFile', kind, name });
-    await this.#io('ensureSwarmFile');
-    if (!this.#files[kind].has(name)) this.#files[kind].set(name, { data: Buffer.from(data), labels: { ...labels } });
-  }
-
-  async listSwarmFiles(kind: 'config' | 'secret', labels: Readonly<Record<string, string>>): Promise<SwarmFileSummary[]> {
-    await this.#other('listSwarmFiles', kind);
-    return [...this.#files[kind]].filter(([, f]) => hasLabels(f.labels, labels)).map(([name, f]) => ({ name, labels: { ...f.labels } }))
-      .sort((a, b) => a.name.localeCompare(b.name));
-  }
-
-  async removeSwarmFile(kind: 'config' | 'secret', name: string): Promise<void> {
-    this.calls.push({ method: 'removeSwarmFile', kind, name });
-    await this.#io('removeSwarmFile');
-    const user = this.#swarm.definitions().find((d) => (kind === 'config' ? d.configs : d.secrets)?.some((r) => r.name === name));
-    if (user) throw new SlipwayError('dependency', `removing ${kind} ${name} failed: ${kind} '${name}' is in use by the following service: ${user.serviceName}`);
-    this.#files[kind].delete(name);
-  }
-
-  async listVolumes(labels: Readonly<Record<string, string>>): Promise<VolumeSummary[]> {
-    await this.#other('listVolumes', '');
-    return [...this.#volumes.values()].filter((v) => hasLabels(v.labels, labels)).sort((a, b) => a.name.localeCompare(b.name));
-  }
-
-  async removeVolume(name: string): Promise<void> {
-    await this.#other('removeVolume', name);
-    const user = this.#swarm.definitions().find((d) => d.mounts?.some((m) => m.type === 'volume' && m.source === name));
-    if (user) throw new SlipwayError('dependency', `removing volume ${name} failed: volume is in use`);
-    this.#volumes.delete(name);
-  }
-
-  async listNodes(): Promise<NodeSummary[]> {
-    await this.#other('listNodes', '');
-    return [...(this.options.nodes ?? [FAKE_NODE])];
-  }
-
-  async publishedPorts(): Promise<PortUse[]> {
-    await this.#other('publishedPorts', '');
-    return this.#swarm.definitions().flatMap((d) => (d.ports ?? []).filter((p) => p.published !== null)
-      .map((p) => ({ serviceName: d.serviceName, published: p.published as number, protocol: p.protocol, mode: p.mode })));
-  }
-
-  async resolveImage(image: string, _credentials: RegistryCredentials | null): Promise<ImageLookup> {
-    await this.#other('resolveImage', image);
-    const local = this.#builds.has(image) || (this.options.localImages ?? ['busybox:latest']).includes(image);
-    const pinned = /@(sha256:[0-9a-f]{64})$/.exec(image)?.[1] ?? null;
-    const digest = pinned ?? this.options.registryDigests?.[image] ?? null;
-    return { digest, local, reason: digest === null ? 'dial tcp: lookup registry-1.docker.io: no such host' : null };
-  }
-
-  async routingMesh(): Promise<boolean> {
-    await this.#other('routingMesh', '');
-    return this.options.routingMesh ?? false;
-  }
-
-  #other(method: 'objectExists' | 'listSwarmFiles' | 'listVolumes' | 'removeVolume' | 'listNodes' | 'publishedPorts' | 'resolveImage' | 'routingMesh', what: string): Promise<void> {
-    this.calls.push({ method, what });
-    return this.#io(method);
+    this.#objects.forgetNetwork(name);
   }
 
   async removeService(serviceName: string): Promise<void> {
@@ -406,6 +302,92 @@ export class FakeEngine implements EnginePort {
     if (options.follow && options.signal && !options.signal.aborted) {
       await new Promise((resolve) => options.signal?.addEventListener('abort', resolve, { once: true }));
     }
+  }
+
+  /** Makes an object "outside Slipway", as an operator's `docker … create` would (for external references). */
+  addExternal(kind: 'network' | 'volume' | 'config' | 'secret', name: string, data = Buffer.from('')): void {
+    this.#objects.addExternal(kind, name, data);
+  }
+
+  /** An image the engine has locally (resolveImage finds it) without a build. */
+  addLocalImage(image: string): void {
+    this.#builds.set(image, 0);
+  }
+
+  /** The options a network was created with by ensureNetworkWith. */
+  networkOptions(name: string): NetworkOptions | null {
+    return this.#objects.networkOptions(name);
+  }
+
+  /** The bytes of a config or secret. */
+  swarmFileData(kind: 'config' | 'secret', name: string): Buffer | null {
+    return this.#objects.fileData(kind, name);
+  }
+
+  async ensureNetworkWith(name: string, labels: Readonly<Record<string, string>>, options: NetworkOptions): Promise<void> {
+    this.calls.push({ method: 'ensureNetworkWith', network: name, options });
+    await this.#io('ensureNetworkWith');
+    this.#objects.ensureNetworkWith(name, labels, options);
+  }
+
+  async objectExists(kind: 'network' | 'volume' | 'config' | 'secret', name: string): Promise<boolean> {
+    await this.#other('objectExists', `${kind} ${name}`);
+    return this.#objects.exists(kind, name);
+  }
+
+  async ensureSwarmFile(kind: 'config' | 'secret', name: string, data: Buffer, labels: Readonly<Record<string, string>>): Promise<void> {
+    this.calls.push({ method: 'ensureSwarmFile', kind, name });
+    await this.#io('ensureSwarmFile');
+    this.#objects.ensureFile(kind, name, data, labels);
+  }
+
+  async listSwarmFiles(kind: 'config' | 'secret', labels: Readonly<Record<string, string>>): Promise<SwarmFileSummary[]> {
+    await this.#other('listSwarmFiles', kind);
+    return this.#objects.listFiles(kind, labels);
+  }
+
+  async removeSwarmFile(kind: 'config' | 'secret', name: string): Promise<void> {
+    this.calls.push({ method: 'removeSwarmFile', kind, name });
+    await this.#io('removeSwarmFile');
+    this.#objects.removeFile(kind, name);
+  }
+
+  async listVolumes(labels: Readonly<Record<string, string>>): Promise<VolumeSummary[]> {
+    await this.#other('listVolumes', '');
+    return this.#objects.listVolumes(labels);
+  }
+
+  async removeVolume(name: string): Promise<void> {
+    await this.#other('removeVolume', name);
+    this.#objects.removeVolume(name);
+  }
+
+  async listNodes(): Promise<NodeSummary[]> {
+    await this.#other('listNodes', '');
+    return [...this.#objects.nodes];
+  }
+
+  async publishedPorts(): Promise<PortUse[]> {
+    await this.#other('publishedPorts', '');
+    return this.#objects.publishedPorts();
+  }
+
+  async resolveImage(image: string, _credentials: RegistryCredentials | null): Promise<ImageLookup> {
+    await this.#other('resolveImage', image);
+    const local = this.#builds.has(image) || (this.options.localImages ?? ['busybox:latest']).includes(image);
+    const pinned = /@(sha256:[0-9a-f]{64})$/.exec(image)?.[1] ?? null;
+    const digest = pinned ?? this.options.registryDigests?.[image] ?? null;
+    return { digest, local, reason: digest === null ? 'dial tcp: lookup registry-1.docker.io: no such host' : null };
+  }
+
+  async routingMesh(): Promise<boolean> {
+    await this.#other('routingMesh', '');
+    return this.options.routingMesh ?? false;
+  }
+
+  #other(method: OtherMethod, what: string): Promise<void> {
+    this.calls.push({ method, what });
+    return this.#io(method);
   }
 
   #behaviourOf(image: string, definition?: ServiceDefinition): ImageBehaviour {
@@ -432,9 +414,6 @@ const IMAGE_REFERENCE = new RegExp(
   `^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$`,
 );
 
-function hasLabels(labels: Readonly<Record<string, string>>, wanted: Readonly<Record<string, string>>): boolean {
-  return Object.entries(wanted).every(([k, v]) => labels[k] === v);
-}
 
 function hash(text: string): string {
   return createHash('sha256').update(text).digest('hex');
