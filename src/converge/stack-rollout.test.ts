@@ -2,6 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { normalizeDefinition } from '../adapters/docker/convert.js';
 import { FakeEngine } from '../adapters/docker/fake-engine.js';
 import { SlipwayError } from '../core/errors.js';
 import type { ServiceDefinition } from '../core/ports/engine.js';
@@ -98,7 +99,7 @@ describe('stack deploy', () => {
       w.deploy(svc('web', { healthcheck: NEVER_HEALTHY }), svc('client'), svc('extra')),
       rejectsWith('health_gate_failed', /^stack backend: service web did not become healthy: a new task failed: .*unhealthy container/),
     );
-    assert.deepEqual(w.engine.definitionOf(name('web')), { ...before, entrypoint: null, healthcheck: null, containerLabels: before?.labels });
+    assert.deepEqual(w.engine.definitionOf(name('web')), normalizeDefinition(before!));
     assert.deepEqual(running(w.engine, 'web').map((t) => t.id), [oldTask], 'start-first kept the old task serving throughout');
     assert.equal(w.engine.definitionOf(name('extra')), null, 'the service this deploy created is gone');
     assert.equal(running(w.engine, 'client').length, 1);
@@ -128,8 +129,18 @@ describe('stack deploy', () => {
     assert.deepEqual(w.engine.definitionOf(name('web'))?.command, ['httpd', '-f']);
   });
 
+  it('an image found nowhere is refused before anything changes, naming it', async () => {
+    const w = world();
+    await w.deploy(svc('web'));
+    const calls = w.engine.calls.length;
+    await assert.rejects(w.deploy(svc('web', { env: { A: '1' } }), svc('client', { image: 'nowhere/app:1' })), rejectsWith('not_found', /image nowhere\/app:1 was found neither in its registry .* nor on this engine/));
+    assert.deepEqual(w.engine.calls.slice(calls).filter((c) => c.method === 'deployService' || c.method === 'ensureNetworkWith'), []);
+  });
+
   it('the engine refusing a service puts back the ones already deployed', async () => {
     const w = world();
+    // An image the engine has but Swarm refuses as a reference: the refusal comes from deployService itself.
+    w.engine.addLocalImage('Bad Image');
     await w.deploy(svc('web'), svc('client'));
     const calls = w.engine.callsTo('deployService').length;
     // web is deployed (changed), then client's deployService fails: web must get its spec back.

@@ -197,6 +197,7 @@ export class RunBuiltins implements BuiltinSteps {
       {
         engine: this.ctx.engine,
         registry: this.ctx.registry,
+        environment: b.environment,
         deadlineMs: this.ctx.rolloutTimeoutMs,
         log: b.log,
         // Issue 13: every stack deploy is a release of the stack.

@@ -7,10 +7,15 @@ import * as tar from 'tar';
 import { FakeEngine } from '../adapters/docker/fake-engine.js';
 import { SlipwayError } from '../core/errors.js';
 import { Secret } from '../core/secret.js';
-import { runStackStep, type StackStepDeps, type StackStepInput } from './stack-step.js';
+import { defaultService } from '../stack/defaults.js';
+import type { ComposeStack } from '../stack/model.js';
+import { readContents, runStackStep, type StackStepDeps, type StackStepInput } from './stack-step.js';
 
 const PINNED = `127.0.0.1:5000/apps/shop@sha256:${'b'.repeat(64)}`;
-const registry = { address: '127.0.0.1:5000', credentials: () => ({ serveraddress: '127.0.0.1:5000', username: 'slipway', password: new Secret('pw') }) };
+const registry = {
+  address: '127.0.0.1:5000', credentials: () => ({ serveraddress: '127.0.0.1:5000', username: 'slipway', password: new Secret('pw') }),
+  resolveDigest: async () => `sha256:${'c'.repeat(64)}`,
+};
 const input = (overrides: Partial<StackStepInput> = {}): StackStepInput => ({
   instance: 'slipway', app: 'shop', stack: 'backend', file: null, commit: 'c0ffee', image: PINNED, ...overrides,
 });
@@ -77,5 +82,26 @@ describe('deploy stack step', () => {
       err instanceof SlipwayError && /compose\.yaml:3:12: image of service "api": SLIPWAY_IMAGE has no value here: this run pushed no image; add build and push steps/.test(err.message));
     await assert.rejects(runStackStep(input({ stack: 'Bad_Name' }), deps(engine, source({}, 'repository'))), /invalid stack name "Bad_Name"/);
     assert.deepEqual(engine.calls, []);
+  });
+
+  it('config and secret values: files read from the source in one pass, Slipway secrets and variables from the step, each missing one named', async () => {
+    const engine = new FakeEngine();
+    const compose: ComposeStack = {
+      files: ['compose.yaml'], services: [defaultService('web', 'busybox:latest')], networks: {}, volumes: {},
+      configs: {
+        site: { source: { kind: 'file', path: 'conf/site.conf' }, labels: {} },
+        inline: { source: { kind: 'content', text: 'hello' }, labels: {} },
+        outside: { source: { kind: 'external', name: 'corp-conf' }, labels: {} },
+      },
+      secrets: { pw: { source: { kind: 'slipway', secret: 'DB_PASSWORD' }, labels: {} }, key: { source: { kind: 'environment', variable: 'API_KEY' }, labels: {} } },
+    };
+    const folders: string[] = [];
+    const d = { ...deps(engine, source({ 'conf/site.conf': 'listen 80;', 'compose.yaml': 'x' }, 'repository', folders)), environment: { DB_PASSWORD: 'hunter2', API_KEY: 'k' } };
+    const got = await readContents(compose, d);
+    assert.deepEqual(Object.fromEntries(Object.entries(got.configs).map(([k, v]) => [k, v.toString()])), { site: 'listen 80;', inline: 'hello' });
+    assert.deepEqual(Object.fromEntries(Object.entries(got.secrets).map(([k, v]) => [k, v.toString()])), { pw: 'hunter2', key: 'k' });
+    assert.deepEqual(folders, ['.']);
+    await assert.rejects(readContents(compose, { ...d, environment: { API_KEY: 'k' } }), /secret pw takes its value from the app secret DB_PASSWORD, which this deploy step was not given/);
+    await assert.rejects(readContents(compose, { ...d, openSource: source({}, 'repository') }), /config\/secret file\(s\) conf\/site\.conf are not in the source/);
   });
 });

@@ -12,8 +12,9 @@ import type { StackPlan } from '../converge/stack-plan.js';
 import { deployStack, type StackDeployContext } from '../converge/stack-rollout.js';
 import { composeCandidates, composeFileFromTar } from '../stack/compose-file.js';
 import { parseCompose } from '../stack/compose.js';
-import { stackPlan } from '../stack/definitions.js';
-import type { ComposeVariables } from '../stack/model.js';
+import { stackPlanWithSecrets } from '../stack/definitions.js';
+import type { ComposeStack, ComposeVariables, StackFileObject } from '../stack/model.js';
+import { filesFromTar } from './stack-files.js';
 
 export interface StackStepInput {
   readonly instance: string;
@@ -28,7 +29,12 @@ export interface StackStepInput {
 
 export interface StackStepDeps {
   readonly engine: EnginePort;
-  readonly registry: Pick<RegistryPort, 'address' | 'credentials'>;
+  readonly registry: Pick<RegistryPort, 'address' | 'credentials' | 'resolveDigest'>;
+  /**
+   * The deploy step's environment with the secrets it names opened: where `x-slipway-secret: NAME` and
+   * `environment: VAR` configs/secrets take their value (a secret reaches a stack only when the step names it).
+   */
+  readonly environment?: Readonly<Record<string, string>>;
   readonly deadlineMs: number;
   readonly pollMs?: number;
   /**
@@ -63,16 +69,52 @@ export async function runStackStep(input: StackStepInput, deps: StackStepDeps): 
   const path = rootedAt === 'folder' ? posix.join(folder, found.path) : found.path;
   deps.log(`--> stack ${input.stack} from ${path}\n`);
   const compose = parseCompose({ path, text: found.text }, variables(input));
-  const plan = stackPlan(compose, { instance: input.instance, app: input.app, stack: input.stack });
+  const contents = await readContents(compose, deps);
+  const routingMesh = await deps.engine.routingMesh();
+  const { plan, secretData } = stackPlanWithSecrets(compose, { instance: input.instance, app: input.app, stack: input.stack }, { contents, routingMesh });
   const ours = `${deps.registry.address}/`;
   await (deps.deploy ?? deployStack)(plan, {
     engine: deps.engine,
+    registry: deps.registry,
+    secretData,
     // Slipway's registry password goes only with images from Slipway's registry (see the engine port).
     credentialsFor: (image) => (image.startsWith(ours) ? deps.registry.credentials() : null),
     deadlineMs: deps.deadlineMs,
     pollMs: deps.pollMs,
     log: deps.log,
   }, [{ path, text: found.text }]);
+}
+
+/** The bytes of every config and secret that is not external: files from the source, values from the step. */
+export async function readContents(compose: ComposeStack, deps: StackStepDeps): Promise<{ configs: Record<string, Buffer>; secrets: Record<string, Buffer> }> {
+  const objects = [
+    ...Object.entries(compose.configs).map(([key, o]) => ({ kind: 'config' as const, key, o })),
+    ...Object.entries(compose.secrets).map(([key, o]) => ({ kind: 'secret' as const, key, o })),
+  ];
+  const paths = objects.flatMap(({ o }) => (o.source.kind === 'file' ? [o.source.path] : []));
+  const files = paths.length === 0 ? new Map<string, Buffer>() : await filesFromTar((await deps.openSource('.')).stream, paths);
+  const out = { configs: {} as Record<string, Buffer>, secrets: {} as Record<string, Buffer> };
+  for (const { kind, key, o } of objects) {
+    const data = valueOf(kind, key, o, files, deps.environment ?? {});
+    if (data !== null) (kind === 'config' ? out.configs : out.secrets)[key] = data;
+  }
+  return out;
+}
+
+function valueOf(kind: string, key: string, o: StackFileObject, files: ReadonlyMap<string, Buffer>, env: Readonly<Record<string, string>>): Buffer | null {
+  const s = o.source;
+  if (s.kind === 'external') return null;
+  if (s.kind === 'content') return Buffer.from(s.text);
+  if (s.kind === 'file') return files.get(posix.normalize(s.path).replace(/^\.\//, '')) ?? null;
+  const name = s.kind === 'slipway' ? s.secret : s.variable;
+  const value = env[name];
+  if (value === undefined) {
+    throw new SlipwayError('invalid_input', `${kind} ${key} takes its value from ${s.kind === 'slipway' ? 'the app secret' : 'the variable'} ${name}, which this deploy step was not given`, {
+      field: `${kind}s.${key}`,
+      hint: `name it in the deploy step: \`environment: { ${name}: { from_secret: ${name} } }\` (${s.kind === 'slipway' ? 'set it first with `slipway secrets set`' : 'or as a plain value'})`,
+    });
+  }
+  return Buffer.from(value);
 }
 
 function variables(input: StackStepInput): ComposeVariables {

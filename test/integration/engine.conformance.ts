@@ -60,7 +60,8 @@ export interface ConformanceOptions {
 
 export type CaseKey =
   | 'build' | 'build-fails' | 'missing' | 'idempotent' | 'update' | 'crash' | 'hang' | 'logs' | 'remove'
-  | 'definition' | 'template' | 'healthcheck' | 'exits' | 'invalid-image' | 'labels-networks';
+  | 'definition' | 'template' | 'healthcheck' | 'exits' | 'invalid-image' | 'labels-networks'
+  | 'stack-definition' | 'swarm-files' | 'stack-lookups';
 
 export function engineConformance(open: () => Promise<EngineSubject>, options: ConformanceOptions = {}): void {
   const check = (key: CaseKey, title: string, fn: () => Promise<void> | void) => it(title, { todo: options.knownBugs?.[key] }, fn);
@@ -368,5 +369,97 @@ export function engineConformance(open: () => Promise<EngineSubject>, options: C
     assert.equal(await s.engine.inspectService(name), null);
     assert.deepEqual(await s.engine.listTasks(name), []);
     await s.engine.removeService(name);
+  });
+
+  // --- Stack services (issue 13): every Swarm setting, configs, secrets, volumes, networks with options ---
+
+  /** A definition using every Swarm setting a stack service may carry; its config, secret and network must exist. */
+  const stackDefinition = (name: string, names: { config: string; secret: string; network: string; volume: string }, port: number): ServiceDefinition => ({
+    ...withCommand(name, 'stack'),
+    moreNetworks: [{ network: names.network, aliases: ['db-client'] }],
+    mounts: [
+      { type: 'volume', source: names.volume, target: '/data', readOnly: false, noCopy: false, volumeOptions: { driver: 'local', driverOpts: {}, labels: { 'io.slipway.test': s.prefix } } },
+      { type: 'tmpfs', target: '/scratch', sizeBytes: 1 << 20, mode: 0o1777 },
+    ],
+    configs: [{ name: names.config, target: '/etc/app.conf', uid: '0', gid: '0', mode: 0o444 }],
+    secrets: [{ name: names.secret, target: 'pw', uid: '0', gid: '0', mode: 0o400 }],
+    ports: [{ target: 8000, published: port, protocol: 'tcp', mode: 'host' }],
+    placement: { constraints: ['node.role==manager'], preferences: ['node.labels.zone'], maxReplicasPerNode: 2 },
+    resources: { limits: { nanoCpus: 5e8, memoryBytes: 64 << 20, pids: 200 }, reservations: { nanoCpus: null, memoryBytes: 8 << 20 } },
+    restartPolicy: { condition: 'on-failure', delayMs: 1000, maxAttempts: 3, windowMs: 60_000 },
+    updateConfig: { parallelism: 2, delayMs: 1000, failureAction: 'pause', monitorMs: 3000, maxFailureRatio: 0.5, order: 'stop-first' },
+    rollbackConfig: { parallelism: 1, delayMs: 0, failureAction: 'continue', monitorMs: 5000, maxFailureRatio: 0, order: 'start-first' },
+    endpointMode: 'dnsrr',
+    user: '1000:1000', workingDir: '/tmp', hostname: 'stack-host', hosts: ['10.0.0.9 db.local'],
+    dns: { servers: ['127.0.0.11'], search: ['corp'], options: ['ndots:2'] },
+    init: true, readOnly: true, stopGracePeriodMs: 3000, stopSignal: 'SIGINT',
+    ulimits: { nofile: { soft: 1024, hard: 2048 } }, sysctls: { 'net.core.somaxconn': '1024' },
+    capAdd: ['NET_ADMIN'], capDrop: ['MKNOD'], logDriver: { name: 'json-file', options: { 'max-size': '10m' } },
+  });
+
+  check('stack-definition', 'every Swarm setting of a stack service: the task runs the current template, inspectDefinition gives it all back, and deploying that changes nothing', async () => {
+    const name = newService();
+    const labels = { 'io.slipway.test': s.prefix };
+    const names = { config: `${name}-conf`, secret: `${name}-pw`, network: `${name}-back`, volume: `${name}-data` };
+    await s.engine.ensureSwarmFile('config', names.config, Buffer.from('listen 8000;\n'), labels);
+    await s.engine.ensureSwarmFile('secret', names.secret, Buffer.from('hunter2'), labels);
+    await s.engine.ensureNetworkWith(names.network, labels, { attachable: true, internal: true, driverOpts: { encrypted: '' }, ipam: null });
+    const def = stackDefinition(name, names, 20000 + (Date.now() % 20000));
+    assert.equal(await s.engine.deployService(def, null), true);
+    const task = await until('a task of the current template running', async () =>
+      (await s.engine.listTaskProgress(name)).find((t) => t.current && t.state === 'running'));
+    assert.ok(task.current);
+    const back = await s.engine.inspectDefinition(name);
+    assert.deepEqual(back, normalizeDefinition(def));
+    assert.equal(await s.engine.deployService(back, null), false, 'put back as read: no update');
+    const volumes = await s.engine.listVolumes(labels);
+    assert.ok(volumes.some((v) => v.name === names.volume && v.driver === 'local'), 'Swarm made the named volume from the mount, with its labels');
+    const ports = await s.engine.publishedPorts();
+    assert.ok(ports.some((p) => p.serviceName === name && p.published === def.ports?.[0]?.published && p.mode === 'host'), JSON.stringify(ports));
+    // A change of one setting only (the config) starts a task of a new template.
+    await s.engine.ensureSwarmFile('config', `${names.config}2`, Buffer.from('listen 8001;\n'), labels);
+    assert.equal(await s.engine.deployService({ ...def, configs: [{ ...def.configs![0]!, name: `${names.config}2` }] }, null), true);
+    await until('the task of the new template running and the old one gone', async () => {
+      const now = await s.engine.listTaskProgress(name);
+      return now.some((t) => t.current && t.state === 'running') && !now.some((t) => !t.current && t.state === 'running');
+    });
+    await s.engine.removeService(name);
+  });
+
+  check('swarm-files', 'configs and secrets: created once under a name, found by label, refused while in use, removed after, removing again is fine', async () => {
+    const name = newService();
+    const labels = { 'io.slipway.test': s.prefix, 'io.slipway.conformance': name };
+    for (const kind of ['config', 'secret'] as const) {
+      const file = `${name}-${kind}`;
+      assert.equal(await s.engine.objectExists(kind, file), false);
+      await s.engine.ensureSwarmFile(kind, file, Buffer.from('v1'), labels);
+      await s.engine.ensureSwarmFile(kind, file, Buffer.from('v1'), labels);
+      assert.equal(await s.engine.objectExists(kind, file), true);
+      assert.deepEqual(await s.engine.listSwarmFiles(kind, labels), [{ name: file, labels }]);
+    }
+    const ref = (n: string) => [{ name: n, target: 'f', uid: '0', gid: '0', mode: 0o444 }];
+    await s.engine.deployService({ ...withCommand(name, 'files'), configs: [{ ...ref(`${name}-config`)[0]!, target: '/f' }], secrets: ref(`${name}-secret`) }, null);
+    await assert.rejects(s.engine.removeSwarmFile('config', `${name}-config`), (err: unknown) => err instanceof SlipwayError && err.kind === 'dependency' && /in use/.test(err.message));
+    await assert.rejects(s.engine.deployService({ ...withCommand(newService(), 'nofile'), secrets: ref(`${name}-missing`) }, null), /secret .*-missing does not exist/);
+    await s.engine.removeService(name);
+    for (const kind of ['config', 'secret'] as const) {
+      await until(`${kind} to be removable`, async () => s.engine.removeSwarmFile(kind, `${name}-${kind}`).then(() => true, () => false));
+      assert.deepEqual(await s.engine.listSwarmFiles(kind, labels), []);
+      await s.engine.removeSwarmFile(kind, `${name}-${kind}`);
+    }
+  });
+
+  check('stack-lookups', 'nodes, external objects, image lookups: at least one ready manager; an image only built here is local without a digest; unknown names do not exist', async () => {
+    const nodes = await s.engine.listNodes();
+    assert.ok(nodes.some((n) => n.role === 'manager' && n.state === 'ready' && n.availability === 'active'), JSON.stringify(nodes));
+    const built = await s.engine.resolveImage(image('v1'), null);
+    assert.equal(built.local, true);
+    assert.equal(built.digest, null);
+    assert.ok(built.reason);
+    const nowhere = await s.engine.resolveImage(`${s.prefix}-nowhere:1`, null);
+    assert.deepEqual([nowhere.local, nowhere.digest], [false, null]);
+    for (const kind of ['network', 'volume', 'config', 'secret'] as const) assert.equal(await s.engine.objectExists(kind, `${s.prefix}-absent`), false, kind);
+    assert.equal(await s.engine.objectExists('network', s.network), true);
+    assert.equal(typeof (await s.engine.routingMesh()), 'boolean');
   });
 }

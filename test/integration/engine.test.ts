@@ -16,6 +16,7 @@ const credentials: RegistryCredentials = { serveraddress: '127.0.0.1:5999', user
 describe('engine port: FakeEngine', () => {
   engineConformance(async () => {
     const fake = new FakeEngine();
+    fake.addExternal('network', 'fake-net');
     return {
       engine: fake,
       network: 'fake-net',
@@ -66,6 +67,16 @@ async function removeEverything(docker: Dockerode, prefix: string, network: stri
   // Networks a case made (labelled like everything else), in case the case failed before removing them.
   for (const n of await docker.listNetworks({ filters: { label: [`io.slipway.test=${prefix}`] } })) {
     await until(60_000, () => docker.getNetwork(n.Id).remove().then(() => true, (e: { statusCode?: number }) => e.statusCode === 404));
+  }
+  // Configs, secrets and volumes the stack cases made (Swarm lets them go once the tasks using them are gone).
+  for (const c of await docker.listConfigs({ filters: { label: [`io.slipway.test=${prefix}`] } })) {
+    await until(60_000, () => docker.getConfig(c.ID).remove().then(() => true, (e: { statusCode?: number }) => e.statusCode === 404));
+  }
+  for (const c of await docker.listSecrets({ filters: { label: [`io.slipway.test=${prefix}`] } })) {
+    await until(60_000, () => docker.getSecret(c.ID).remove().then(() => true, (e: { statusCode?: number }) => e.statusCode === 404));
+  }
+  for (const v of (await docker.listVolumes({ filters: { label: [`io.slipway.test=${prefix}`] } })).Volumes ?? []) {
+    await until(60_000, () => docker.getVolume(v.Name).remove().then(() => true, (e: { statusCode?: number }) => e.statusCode === 404));
   }
   // Swarm keeps the node-local copy of a removed overlay network a few seconds longer.
   await until(30_000, () => docker.getNetwork(network).inspect().then(() => false, () => true));

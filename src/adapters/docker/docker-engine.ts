@@ -4,17 +4,23 @@ import type Dockerode from 'dockerode';
 import { Readable } from 'node:stream';
 import { SlipwayError } from '../../core/errors.js';
 import type {
-  BuildRequest, EnginePort, LogOptions, NetworkSummary, ServiceDefinition, ServiceState, ServiceSummary, TaskProgress,
+  BuildRequest, EnginePort, ImageLookup, LogOptions, NetworkOptions, NetworkSummary, NodeSummary, PortUse, ServiceDefinition, ServiceState,
+  ServiceSummary, SwarmFileSummary, TaskProgress, VolumeSummary,
 } from '../../core/ports/engine.js';
 import type { RegistryCredentials } from '../../core/ports/registry.js';
 import type { TaskState } from '../../core/types.js';
 import {
   asRecord, fromServiceSpec, parseBuildMessage, pushDigestOf, specMatches, templateKey, toServiceSpec, toServiceState, toTaskState,
 } from './convert.js';
+import { DockerStackObjects } from './docker-stack-objects.js';
 import { demuxLogLines } from './log-stream.js';
 
 export class DockerEngine implements EnginePort {
-  constructor(private readonly docker: Dockerode) {}
+  readonly #objects: DockerStackObjects;
+
+  constructor(private readonly docker: Dockerode) {
+    this.#objects = new DockerStackObjects(docker);
+  }
 
   async build(request: BuildRequest): Promise<void> {
     try {
@@ -84,7 +90,7 @@ export class DockerEngine implements EnginePort {
   }
 
   async deployService(def: ServiceDefinition, credentials: RegistryCredentials | null): Promise<boolean> {
-    const spec = toServiceSpec(def);
+    const spec = await this.#withFileIds(toServiceSpec(def));
     // Without credentials no X-Registry-Auth header is sent at all (dockerode leaves it out for undefined).
     const auth = credentials === null ? undefined : authOf(credentials);
     for (let attempt = 0; ; attempt++) {
@@ -96,9 +102,12 @@ export class DockerEngine implements EnginePort {
         return true;
       }
       const raw = current as { ID: string; Version: { Index: number }; Spec: unknown };
-      // Swarm stores the network's ID where we wrote its name: compare like with like.
-      const networkId = await this.#networkId(def.network);
-      if (specMatches(raw.Spec, { ...def, network: networkId }) && !isPaused(current)) return false;
+      // Swarm stores the networks' IDs where we wrote their names: compare like with like.
+      const withIds = {
+        ...def, network: await this.#networkId(def.network),
+        moreNetworks: await Promise.all((def.moreNetworks ?? []).map(async (n) => ({ ...n, network: await this.#networkId(n.network) }))),
+      };
+      if (specMatches(raw.Spec, withIds) && !isPaused(current)) return false;
       try {
         await this.docker.getService(raw.ID).update(auth as never, { _query: { version: raw.Version.Index }, _body: spec } as never);
         return true;
@@ -119,9 +128,12 @@ export class DockerEngine implements EnginePort {
     const raw = await this.#inspectRaw(serviceName);
     if (raw === null) return null;
     const def = fromServiceSpec(asRecord(raw).Spec);
-    // Swarm stores the network's ID where we wrote its name; give the name back so the definition reads the same.
-    const info = (await this.docker.getNetwork(def.network).inspect().catch(() => null)) as { Name?: string } | null;
-    return { ...def, network: info?.Name ?? def.network };
+    // Swarm stores the networks' IDs where we wrote their names; give the names back so the definition reads the same.
+    const nameOf = async (id: string) => ((await this.docker.getNetwork(id).inspect().catch(() => null)) as { Name?: string } | null)?.Name ?? id;
+    return {
+      ...def, network: await nameOf(def.network),
+      moreNetworks: await Promise.all(def.moreNetworks.map(async (n) => ({ ...n, network: await nameOf(n.network) }))),
+    };
   }
 
   async listTasks(serviceName: string): Promise<TaskState[]> {
@@ -209,6 +221,68 @@ export class DockerEngine implements EnginePort {
       // The caller stopped following (client went away): that ends the stream, it is not an error.
       if (!options.signal?.aborted) throw err;
     }
+  }
+
+  ensureNetworkWith(name: string, labels: Readonly<Record<string, string>>, options: NetworkOptions): Promise<void> {
+    return this.#objects.ensureNetworkWith(name, labels, options);
+  }
+
+  objectExists(kind: 'network' | 'volume' | 'config' | 'secret', name: string): Promise<boolean> {
+    return this.#objects.objectExists(kind, name);
+  }
+
+  ensureSwarmFile(kind: 'config' | 'secret', name: string, data: Buffer, labels: Readonly<Record<string, string>>): Promise<void> {
+    return this.#objects.ensureSwarmFile(kind, name, data, labels);
+  }
+
+  listSwarmFiles(kind: 'config' | 'secret', labels: Readonly<Record<string, string>>): Promise<SwarmFileSummary[]> {
+    return this.#objects.listSwarmFiles(kind, labels);
+  }
+
+  removeSwarmFile(kind: 'config' | 'secret', name: string): Promise<void> {
+    return this.#objects.removeSwarmFile(kind, name);
+  }
+
+  listVolumes(labels: Readonly<Record<string, string>>): Promise<VolumeSummary[]> {
+    return this.#objects.listVolumes(labels);
+  }
+
+  removeVolume(name: string): Promise<void> {
+    return this.#objects.removeVolume(name);
+  }
+
+  listNodes(): Promise<NodeSummary[]> {
+    return this.#objects.listNodes();
+  }
+
+  publishedPorts(): Promise<PortUse[]> {
+    return this.#objects.publishedPorts();
+  }
+
+  resolveImage(image: string, credentials: RegistryCredentials | null): Promise<ImageLookup> {
+    return this.#objects.resolveImage(image, credentials);
+  }
+
+  routingMesh(): Promise<boolean> {
+    return this.#objects.routingMesh();
+  }
+
+  /** Swarm wants each config's and secret's ID beside its name; a missing one is named in the error. */
+  async #withFileIds(spec: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const cs = asRecord(asRecord(spec.TaskTemplate).ContainerSpec);
+    for (const [kind, key] of [['config', 'Configs'], ['secret', 'Secrets']] as const) {
+      const refs = Array.isArray(cs[key]) ? (cs[key] as Array<Record<string, unknown>>) : [];
+      if (refs.length === 0) continue;
+      const all = (await (kind === 'config' ? this.docker.listConfigs() : this.docker.listSecrets())) as unknown[];
+      const ids = new Map(all.map((x) => [String(asRecord(asRecord(x).Spec).Name ?? ''), String(asRecord(x).ID ?? '')]));
+      cs[key] = refs.map((r) => {
+        const name = String(r[kind === 'config' ? 'ConfigName' : 'SecretName'] ?? '');
+        const id = ids.get(name);
+        if (id === undefined) throw new SlipwayError('not_found', `${kind} ${name} does not exist`, { field: name });
+        return { ...r, [kind === 'config' ? 'ConfigID' : 'SecretID']: id };
+      });
+    }
+    return spec;
   }
 
   async #rawTasks(service: unknown): Promise<unknown[]> {

@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { SlipwayError } from '../../core/errors.js';
 import type { ServiceDefinition } from '../../core/ports/engine.js';
 import { Secret } from '../../core/secret.js';
+import { normalizeDefinition } from './convert.js';
 import { FakeEngine } from './fake-engine.js';
 
 const credentials = { serveraddress: 'registry.test', username: 'u', password: new Secret('p') };
@@ -129,9 +130,10 @@ describe('fake engine', () => {
     const engine = new FakeEngine();
     assert.equal(await engine.inspectDefinition('web'), null);
     await engine.deployService(def({ aliases: ['api'] }), null);
-    assert.deepEqual(await engine.inspectDefinition('web'), {
-      ...def(), entrypoint: null, command: null, healthcheck: null, aliases: ['api'], containerLabels: {},
-    });
+    const back = await engine.inspectDefinition('web');
+    assert.deepEqual(back, normalizeDefinition({ ...def(), aliases: ['api'] }));
+    assert.equal(back?.stopGracePeriodMs, 10_000, 'filled in');
+    assert.equal(back?.endpointMode, 'dnsrr');
     assert.deepEqual(engine.callsTo('deployService').map((c) => c.withCredentials), [false]);
     assert.equal(await engine.deployService((await engine.inspectDefinition('web'))!, credentials), false, 'putting it back changes nothing');
   });

@@ -10,11 +10,13 @@
 import { createHash } from 'node:crypto';
 import { SlipwayError } from '../../core/errors.js';
 import type {
-  BuildRequest, EnginePort, LogOptions, NetworkSummary, ServiceDefinition, ServiceState, ServiceSummary, TaskProgress,
+  BuildRequest, EnginePort, ImageLookup, LogOptions, NetworkOptions, NetworkSummary, NodeSummary, PortUse, ServiceDefinition, ServiceState,
+  ServiceSummary, SwarmFileSummary, TaskProgress, VolumeSummary,
 } from '../../core/ports/engine.js';
 import type { RegistryCredentials } from '../../core/ports/registry.js';
 import type { TaskState } from '../../core/types.js';
 import { normalizeDefinition, specMatches, toServiceSpec } from './convert.js';
+import { FakeStackObjects, hasLabels } from './fake-stack-objects.js';
 import { FakeSwarm, type ImageBehaviour } from './fake-swarm.js';
 
 export type { ImageBehaviour } from './fake-swarm.js';
@@ -30,7 +32,20 @@ export interface FakeEngineOptions {
   readonly logs?: Readonly<Record<string, readonly string[]>>;
   /** Refuse images that are not digest-pinned, as the port's protocol asks of callers (default false). */
   readonly requirePinnedImages?: boolean;
+  /** Images the engine has locally besides built ones (e.g. busybox:latest); default ['busybox:latest']. */
+  readonly localImages?: readonly string[];
+  /** Images a registry knows, with their digests (resolveImage); default none. */
+  readonly registryDigests?: Readonly<Record<string, string>>;
+  /** The Swarm's nodes; default one ready manager. */
+  readonly nodes?: readonly NodeSummary[];
+  /** Whether the kernel has IPVS (default false, like the development machines). */
+  readonly routingMesh?: boolean;
 }
+
+/** The node a fake Swarm runs on unless a test gives others. */
+export const FAKE_NODE: NodeSummary = {
+  id: 'fakenode0000000000000000', hostname: 'fake-node', role: 'manager', availability: 'active', state: 'ready', labels: {}, engineLabels: {}, os: 'linux', arch: 'x86_64',
+};
 
 type ServiceMethod = 'inspectService' | 'inspectDefinition' | 'listTasks' | 'listTaskProgress' | 'removeService' | 'serviceLogs';
 type NetworkMethod = 'ensureNetwork' | 'removeNetwork';
@@ -46,7 +61,12 @@ export type FakeCall =
   | { readonly method: 'deployService'; readonly definition: ServiceDefinition; readonly changed: boolean; readonly withCredentials: boolean }
   | { readonly method: ServiceMethod; readonly serviceName: string }
   | { readonly method: 'listServices' | 'listNetworks'; readonly labels: Readonly<Record<string, string>> }
-  | { readonly method: NetworkMethod; readonly network: string };
+  | { readonly method: NetworkMethod; readonly network: string }
+  | { readonly method: 'ensureNetworkWith'; readonly network: string; readonly options: NetworkOptions }
+  | { readonly method: 'ensureSwarmFile' | 'removeSwarmFile'; readonly kind: 'config' | 'secret'; readonly name: string }
+  | { readonly method: OtherMethod; readonly what: string };
+
+type OtherMethod = 'objectExists' | 'listSwarmFiles' | 'listVolumes' | 'removeVolume' | 'listNodes' | 'publishedPorts' | 'resolveImage' | 'routingMesh';
 
 type Method = FakeCall['method'];
 
@@ -59,12 +79,16 @@ export class FakeEngine implements EnginePort {
   readonly #deploying = new Set<string>();
   readonly #builds = new Map<string, number>();
   readonly #networks = new Map<string, Readonly<Record<string, string>>>();
+  readonly #objects: FakeStackObjects;
   readonly #swarm: FakeSwarm;
 
   constructor(private readonly options: FakeEngineOptions = {}) {
     for (const [image, behaviour] of Object.entries(options.images ?? {})) this.#scripts.set(image, behaviour);
     for (const [image, lines] of Object.entries(options.logs ?? {})) this.#logs.set(image, lines);
-    this.#swarm = new FakeSwarm((image, definition) => this.#behaviourOf(image, definition), options.pollsToRun ?? 2);
+    // A global service runs one task per active node.
+    const nodes = (options.nodes ?? [FAKE_NODE]).filter((n) => n.availability === 'active' && n.state === 'ready').length;
+    this.#swarm = new FakeSwarm((image, definition) => this.#behaviourOf(image, definition), options.pollsToRun ?? 2, nodes);
+    this.#objects = new FakeStackObjects(this.#networks, () => this.#swarm.definitions(), options.nodes ?? [FAKE_NODE]);
   }
 
   /** Scripts (or re-scripts) an image or build tag; tasks created from now on follow it. */
@@ -197,11 +221,13 @@ export class FakeEngine implements EnginePort {
       const verb = this.#swarm.has(name) ? 'updating' : 'creating';
       throw new SlipwayError('dependency', `${verb} service ${name} failed: rpc error: code = InvalidArgument desc = ContainerSpec: "${definition.image}" is not a valid repository/tag`);
     }
+    this.#objects.checkReferences(definition);
     const current = this.#swarm.definitionOf(name);
     // As the Docker adapter does: a paused update is sent again (that resumes it) even when the spec is the same.
     const changed = current === null || this.#swarm.isPaused(name) || !specMatches(toServiceSpec(current), definition);
     this.calls.push({ method: 'deployService', definition, changed, withCredentials: credentials !== null });
     if (changed) this.#swarm.apply(definition);
+    this.#objects.mounted(definition);
     return changed;
   }
 
@@ -256,9 +282,10 @@ export class FakeEngine implements EnginePort {
     this.calls.push({ method: 'removeNetwork', network: name });
     await this.#io('removeNetwork');
     // dockerd refuses while a service is on it; the protocol says: remove the services first.
-    const user = this.#swarm.definitions().find((d) => d.network === name);
+    const user = this.#swarm.definitions().find((d) => d.network === name || (d.moreNetworks ?? []).some((n) => n.network === name));
     if (user) throw new Error(`EnginePort protocol violated: network ${name} removed while service ${user.serviceName} uses it`);
     this.#networks.delete(name);
+    this.#objects.forgetNetwork(name);
   }
 
   async removeService(serviceName: string): Promise<void> {
@@ -275,6 +302,92 @@ export class FakeEngine implements EnginePort {
     if (options.follow && options.signal && !options.signal.aborted) {
       await new Promise((resolve) => options.signal?.addEventListener('abort', resolve, { once: true }));
     }
+  }
+
+  /** Makes an object "outside Slipway", as an operator's `docker … create` would (for external references). */
+  addExternal(kind: 'network' | 'volume' | 'config' | 'secret', name: string, data = Buffer.from('')): void {
+    this.#objects.addExternal(kind, name, data);
+  }
+
+  /** An image the engine has locally (resolveImage finds it) without a build. */
+  addLocalImage(image: string): void {
+    this.#builds.set(image, 0);
+  }
+
+  /** The options a network was created with by ensureNetworkWith. */
+  networkOptions(name: string): NetworkOptions | null {
+    return this.#objects.networkOptions(name);
+  }
+
+  /** The bytes of a config or secret. */
+  swarmFileData(kind: 'config' | 'secret', name: string): Buffer | null {
+    return this.#objects.fileData(kind, name);
+  }
+
+  async ensureNetworkWith(name: string, labels: Readonly<Record<string, string>>, options: NetworkOptions): Promise<void> {
+    this.calls.push({ method: 'ensureNetworkWith', network: name, options });
+    await this.#io('ensureNetworkWith');
+    this.#objects.ensureNetworkWith(name, labels, options);
+  }
+
+  async objectExists(kind: 'network' | 'volume' | 'config' | 'secret', name: string): Promise<boolean> {
+    await this.#other('objectExists', `${kind} ${name}`);
+    return this.#objects.exists(kind, name);
+  }
+
+  async ensureSwarmFile(kind: 'config' | 'secret', name: string, data: Buffer, labels: Readonly<Record<string, string>>): Promise<void> {
+    this.calls.push({ method: 'ensureSwarmFile', kind, name });
+    await this.#io('ensureSwarmFile');
+    this.#objects.ensureFile(kind, name, data, labels);
+  }
+
+  async listSwarmFiles(kind: 'config' | 'secret', labels: Readonly<Record<string, string>>): Promise<SwarmFileSummary[]> {
+    await this.#other('listSwarmFiles', kind);
+    return this.#objects.listFiles(kind, labels);
+  }
+
+  async removeSwarmFile(kind: 'config' | 'secret', name: string): Promise<void> {
+    this.calls.push({ method: 'removeSwarmFile', kind, name });
+    await this.#io('removeSwarmFile');
+    this.#objects.removeFile(kind, name);
+  }
+
+  async listVolumes(labels: Readonly<Record<string, string>>): Promise<VolumeSummary[]> {
+    await this.#other('listVolumes', '');
+    return this.#objects.listVolumes(labels);
+  }
+
+  async removeVolume(name: string): Promise<void> {
+    await this.#other('removeVolume', name);
+    this.#objects.removeVolume(name);
+  }
+
+  async listNodes(): Promise<NodeSummary[]> {
+    await this.#other('listNodes', '');
+    return [...this.#objects.nodes];
+  }
+
+  async publishedPorts(): Promise<PortUse[]> {
+    await this.#other('publishedPorts', '');
+    return this.#objects.publishedPorts();
+  }
+
+  async resolveImage(image: string, _credentials: RegistryCredentials | null): Promise<ImageLookup> {
+    await this.#other('resolveImage', image);
+    const local = this.#builds.has(image) || (this.options.localImages ?? ['busybox:latest']).includes(image);
+    const pinned = /@(sha256:[0-9a-f]{64})$/.exec(image)?.[1] ?? null;
+    const digest = pinned ?? this.options.registryDigests?.[image] ?? null;
+    return { digest, local, reason: digest === null ? 'dial tcp: lookup registry-1.docker.io: no such host' : null };
+  }
+
+  async routingMesh(): Promise<boolean> {
+    await this.#other('routingMesh', '');
+    return this.options.routingMesh ?? false;
+  }
+
+  #other(method: OtherMethod, what: string): Promise<void> {
+    this.calls.push({ method, what });
+    return this.#io(method);
   }
 
   #behaviourOf(image: string, definition?: ServiceDefinition): ImageBehaviour {
@@ -301,9 +414,6 @@ const IMAGE_REFERENCE = new RegExp(
   `^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$`,
 );
 
-function hasLabels(labels: Readonly<Record<string, string>>, wanted: Readonly<Record<string, string>>): boolean {
-  return Object.entries(wanted).every(([k, v]) => labels[k] === v);
-}
 
 function hash(text: string): string {
   return createHash('sha256').update(text).digest('hex');

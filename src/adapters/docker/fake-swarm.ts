@@ -1,8 +1,8 @@
 // The Swarm inside FakeEngine: services, slots and tasks moving one step per poll along their image's script.
 //
 // Swarm's rules it keeps (test/integration/engine.conformance.ts checks them against dockerd):
-// - only a new task template (image, command, env, labels, health check, network and aliases) starts tasks;
-//   replicas add or remove slots;
+// - only a new task template (image, command, env, labels, health check, networks, mounts, configs, secrets,
+//   resources, placement …) starts tasks; replicas add or remove slots; a global service has one slot per node;
 // - start-first: an old task keeps running until its slot's new task runs, and shows running one poll longer;
 // - putting back a template whose task still runs keeps that task. (dockerd usually does the same; when a
 //   crash-looping task restarts around the update it may start a fresh one instead; the suite allows both.)
@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import type { ServiceDefinition, ServiceState, TaskProgress } from '../../core/ports/engine.js';
 import type { TaskState } from '../../core/types.js';
-import { normalizeDefinition } from './convert.js';
+import { templateKey, toServiceSpec } from './convert.js';
 
 export type ImageBehaviour = 'healthy' | 'crash' | 'unhealthy' | 'exits' | 'hang' | 'build-fails';
 
@@ -56,6 +56,8 @@ export class FakeSwarm {
     private readonly behaviourOf: (image: string, definition: ServiceDefinition) => ImageBehaviour,
     /** Polls that see a new task before it runs or fails; 0 = at once. */
     private readonly pollsToRun: number,
+    /** Nodes a global service puts a task on. */
+    private readonly nodes = 1,
   ) {}
 
   has(name: string): boolean {
@@ -138,9 +140,10 @@ export class FakeSwarm {
   #reconcile(service: FakeService): void {
     const template = templateOf(service.definition);
     const slots = new Set(service.tasks.map((t) => t.slot));
-    for (let slot = 1; slot <= service.definition.replicas; slot++) slots.add(slot);
+    const replicas = this.#wanted(service.definition);
+    for (let slot = 1; slot <= replicas; slot++) slots.add(slot);
     for (const slot of slots) {
-      const wanted = slot <= service.definition.replicas;
+      const wanted = slot <= replicas;
       const desired = service.tasks.filter((t) => t.slot === slot && t.desiredState === 'running');
       const current = wanted ? desired.find((t) => t.template === template && t.state !== 'failed') : undefined;
       for (const t of desired) {
@@ -149,6 +152,10 @@ export class FakeSwarm {
       }
       if (wanted && !current) service.tasks.push(this.#newTask(service, slot, template));
     }
+  }
+
+  #wanted(def: ServiceDefinition): number {
+    return def.mode === 'global' ? this.nodes : def.replicas;
   }
 
   /** Tasks move one step along their image's script; stopping ones stop. */
@@ -166,7 +173,7 @@ export class FakeSwarm {
     const template = templateOf(service.definition);
     const live = service.tasks.filter((t) => t.template === template && t.state === 'running' && t.desiredState === 'running');
     const others = service.tasks.filter((t) => t.state === 'running' && !live.includes(t));
-    if (service.updateState === 'updating' && live.length >= service.definition.replicas && others.length === 0) {
+    if (service.updateState === 'updating' && live.length >= this.#wanted(service.definition) && others.length === 0) {
       service.updateState = 'completed';
       service.updateMessage = 'update completed';
     }
@@ -218,11 +225,9 @@ export class FakeSwarm {
   }
 }
 
+/** As dockerd tells tasks apart: the task template's key (mounts, configs, networks, resources … all count). */
 function templateOf(def: ServiceDefinition): string {
-  const full = normalizeDefinition(def);
-  const sorted = (m: Readonly<Record<string, string>>) => Object.entries(m).sort(([a], [b]) => a.localeCompare(b));
-  const { image, entrypoint, command, healthcheck, aliases, network } = full;
-  return JSON.stringify({ image, entrypoint, command, env: sorted(full.env), labels: sorted(full.containerLabels), healthcheck, network, aliases });
+  return templateKey(toServiceSpec(def).TaskTemplate);
 }
 
 function setState(t: FakeTask, state: string, message: string, error: string | null = null): void {

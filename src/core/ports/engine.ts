@@ -57,6 +57,157 @@ export interface ServiceDefinition {
   readonly aliases?: readonly string[];
   /** Labels of the containers when they differ from the service's (compose `labels` vs `deploy.labels`). */
   readonly containerLabels?: Readonly<Record<string, string>>;
+  // --- Swarm settings of stack services (issue 13). Absent: Slipway's app defaults (see SWARM DEFAULTS below). ---
+  readonly mode?: 'replicated' | 'global';
+  /** Networks joined besides `network`, each with its aliases. */
+  readonly moreNetworks?: readonly NetworkAttachment[];
+  readonly mounts?: readonly ServiceMount[];
+  /** Configs and secrets by their Swarm name (the adapter finds their IDs). */
+  readonly configs?: readonly FileReference[];
+  readonly secrets?: readonly FileReference[];
+  readonly ports?: readonly PublishedPort[];
+  readonly placement?: ServicePlacement;
+  readonly resources?: ServiceResources;
+  /** Default: condition any, 2 s delay, no attempt limit. */
+  readonly restartPolicy?: RestartPolicy;
+  /** Default: parallelism 1, start-first, failure_action pause, monitor 5 s (Slipway's gate decides). */
+  readonly updateConfig?: UpdatePolicy;
+  readonly rollbackConfig?: UpdatePolicy;
+  /** Default dnsrr (works without IPVS); vip needs the kernel's IPVS. */
+  readonly endpointMode?: 'vip' | 'dnsrr';
+  readonly user?: string | null;
+  readonly workingDir?: string | null;
+  readonly hostname?: string | null;
+  /** "IP host [aliases…]" lines for /etc/hosts. */
+  readonly hosts?: readonly string[];
+  readonly dns?: DnsSettings;
+  readonly init?: boolean | null;
+  readonly readOnly?: boolean;
+  /** Default 10 s. */
+  readonly stopGracePeriodMs?: number;
+  readonly stopSignal?: string | null;
+  readonly ulimits?: Readonly<Record<string, { readonly soft: number; readonly hard: number }>>;
+  readonly sysctls?: Readonly<Record<string, string>>;
+  readonly capAdd?: readonly string[];
+  readonly capDrop?: readonly string[];
+  readonly logDriver?: { readonly name: string; readonly options: Readonly<Record<string, string>> } | null;
+}
+
+export interface NetworkAttachment {
+  readonly network: string;
+  readonly aliases: readonly string[];
+}
+
+/** A named volume is created by Swarm on each node from volumeOptions when it does not exist there yet. */
+export type ServiceMount =
+  | {
+      readonly type: 'volume'; readonly source: string; readonly target: string; readonly readOnly: boolean; readonly noCopy: boolean;
+      readonly volumeOptions: { readonly driver: string | null; readonly driverOpts: Readonly<Record<string, string>>; readonly labels: Readonly<Record<string, string>> } | null;
+    }
+  | { readonly type: 'bind'; readonly source: string; readonly target: string; readonly readOnly: boolean }
+  | { readonly type: 'tmpfs'; readonly target: string; readonly sizeBytes: number | null; readonly mode: number | null };
+
+export interface FileReference {
+  /** The Swarm name of the config or secret. */
+  readonly name: string;
+  readonly target: string;
+  /** Default "0", "0", 0o444. */
+  readonly uid: string;
+  readonly gid: string;
+  readonly mode: number;
+}
+
+export interface PublishedPort {
+  readonly target: number;
+  /** null: Swarm picks one (ingress mode only). */
+  readonly published: number | null;
+  readonly protocol: 'tcp' | 'udp';
+  readonly mode: 'ingress' | 'host';
+}
+
+export interface ServicePlacement {
+  readonly constraints: readonly string[];
+  /** Spread descriptors, e.g. node.labels.zone. */
+  readonly preferences: readonly string[];
+  readonly maxReplicasPerNode: number | null;
+}
+
+export interface ServiceResources {
+  readonly limits: { readonly nanoCpus: number | null; readonly memoryBytes: number | null; readonly pids: number | null } | null;
+  readonly reservations: { readonly nanoCpus: number | null; readonly memoryBytes: number | null } | null;
+}
+
+export interface RestartPolicy {
+  readonly condition: 'none' | 'on-failure' | 'any';
+  readonly delayMs: number | null;
+  /** 0 = no limit. */
+  readonly maxAttempts: number;
+  readonly windowMs: number | null;
+}
+
+export interface UpdatePolicy {
+  readonly parallelism: number;
+  readonly delayMs: number;
+  readonly failureAction: 'continue' | 'pause' | 'rollback';
+  readonly monitorMs: number;
+  readonly maxFailureRatio: number;
+  readonly order: 'start-first' | 'stop-first';
+}
+
+export interface DnsSettings {
+  readonly servers: readonly string[];
+  readonly search: readonly string[];
+  readonly options: readonly string[];
+}
+
+/** A Swarm config or secret as Slipway sees it (the data never leaves Swarm again). */
+export interface SwarmFileSummary {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface NetworkOptions {
+  readonly attachable: boolean;
+  readonly internal: boolean;
+  /** E.g. { encrypted: '' } for IPsec between nodes. */
+  readonly driverOpts: Readonly<Record<string, string>>;
+  readonly ipam: { readonly driver: string | null; readonly subnets: readonly string[] } | null;
+}
+
+export interface VolumeSummary {
+  readonly name: string;
+  readonly driver: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface NodeSummary {
+  readonly id: string;
+  readonly hostname: string;
+  readonly role: 'manager' | 'worker';
+  /** active, pause or drain. */
+  readonly availability: string;
+  /** ready, down, … */
+  readonly state: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly engineLabels: Readonly<Record<string, string>>;
+  readonly os: string;
+  readonly arch: string;
+}
+
+export interface PortUse {
+  readonly serviceName: string;
+  readonly published: number;
+  readonly protocol: 'tcp' | 'udp';
+  readonly mode: 'ingress' | 'host';
+}
+
+/** What resolveImage found: a digest from the image's registry, else whether the engine has it locally. */
+export interface ImageLookup {
+  /** sha256:… from the registry, or null when the registry could not be asked or does not know the image. */
+  readonly digest: string | null;
+  readonly local: boolean;
+  /** Why the registry gave no digest (for the log). */
+  readonly reason: string | null;
 }
 
 export interface HealthcheckDefinition {
@@ -128,4 +279,24 @@ export interface EnginePort {
   removeNetwork(name: string): Promise<void>;
   /** The service's stdout/stderr as text lines (Docker's multiplexing removed). */
   serviceLogs(serviceName: string, options: LogOptions): AsyncIterable<string>;
+  // --- Stack objects (issue 13) ---
+  /** ensureNetwork with the compose file's options; an existing network is kept as it is (networks cannot change). */
+  ensureNetworkWith(name: string, labels: Readonly<Record<string, string>>, options: NetworkOptions): Promise<void>;
+  /** Whether a network, volume, config or secret of exactly this name exists (external objects of a stack). */
+  objectExists(kind: 'network' | 'volume' | 'config' | 'secret', name: string): Promise<boolean>;
+  /** Creates a config or secret unless one of that name exists (they are immutable: names are content-addressed). */
+  ensureSwarmFile(kind: 'config' | 'secret', name: string, data: Buffer, labels: Readonly<Record<string, string>>): Promise<void>;
+  listSwarmFiles(kind: 'config' | 'secret', labels: Readonly<Record<string, string>>): Promise<SwarmFileSummary[]>;
+  /** Fine when it is gone; refused (SlipwayError dependency) while a service uses it. */
+  removeSwarmFile(kind: 'config' | 'secret', name: string): Promise<void>;
+  listVolumes(labels: Readonly<Record<string, string>>): Promise<VolumeSummary[]>;
+  /** Fine when it is gone; refused while a container uses it. */
+  removeVolume(name: string): Promise<void>;
+  listNodes(): Promise<NodeSummary[]>;
+  /** Every port published by any service. */
+  publishedPorts(): Promise<PortUse[]>;
+  /** The registry's digest of `image` (credentials for Slipway's registry, else null), and whether it is local. */
+  resolveImage(image: string, credentials: RegistryCredentials | null): Promise<ImageLookup>;
+  /** Whether the engine can route Swarm's ingress ports and VIPs (the kernel has IPVS). */
+  routingMesh(): Promise<boolean>;
 }
