@@ -17,6 +17,7 @@ import { sqliteRuns } from './sqlite-runs.js';
 import { sqliteSchedules } from './sqlite-schedules.js';
 import { sqliteSecrets } from './sqlite-secrets.js';
 import { sqliteSteps } from './sqlite-steps.js';
+import { sqliteUsers } from './sqlite-users.js';
 import type { Database } from './tables.js';
 
 export interface StoreOptions {
@@ -63,6 +64,7 @@ export async function openSqliteStore(file: string, options: StoreOptions = {}):
     ...sqliteSecrets(ctx),
     ...sqliteSchedules(ctx),
     ...sqliteAppRepos(ctx),
+    ...sqliteUsers(ctx),
     async close() {
       if (closed) return;
       closed = true;

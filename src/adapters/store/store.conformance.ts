@@ -9,6 +9,7 @@ import { releaseConformance } from './conformance-releases.js';
 import { runConformance } from './conformance-runs.js';
 import { scheduleConformance } from './conformance-schedules.js';
 import { secretConformance } from './conformance-secrets.js';
+import { userConformance } from './conformance-users.js';
 
 export type { OpenedStore, OpenStore } from './conformance-kit.js';
 
@@ -22,4 +23,5 @@ export function storeConformance(open: OpenStore): void {
   scheduleConformance(open);
   appRepoConformance(open);
   limitConformance(open);
+  userConformance(open);
 }
