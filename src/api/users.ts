@@ -2,6 +2,7 @@
 // through scrypt (password.ts), TOTP secrets are sealed, tokens are shown once and kept as sha256.
 
 import { describeGrants, type Grant, type Principal } from '../core/access.js';
+import type { TokenView, UserView } from '../core/api-access.js';
 import { SlipwayError } from '../core/errors.js';
 import type { Sealer, SealContext } from '../core/ports/sealer.js';
 import type { EventOrigin, Store, TokenRecord, UserRecord } from '../core/ports/store.js';
@@ -10,15 +11,6 @@ import { checkPasswordRules, decoyHash, DEFAULT_KDF, hashPassword, verifyPasswor
 import { attemptKeys, type FailureLimiter } from './rate-limit.js';
 import { newTotpSecret, otpauthUri, verifyTotp } from './totp.js';
 
-export interface UserView {
-  readonly name: string;
-  readonly grants: readonly Grant[];
-  readonly totp: boolean;
-  readonly createdAt: string;
-}
-
-/** A token as listed: everything but its hash. */
-export type TokenView = Omit<TokenRecord, 'hash'>;
 
 export interface UserDeps {
   readonly store: Store;
