@@ -52,6 +52,21 @@ describe('access routes', () => {
     assert.match(String(((await t.send('GET', '/api/me', String(late.json?.token))).json?.error as { message: string }).message), /expired/);
   });
 
+  it('a user changes their own password with the current one; removing a user ends their sessions', async () => {
+    const t = await testHttpApp();
+    const owner = await t.tokenFor(OWNER, 'admin');
+    await t.send('POST', '/api/users', owner, { name: 'bob', password: 'correct horse battery', grants: [{ role: 'viewer', app: '*' }] });
+    const session = String((await t.send('POST', '/api/session', null, { name: 'bob', password: 'correct horse battery' })).json?.token);
+    assert.equal((await t.send('PUT', '/api/me/password', session, { current: 'not it at all', password: 'staple battery horse' })).status, 403);
+    assert.equal((await t.send('PUT', '/api/me/password', session, { current: 'correct horse battery', password: 'short' })).status, 400);
+    assert.equal((await t.send('PUT', '/api/me/password', session, { current: 'correct horse battery', password: 'staple battery horse' })).status, 204);
+    assert.equal((await t.send('POST', '/api/session', null, { name: 'bob', password: 'correct horse battery' })).status, 401);
+    assert.equal((await t.send('POST', '/api/session', null, { name: 'bob', password: 'staple battery horse' })).status, 201);
+    assert.equal((await t.send('DELETE', '/api/users/bob', owner)).status, 204);
+    assert.equal((await t.send('GET', '/api/apps', session)).status, 401);
+    assert.equal((await t.send('POST', '/api/users', owner, { name: 'carl', password: 'correct horse battery', grants: [{ role: 'root', app: '*' }] })).status, 400);
+  });
+
   it('creates a scoped, expiring token shown once, lists it without its hash, revokes and rotates', async () => {
     const time = clock();
     const t = await testHttpApp({ now: time.now });
