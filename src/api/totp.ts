@@ -62,18 +62,21 @@ export function totp(key: Buffer, unixSeconds: number, options: TotpOptions = {}
   return hotp(key, Math.floor(unixSeconds / (options.step ?? 30)), options.digits ?? 6, options.algorithm ?? 'sha1');
 }
 
-/** True if `code` is the code of the current step or one step either side (clocks drift; a code is typed late). */
-export function verifyTotp(secret: string, code: string, unixSeconds: number): boolean {
-  if (!/^[0-9]{6}$/.test(code)) return false;
+/** The time step whose code `code` is, among the current step and one either side (clocks drift; a code is typed
+ *  late), or null. The caller refuses a step it has accepted before, so a seen code cannot be replayed. */
+export function totpStep(secret: string, code: string, unixSeconds: number): number | null {
+  if (!/^[0-9]{6}$/.test(code)) return null;
   const key = base32Decode(secret);
-  let ok = false;
+  let matched: number | null = null;
   for (const skew of [-30, 0, 30]) {
-    const expected = Buffer.from(totp(key, unixSeconds + skew));
+    const at = unixSeconds + skew;
     // No early exit: every candidate is compared, in constant time.
-    ok = timingSafeEqual(expected, Buffer.from(code)) || ok;
+    if (timingSafeEqual(Buffer.from(totp(key, at)), Buffer.from(code))) matched = Math.floor(at / 30);
   }
-  return ok;
+  return matched;
 }
+
+export const verifyTotp = (secret: string, code: string, unixSeconds: number): boolean => totpStep(secret, code, unixSeconds) !== null;
 
 export function otpauthUri(issuer: string, account: string, secret: string): string {
   const label = encodeURIComponent(`${issuer}:${account}`);

@@ -9,7 +9,7 @@ import type { EventOrigin, Store, TokenRecord, UserRecord } from '../core/ports/
 import { hashToken, newToken } from './auth.js';
 import { checkPasswordRules, decoyHash, DEFAULT_KDF, hashPassword, verifyPassword, type KdfParams } from './password.js';
 import { attemptKeys, type FailureLimiter } from './rate-limit.js';
-import { newTotpSecret, otpauthUri, verifyTotp } from './totp.js';
+import { newTotpSecret, otpauthUri, totpStep } from './totp.js';
 
 
 export interface UserDeps {
@@ -45,6 +45,9 @@ const view = (u: UserRecord): UserView => ({ name: u.name, grants: u.grants, tot
 export const tokenView = ({ hash: _hash, ...rest }: TokenRecord): TokenView => rest;
 
 export class UserOps {
+  /** The last TOTP step each user signed in with: a code seen once is refused after (RFC 6238 section 5.2). */
+  private readonly lastTotpStep = new Map<string, number>();
+
   constructor(private readonly d: UserDeps) {}
 
   async list(): Promise<UserView[]> {
@@ -103,7 +106,8 @@ export class UserOps {
     const user = await this.d.store.getUser(input.name);
     // A missing user costs a full scrypt too, so timing does not tell which names exist.
     const passwordOk = await verifyPassword(input.password, user?.password ?? (await decoyHash()));
-    const totpOk = user?.totp == null || verifyTotp(this.d.sealer.open(user.totp, totpContext(user.name)).reveal(), input.totp ?? '', this.d.now().getTime() / 1000);
+    const step = user?.totp == null ? null : totpStep(this.d.sealer.open(user.totp, totpContext(user.name)).reveal(), input.totp ?? '', this.d.now().getTime() / 1000);
+    const totpOk = user?.totp == null || (step !== null && step > (this.lastTotpStep.get(user.name) ?? -1));
     const origin = { actor: input.name, source: address };
     if (user === null || !passwordOk || !totpOk) {
       this.d.limiter.fail(keys);
@@ -112,6 +116,7 @@ export class UserOps {
         hint: 'after 10 failures in 5 minutes sign-in waits; an owner can reset a password with `slipway users passwd`',
       });
     }
+    if (step !== null) this.lastTotpStep.set(user.name, step);
     const token = newToken();
     const expiresAt = new Date(this.d.now().getTime() + SESSION_TTL[input.client ?? 'dashboard']).toISOString();
     await this.d.store.createToken(user.name, hashToken(token), { kind: 'session', user: user.name, grants: user.grants, expiresAt });

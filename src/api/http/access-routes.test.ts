@@ -29,6 +29,8 @@ describe('access routes', () => {
     const signedIn = await t.send('POST', '/api/session', null, { name: 'ann', password: 'correct horse battery', totp: code });
     assert.equal(signedIn.status, 201);
     const session = String(signedIn.json?.token);
+    const replayed = await t.send('POST', '/api/session', null, { name: 'ann', password: 'correct horse battery', totp: code });
+    assert.equal(replayed.status, 401, 'a TOTP code is accepted once');
     assert.equal(signedIn.json?.expiresAt, new Date(time.now().getTime() + 12 * 3600_000).toISOString());
 
     assert.deepEqual((await t.send('GET', '/api/me', session)).json, { me: { name: 'ann', kind: 'session', grants: [{ role: 'deployer', app: 'web' }] } });
