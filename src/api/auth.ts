@@ -1,8 +1,11 @@
-// API tokens: random, shown once, stored only as a sha256 hash; checked for Bearer (API) and Basic (git) auth.
+// API tokens and sessions: random, shown once, stored only as a sha256 hash; read from Bearer (API) or Basic (git)
+// auth, refused when unknown, revoked or expired, and failed uses are rate limited per address (issue 12).
 
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Principal } from '../core/access.js';
 import { SlipwayError } from '../core/errors.js';
 import type { Store, TokenRecord } from '../core/ports/store.js';
+import { attemptKeys, FailureLimiter } from './rate-limit.js';
 
 const PREFIX = 'slw_';
 
@@ -14,11 +17,11 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** Creates the first admin token when the store has none; returns it (to print once) or null. */
+/** Creates the first owner token when the store has none; returns it (to print once) or null. */
 export async function bootstrapAdminToken(store: Store): Promise<string | null> {
   if ((await store.countTokens()) > 0) return null;
   const token = newToken();
-  await store.createToken('admin', hashToken(token));
+  await store.createToken('admin', hashToken(token), { grants: [{ role: 'owner', app: '*' }] });
   return token;
 }
 
@@ -36,21 +39,43 @@ export function tokenFromHeader(header: string | undefined | null): string | nul
   return null;
 }
 
-export async function authenticate(store: Store, header: string | undefined | null): Promise<TokenRecord> {
-  const token = tokenFromHeader(header);
-  if (!token) {
-    throw new SlipwayError('unauthorized', 'missing API token', {
-      hint: 'send `Authorization: Bearer <token>`; the CLI reads SLIPWAY_TOKEN or `slipway login`',
-    });
+/** Why a stored token is not usable now, or null when it is. */
+export function tokenRefusal(token: TokenRecord, now: Date): string | null {
+  if (token.revokedAt !== null) return `this ${token.kind === 'session' ? 'session was signed out' : 'token was revoked'}`;
+  if (token.expiresAt !== null && Date.parse(token.expiresAt) <= now.getTime()) return `this ${token.kind === 'session' ? 'session' : 'token'} has expired`;
+  return null;
+}
+
+export interface AuthOptions {
+  readonly limiter: FailureLimiter;
+  readonly now: () => Date;
+}
+
+/** Turns credentials into a principal: the one place tokens and sessions are checked. */
+export class Authenticator {
+  constructor(private readonly store: Store, readonly o: AuthOptions) {}
+
+  async principal(header: string | undefined | null, address: string | null): Promise<Principal> {
+    const token = tokenFromHeader(header);
+    if (!token) {
+      throw new SlipwayError('unauthorized', 'missing API token', {
+        hint: 'send `Authorization: Bearer <token>`; the CLI reads SLIPWAY_TOKEN or `slipway login`',
+      });
+    }
+    const keys = attemptKeys(address);
+    this.o.limiter.check(keys);
+    const record = await this.store.findTokenByHash(hashToken(token));
+    const refusal = record === null ? 'invalid API token' : tokenRefusal(record, this.o.now());
+    const grants = record?.kind === 'session' && record.user !== null ? (await this.store.getUser(record.user))?.grants : record?.grants;
+    if (record === null || refusal !== null || grants === undefined) {
+      this.o.limiter.fail(keys);
+      throw new SlipwayError('unauthorized', refusal ?? 'the user of this session no longer exists', {
+        hint: 'sign in again, or ask an owner for a token (`slipway tokens create`); the first token was printed once by `slipway up`',
+      });
+    }
+    void this.store.touchToken(record.id).catch(() => undefined);
+    return { name: record.name, kind: record.kind, tokenId: record.id, grants };
   }
-  const record = await store.findTokenByHash(hashToken(token));
-  if (!record) {
-    throw new SlipwayError('unauthorized', 'invalid API token', {
-      hint: 'check the token; the admin token was printed once by the first `slipway up`',
-    });
-  }
-  void store.touchToken(record.id).catch(() => undefined);
-  return record;
 }
 
 export function sameSecret(a: string, b: string): boolean {

@@ -40,6 +40,7 @@ import { Apps } from './apps.js';
 import { ForgeHooks } from './forges.js';
 import { wireTriggers, type Triggers } from './triggers.js';
 import { bootstrapAdminToken } from './auth.js';
+import { createAccess } from './access.js';
 import { resealOldValues } from './reseal.js';
 import type { SlipwayConfig } from './config.js';
 import { closeServer, listenTcp, listenUnix } from './http/listen.js';
@@ -155,6 +156,7 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
     apps, triggers, runs, schedules, forges, stacks, store, bus, engine, repos, instance: config.instance, version: VERSION,
     hookUrl: `http://127.0.0.1:${config.port}/internal/git/received`,
     hookToken,
+    access: createAccess({ store, sealer, warn: (line) => say(`access: ${line}`) }),
   });
   const server = await listenTcp(http.fetch, config.host, config.port);
   // Behind the edge on Slipway's own domain: HTTPS with a certificate, no public plain-HTTP port (issue 12).

@@ -8,7 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import { Secret } from '../core/secret.js';
 import { cliConfigPath, loadCliConfig, saveCliConfig } from './config.js';
 import { main } from './main.js';
-import { json, startFakeApi, TOKEN, type FakeApi } from './testing/fake-api.js';
+import { loginCommandWith } from './commands/login.js';
+import { bodyJson, json, startFakeApi, TOKEN, type FakeApi } from './testing/fake-api.js';
 import { appSummary } from './testing/fixtures.js';
 import { testIO } from './testing/test-io.js';
 
@@ -71,23 +72,39 @@ describe('cli config', () => {
 describe('slipway login', () => {
   let api: FakeApi;
   before(async () => {
-    api = await startFakeApi({ 'GET /api/apps': json({ apps: [appSummary()] }) });
+    api = await startFakeApi({
+      'GET /api/me': json({ me: { name: 'ann', kind: 'session', grants: [{ role: 'deployer', app: 'web' }] } }),
+      // The fake wants TOKEN on every other call: the session it gives is that.
+      'POST /api/session': json({ token: TOKEN, user: { name: 'ann', grants: [], totp: true, createdAt: '' }, expiresAt: '' }, 201),
+    });
   });
   after(() => api.close());
 
-  it('checks the token with GET /api/apps, then saves url and token 0600 without printing the token', async () => {
+  it('checks the token with GET /api/me, then saves url and token 0600 without printing the token', async () => {
     const dir = await home();
     const io = testIO({ XDG_CONFIG_HOME: dir });
     assert.equal(await main(['login', `${api.url}/`, '--token', TOKEN], io), 0);
     const req = api.requests.at(-1);
     assert.equal(req?.method, 'GET');
-    assert.equal(req?.path, '/api/apps');
+    assert.equal(req?.path, '/api/me');
     assert.equal(req?.headers.authorization, `Bearer ${TOKEN}`);
     const path = join(dir, 'slipway', 'cli.json');
-    assert.equal(io.stdout.text, `logged in to ${api.url} (1 app); saved to ${path}\n`);
+    assert.equal(io.stdout.text, `logged in to ${api.url} as ann (deployer on web); saved to ${path}\n`);
     assert.equal((await stat(path)).mode & 0o777, 0o600);
     assert.deepEqual(JSON.parse(await readFile(path, 'utf8')), { url: api.url, token: TOKEN });
     assert.doesNotMatch(io.stdout.text + io.stderr.text, new RegExp(TOKEN));
+  });
+
+  it('--user signs in with the password from stdin and the TOTP code, and saves the session token', async () => {
+    const dir = await home();
+    const io = testIO({ XDG_CONFIG_HOME: dir });
+    const login = loginCommandWith(async () => 'correct horse battery\n');
+    assert.equal(await login.run([api.url, '--user', 'ann', '--totp', '123456'], io), 0, io.stderr.text);
+    const signIn = api.requests.find((r) => r.method === 'POST' && r.path === '/api/session');
+    assert.deepEqual(bodyJson(signIn), { name: 'ann', password: 'correct horse battery', client: 'cli', totp: '123456' });
+    assert.deepEqual(JSON.parse(await readFile(join(dir, 'slipway', 'cli.json'), 'utf8')), { url: api.url, token: TOKEN });
+    assert.doesNotMatch(io.stdout.text + io.stderr.text, new RegExp(`correct horse|${TOKEN}`));
+    assert.equal(await main(['login', api.url], testIO({ XDG_CONFIG_HOME: dir })), 2, 'neither --token nor --user');
   });
 
   it('saves nothing when the server refuses the token', async () => {

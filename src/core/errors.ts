@@ -6,6 +6,7 @@ export type ErrorKind =
   | 'too_large'          // the request or a file in it is over one of Slipway's size limits
   | 'unauthorized'       // no or wrong token
   | 'forbidden'          // token valid, action not allowed
+  | 'rate_limited'       // too many failed sign-ins or token uses: wait (Retry-After)
   | 'not_found'
   | 'conflict'           // already exists, or state does not allow it now
   | 'build_failed'       // the Dockerfile did not build
@@ -52,6 +53,7 @@ const HTTP_STATUS: Record<ErrorKind, number> = {
   too_large: 413,
   unauthorized: 401,
   forbidden: 403,
+  rate_limited: 429,
   not_found: 404,
   conflict: 409,
   build_failed: 422,
@@ -69,6 +71,7 @@ const EXIT_CODE: Record<ErrorKind, number> = {
   too_large: 2,
   unauthorized: 3,
   forbidden: 3,
+  rate_limited: 3,
   not_found: 4,
   conflict: 5,
   build_failed: 6,

@@ -106,9 +106,27 @@ function fakeApi(base: () => string) {
       authorization: c.req.header('Authorization'), contentType: c.req.header('Content-Type'),
       body: text === '' ? undefined : JSON.parse(text),
     });
+    if (c.req.method === 'POST' && c.req.path === '/api/session') {
+      // Signing in needs no token; the right password (and TOTP code) gets TOKEN as the session.
+      const body = calls.at(-1)?.body as { name?: string; password?: string; totp?: string } | undefined;
+      if (body?.name === 'ann' && body.password === 'correct horse battery' && body.totp === '123456') {
+        control.revoked = false;
+        return c.json({ token: TOKEN, user: { name: 'ann', grants: [{ role: 'owner', app: '*' }], totp: true, createdAt: at(5) }, expiresAt: at(-720) }, 201);
+      }
+      return c.json({ error: { kind: 'unauthorized', message: 'wrong name or password' } } satisfies ErrorBody, 401);
+    }
     if (control.revoked || c.req.header('Authorization') !== `Bearer ${TOKEN}`) return c.json(unauthorized(), 401);
     await next();
   });
+  api.get('/me', (c) => c.json({ me: { name: 'ann', kind: 'session', grants: [{ role: 'owner', app: '*' }] } }));
+  api.delete('/session', (c) => {
+    control.revoked = true;
+    return c.body(null, 204);
+  });
+  api.get('/audit', (c) => c.json({ events: [
+    { id: 2, type: 'api.change', app: 'hello', data: { route: 'POST /api/apps/:app/rollback', path: '/api/apps/hello/rollback' }, at: at(1), actor: HOSTILE, source: '10.0.0.7' },
+    { id: 1, type: 'run.succeeded', app: 'hello', data: { runId: 42 }, at: at(2), actor: null, source: null },
+  ] }));
   api.get('/apps', (c) => c.json({ apps: apps() }));
   api.post('/apps', async (c) => {
     const request = (await c.req.json()) as CreateAppRequest;
@@ -408,6 +426,34 @@ describe('dashboard', () => {
     await page.locator('#sign-in').waitFor();
     assert.match(await page.locator('#sign-in-message').innerText(), /Signed out: missing or invalid API token/);
     assert.equal(await page.isHidden('#dashboard'), true);
+    assert.equal(await page.evaluate("sessionStorage.getItem('slipway.token')"), null);
+    assert.deepEqual(consoleErrors.filter((e) => !/status of 40[19]/.test(e)), [], 'no script errors or CSP violations');
+  });
+
+  it('signs in with name, password and TOTP code, shows the audit page as text, and signing out revokes the session', async () => {
+    await page.fill('#user-name', 'ann');
+    await page.fill('#user-password', 'wrong password');
+    await page.fill('#user-totp', '123456');
+    await page.click('#sign-in-form button[type=submit]');
+    await page.locator('#sign-in-message', { hasText: 'wrong name or password' }).waitFor();
+    await page.fill('#user-password', 'correct horse battery');
+    await page.fill('#user-totp', '123456');
+    await page.click('#sign-in-form button[type=submit]');
+    await page.locator('#dashboard').waitFor();
+    assert.deepEqual(apiCalls('POST', '/api/session').at(-1)?.body, { name: 'ann', password: 'correct horse battery', totp: '123456' });
+    assert.equal(await page.evaluate("sessionStorage.getItem('slipway.token')"), TOKEN);
+    await page.locator('#whoami', { hasText: 'ann (owner on all apps)' }).waitFor();
+
+    await page.click('#nav-audit');
+    const row = page.locator('#page tbody tr').first();
+    await row.waitFor();
+    assert.match(await row.innerText(), /10\.0\.0\.7[\s\S]*hello[\s\S]*POST \/api\/apps\/:app\/rollback/);
+    assert.equal(await row.locator('td').nth(1).innerText(), HOSTILE, 'the actor is text, never markup');
+    assert.equal(await page.isHidden('#dashboard'), true);
+
+    await page.click('#sign-out');
+    await page.locator('#sign-in').waitFor();
+    assert.equal(apiCalls('DELETE', '/api/session').at(-1)?.authorization, `Bearer ${TOKEN}`);
     assert.equal(await page.evaluate("sessionStorage.getItem('slipway.token')"), null);
     assert.deepEqual(consoleErrors.filter((e) => !/status of 40[19]/.test(e)), [], 'no script errors or CSP violations');
   });

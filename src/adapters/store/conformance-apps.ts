@@ -118,7 +118,10 @@ export function appConformance(open: OpenStore): void {
       await withStore(open, async (store) => {
         assert.equal(await store.countTokens(), 0);
         const token = await store.createToken('admin', 'h1');
-        assert.deepEqual(token, { id: token.id, name: 'admin', hash: 'h1', createdAt: clock.at(0), lastUsedAt: null });
+        assert.deepEqual(token, {
+          id: token.id, name: 'admin', hash: 'h1', kind: 'api', grants: [{ role: 'owner', app: '*' }], user: null,
+          createdAt: clock.at(0), lastUsedAt: null, expiresAt: null, revokedAt: null,
+        });
         const other = await store.createToken('ci', 'h2');
         assert.notEqual(other.id, token.id);
         assert.equal(await store.countTokens(), 2);

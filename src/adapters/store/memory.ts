@@ -1,9 +1,10 @@
 // An in-memory Store with the SQLite store's semantics, for fast unit tests of the stages that use it.
 
 import type { App, Release, Run, RunError } from '../../core/types.js';
-import { PRUNED_LOG_NOTE, type AuditEvent, type RunPatch, type Store, type TokenRecord } from '../../core/ports/store.js';
+import { PRUNED_LOG_NOTE, type AuditEvent, type RunPatch, type Store } from '../../core/ports/store.js';
 import { createMemoryAppRepos } from './memory-app-repos.js';
-import { appExists, checkLimit, domainTaken, notFound, queueFull, tokenExists, toJsonText } from './checks.js';
+import { appExists, checkLimit, domainTaken, notFound, queueFull, toJsonText } from './checks.js';
+import { createMemoryUsers } from './memory-users.js';
 import { createMemoryPipelines } from './memory-pipelines.js';
 import { createMemorySchedules } from './memory-schedules.js';
 import { createMemoryStackReleases } from './memory-stack-releases.js';
@@ -20,7 +21,6 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
   const clock = options.now ?? (() => new Date());
   const now = (): string => clock().toISOString();
   const apps = new Map<string, App>();
-  const tokens: TokenRecord[] = [];
   const runs: Run[] = [];
   const logs = new Map<number, string[]>();
   const prunedRuns = new Set<number>();
@@ -84,25 +84,6 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
       schedules.deleteApp(name);
       appRepos.deleteApp(name);
       stackReleases.deleteApp(name);
-    },
-
-    async createToken(name, hash) {
-      if (tokens.some((t) => t.hash === hash)) throw tokenExists();
-      const token: TokenRecord = { id: tokens.length + 1, name, hash, createdAt: now(), lastUsedAt: null };
-      tokens.push(token);
-      return copy(token);
-    },
-    async findTokenByHash(hash) {
-      const token = tokens.find((t) => t.hash === hash);
-      return token === undefined ? null : copy(token);
-    },
-    async countTokens() {
-      return tokens.length;
-    },
-    async touchToken(id) {
-      const i = tokens.findIndex((t) => t.id === id);
-      const token = tokens[i];
-      if (token !== undefined) tokens[i] = { ...token, lastUsedAt: now() };
     },
 
     async createRun(run, cap) {
@@ -260,17 +241,20 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
       settings.set(key, value);
     },
 
-    async recordEvent(type, app, data) {
-      events.push({ id: events.length + 1, type, app, data: viaJson(data, 'event data'), at: now() });
+    async recordEvent(type, app, data, origin) {
+      const who = { actor: origin?.actor ?? null, source: origin?.source ?? null };
+      events.push({ id: events.length + 1, type, app, data: viaJson(data, 'event data'), at: now(), ...who });
     },
-    async listEvents(limit) {
-      return events.slice().reverse().slice(0, checkLimit(limit)).map(copy);
+    async listEvents(limit, filter = {}) {
+      const max = checkLimit(limit);
+      return events.filter((e) => filter.app === undefined || e.app === filter.app).reverse().slice(0, max).map(copy);
     },
 
     ...pipelines.methods,
     ...schedules.methods,
     ...appRepos.methods,
     ...stackReleases.methods,
+    ...createMemoryUsers({ now }),
 
     async close() {},
   };

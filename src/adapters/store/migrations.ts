@@ -239,6 +239,29 @@ const MIGRATIONS: readonly NamedMigration[] = [
     },
   },
   {
+    // Users, roles and scoped tokens (issue 12). Tokens made before roles existed were all-powerful: they become owner
+    // tokens on all apps, so nobody is locked out by the upgrade. Events learn who made a change and from where.
+    name: '0010_users_roles',
+    async up(db) {
+      await db.schema.alterTable('tokens').addColumn('kind', 'text', (c) => c.notNull().defaultTo('api')).execute();
+      await db.schema.alterTable('tokens').addColumn('grants', 'text', (c) => c.notNull().defaultTo('[{"role":"owner","app":"*"}]')).execute();
+      await db.schema.alterTable('tokens').addColumn('user', 'text').execute();
+      await db.schema.alterTable('tokens').addColumn('expires_at', 'text').execute();
+      await db.schema.alterTable('tokens').addColumn('revoked_at', 'text').execute();
+      await db.schema
+        .createTable('users')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('password', 'text', (c) => c.notNull())
+        .addColumn('totp', 'text')
+        .addColumn('grants', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.alterTable('events').addColumn('actor', 'text').execute();
+      await db.schema.alterTable('events').addColumn('source', 'text').execute();
+      await db.schema.createIndex('events_app').on('events').columns(['app', 'id']).execute();
+    },
+  },
+  {
     // Issue 13: every stack deploy is a numbered release of the whole stack; it goes with its app.
     name: '0011_stack_releases',
     async up(db) {

@@ -3,9 +3,9 @@
 import { z } from 'zod';
 import { SlipwayError } from '../../core/errors.js';
 import type { App, Release, ReleaseStatus, Run, RunError, RunPhase, RunSource, RunStatus, ServiceSpecInput } from '../../core/types.js';
-import type { AuditEvent, TokenRecord } from '../../core/ports/store.js';
+import type { AuditEvent } from '../../core/ports/store.js';
 import type { Selectable } from 'kysely';
-import type { AppsTable, EventsTable, ReleasesTable, RunsTable, TokensTable } from './tables.js';
+import type { AppsTable, EventsTable, ReleasesTable, RunsTable } from './tables.js';
 
 const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
 const RUN_PHASES: readonly RunPhase[] = ['queued', 'build', 'push', 'deploy', 'done'];
@@ -70,10 +70,6 @@ export function toApp(row: Selectable<AppsTable>): App {
   };
 }
 
-export function toToken(row: Selectable<TokensTable>): TokenRecord {
-  return { id: row.id, name: row.name, hash: row.hash, createdAt: row.created_at, lastUsedAt: row.last_used_at };
-}
-
 export function toRun(row: Selectable<RunsTable>): Run {
   const cell = (column: string): Cell => ({ table: 'runs', id: row.id, column });
   const error: RunError | null = row.error === null ? null : parseJsonColumn(cell('error'), row.error, runErrorSchema);
@@ -113,5 +109,6 @@ export function toRelease(row: Selectable<ReleasesTable>): Release {
 }
 
 export function toEvent(row: Selectable<EventsTable>): AuditEvent {
-  return { id: row.id, type: row.type, app: row.app, data: parseJsonColumn({ table: 'events', id: row.id, column: 'data' }, row.data), at: row.at };
+  const data = parseJsonColumn({ table: 'events', id: row.id, column: 'data' }, row.data);
+  return { id: row.id, type: row.type, app: row.app, data, at: row.at, actor: row.actor, source: row.source };
 }

@@ -1,14 +1,14 @@
-// SQLite store, apps and API tokens.
+// SQLite store, apps (tokens and users: sqlite-users.ts).
 
 import type { App } from '../../core/types.js';
 import type { AppPatch, Store } from '../../core/ports/store.js';
-import { appExists, domainTaken, notFound, tokenExists } from './checks.js';
-import { toApp, toToken } from './rows.js';
+import { appExists, domainTaken, notFound } from './checks.js';
+import { toApp } from './rows.js';
 import type { SqliteContext } from './sqlite-context.js';
 
 type AppsAndTokens = Pick<
   Store,
-  'createApp' | 'getApp' | 'listApps' | 'updateApp' | 'deleteApp' | 'createToken' | 'findTokenByHash' | 'countTokens' | 'touchToken'
+  'createApp' | 'getApp' | 'listApps' | 'updateApp' | 'deleteApp'
 >;
 
 export function sqliteApps({ db, now }: SqliteContext): AppsAndTokens {
@@ -66,31 +66,6 @@ export function sqliteApps({ db, now }: SqliteContext): AppsAndTokens {
 
     async deleteApp(name) {
       await db.deleteFrom('apps').where('name', '=', name).execute();
-    },
-
-    async createToken(name, hash) {
-      const row = await db
-        .insertInto('tokens')
-        .values({ name, hash, created_at: now(), last_used_at: null })
-        .onConflict((oc) => oc.column('hash').doNothing())
-        .returningAll()
-        .executeTakeFirst();
-      if (row === undefined) throw tokenExists();
-      return toToken(row);
-    },
-
-    async findTokenByHash(hash) {
-      const row = await db.selectFrom('tokens').selectAll().where('hash', '=', hash).executeTakeFirst();
-      return row === undefined ? null : toToken(row);
-    },
-
-    async countTokens() {
-      const row = await db.selectFrom('tokens').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      return Number(row.n);
-    },
-
-    async touchToken(id) {
-      await db.updateTable('tokens').set({ last_used_at: now() }).where('id', '=', id).execute();
     },
   };
 }

@@ -22,12 +22,15 @@ export function sqliteRecords({ db, now }: SqliteContext): Records {
         .execute();
     },
 
-    async recordEvent(type, app, data) {
-      await db.insertInto('events').values({ type, app, data: toJsonText(data, 'event data'), at: now() }).execute();
+    async recordEvent(type, app, data, origin) {
+      const who = { actor: origin?.actor ?? null, source: origin?.source ?? null };
+      await db.insertInto('events').values({ type, app, data: toJsonText(data, 'event data'), at: now(), ...who }).execute();
     },
 
-    async listEvents(limit) {
-      const rows = await db.selectFrom('events').selectAll().orderBy('id', 'desc').limit(checkLimit(limit)).execute();
+    async listEvents(limit, filter = {}) {
+      let query = db.selectFrom('events').selectAll();
+      if (filter.app !== undefined) query = query.where('app', '=', filter.app);
+      const rows = await query.orderBy('id', 'desc').limit(checkLimit(limit)).execute();
       return rows.map(toEvent);
     },
   };

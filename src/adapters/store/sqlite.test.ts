@@ -83,7 +83,7 @@ describe('sqlite store', () => {
     for (let i = 0; i < 2; i++) await (await openSqliteStore(file)).close();
     assert.deepEqual(schema(), before);
     assert.deepEqual(raw(file, (db) => db.prepare('SELECT name FROM kysely_migration ORDER BY name').all()), applied);
-    assert.deepEqual(applied, [{ name: '0001_initial' }, { name: '0002_pipelines' }, { name: '0003_schedules' }, { name: '0004_deploy_targets' }, { name: '0005_forges' }, { name: '0006_app_concurrency' }, { name: '0007_run_resumes' }, { name: '0008_app_domain_unique' }, { name: '0009_run_logs_pruned' }, { name: '0011_stack_releases' }]);
+    assert.deepEqual(applied, [{ name: '0001_initial' }, { name: '0002_pipelines' }, { name: '0003_schedules' }, { name: '0004_deploy_targets' }, { name: '0005_forges' }, { name: '0006_app_concurrency' }, { name: '0007_run_resumes' }, { name: '0008_app_domain_unique' }, { name: '0009_run_logs_pruned' }, { name: '0010_users_roles' }, { name: '0011_stack_releases' }]);
     assert.equal(raw(file, (db) => db.pragma('journal_mode', { simple: true })), 'wal');
   });
 
@@ -95,7 +95,9 @@ describe('sqlite store', () => {
     await store.close();
     // As a database from before 0008 could be after two racing creates.
     raw(file, (db) => {
-      db.exec("DROP TABLE stack_releases; DROP INDEX apps_domain_unique; ALTER TABLE runs DROP COLUMN logs_pruned; DELETE FROM kysely_migration WHERE name >= '0008'");
+      db.exec('DROP TABLE stack_releases');
+      undoUsersRoles(db);
+      db.exec("DROP INDEX apps_domain_unique; ALTER TABLE runs DROP COLUMN logs_pruned; DELETE FROM kysely_migration WHERE name >= '0008'");
       db.exec("UPDATE apps SET domain = 'web.example.com'");
     });
     await assert.rejects(openSqliteStore(file), (err) => {
@@ -112,6 +114,29 @@ describe('sqlite store', () => {
       await fixed.close();
     }
   });
+
+  it('makes tokens from before roles owner tokens on all apps, so an upgrade locks nobody out', async () => {
+    const file = freshFile();
+    const store = await openSqliteStore(file);
+    await store.createToken('admin', 'h-old');
+    await store.close();
+    // As a database from before 0010: tokens without kind, grants, user, expiry or revocation; events without origin.
+    raw(file, undoUsersRoles);
+    const upgraded = await openSqliteStore(file);
+    try {
+      const token = await upgraded.findTokenByHash('h-old');
+      assert.deepEqual([token?.kind, token?.grants, token?.expiresAt, token?.revokedAt], ['api', [{ role: 'owner', app: '*' }], null, null]);
+    } finally {
+      await upgraded.close();
+    }
+  });
+
+  /** Takes a database back to before 0010_users_roles. */
+  function undoUsersRoles(db: BetterSqlite3.Database): void {
+    db.exec('DROP INDEX events_app; ALTER TABLE events DROP COLUMN actor; ALTER TABLE events DROP COLUMN source; DROP TABLE users');
+    for (const c of ['kind', 'grants', 'user', 'expires_at', 'revoked_at']) db.exec(`ALTER TABLE tokens DROP COLUMN ${c}`);
+    db.exec("DELETE FROM kysely_migration WHERE name >= '0010'");
+  }
 
   it('reports corrupted JSON and unknown values in a row as a SlipwayError naming the column', async () => {
     const file = freshFile();

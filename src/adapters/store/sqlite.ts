@@ -18,6 +18,7 @@ import { sqliteSchedules } from './sqlite-schedules.js';
 import { sqliteSecrets } from './sqlite-secrets.js';
 import { sqliteStackReleases } from './sqlite-stack-releases.js';
 import { sqliteSteps } from './sqlite-steps.js';
+import { sqliteUsers } from './sqlite-users.js';
 import type { Database } from './tables.js';
 
 export interface StoreOptions {
@@ -65,6 +66,7 @@ export async function openSqliteStore(file: string, options: StoreOptions = {}):
     ...sqliteSchedules(ctx),
     ...sqliteAppRepos(ctx),
     ...sqliteStackReleases(ctx),
+    ...sqliteUsers(ctx),
     async close() {
       if (closed) return;
       closed = true;

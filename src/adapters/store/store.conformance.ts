@@ -10,6 +10,7 @@ import { runConformance } from './conformance-runs.js';
 import { scheduleConformance } from './conformance-schedules.js';
 import { secretConformance } from './conformance-secrets.js';
 import { stackReleaseConformance } from './conformance-stack-releases.js';
+import { userConformance } from './conformance-users.js';
 
 export type { OpenedStore, OpenStore } from './conformance-kit.js';
 
@@ -24,4 +25,5 @@ export function storeConformance(open: OpenStore): void {
   appRepoConformance(open);
   limitConformance(open);
   stackReleaseConformance(open);
+  userConformance(open);
 }

@@ -18,6 +18,23 @@ export interface TokensTable {
   hash: string;
   created_at: string;
   last_used_at: string | null;
+  // Added by 0010_users_roles.
+  kind: Generated<string>;
+  /** JSON array of grants; tokens older than roles became owner on all apps. */
+  grants: Generated<string>;
+  user: string | null;
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface UsersTable {
+  name: string;
+  password: string;
+  /** Sealed TOTP secret, or NULL. */
+  totp: string | null;
+  /** JSON array of grants. */
+  grants: string;
+  created_at: string;
 }
 
 export interface RunsTable {
@@ -92,6 +109,9 @@ export interface EventsTable {
   /** JSON of the event data. */
   data: string;
   at: string;
+  // Added by 0010_users_roles: who (user or token name) and from where (remote address); NULL for Slipway itself.
+  actor: string | null;
+  source: string | null;
 }
 
 export interface SecretsTable {
@@ -156,4 +176,5 @@ export interface Database {
   step_logs: StepLogsTable;
   schedules: SchedulesTable;
   app_repos: AppReposTable;
+  users: UsersTable;
 }

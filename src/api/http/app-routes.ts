@@ -1,6 +1,7 @@
 // HTTP routes for apps, runs, releases and logs (see core/api.ts for the contract).
 
 import { Hono } from 'hono';
+import { canRead } from '../../core/access.js';
 import { SlipwayError } from '../../core/errors.js';
 import type { EventBus } from '../../core/events.js';
 import type { EnginePort } from '../../core/ports/engine.js';
@@ -26,7 +27,8 @@ const TEXT = { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no
 
 export function appRoutes(d: RouteDeps): Hono {
   const r = new Hono();
-  r.get('/apps', async (c) => c.json({ apps: await d.apps.list() }));
+  // Each caller sees the apps its grants let it read (the guard let every signed-in caller in: api/authz.ts).
+  r.get('/apps', async (c) => c.json({ apps: (await d.apps.list()).filter((a) => canRead(c.get('principal')?.grants ?? [], a.name)) }));
   r.post('/apps', async (c) => c.json(await d.apps.create(parseInput(createAppBody, await jsonBody(c.req.raw))), 201));
   r.get('/apps/:app', async (c) => c.json(await d.apps.status(c.req.param('app'))));
   r.patch('/apps/:app', async (c) => c.json(await d.apps.update(c.req.param('app'), parseInput(updateAppBody, await jsonBody(c.req.raw)))));

@@ -7,6 +7,7 @@ import { createMemoryStore } from '../../adapters/store/memory.js';
 import { EventBus } from '../../core/events.js';
 import type { App } from '../../core/types.js';
 import { Apps } from '../apps.js';
+import { createAccess } from '../access.js';
 import { hashToken } from '../auth.js';
 import { ForgeHooks } from '../forges.js';
 import { RunOps } from '../runs.js';
@@ -43,6 +44,7 @@ async function setup() {
     stacks: new StackOps({ store, apps, engine: nothing as never, enqueue: nothing as never, deploys: nothing as never, instance: 't' }),
     forges: new ForgeHooks({ store, apps, repos: { ensure: async () => undefined, probe: async () => undefined }, sealer: { seal: (v: string) => `v1:${v}` }, publicUrl: 'http://x' }),
     hookUrl: 'http://127.0.0.1/internal/git/received', hookToken: HOOK_TOKEN,
+    access: createAccess({ store, sealer: { seal: (v: string) => `v1:${v}`, open: nothing as never }, warn: () => undefined }),
   });
   const send = async (method: string, path: string, body?: unknown, token = TOKEN) => {
     const res = await http.request(path, {

@@ -7,7 +7,8 @@ import type { Store } from '../../core/ports/store.js';
 import type { Run } from '../../core/types.js';
 import type { GitPort } from '../../core/ports/git.js';
 import type { Apps } from '../apps.js';
-import { authenticate, sameSecret, tokenFromHeader } from '../auth.js';
+import { sameSecret, tokenFromHeader } from '../auth.js';
+import { demand } from './authz-guard.js';
 import { followRunLog } from '../log-follow.js';
 import type { Triggers } from '../triggers.js';
 import { jsonBody, parseInput } from './body.js';
@@ -30,8 +31,10 @@ export interface GitDeps {
 export function gitRoutes(d: GitDeps): Hono {
   const r = new Hono();
   r.all('/git/:repo{[a-z0-9-]+\\.git}/*', async (c) => {
-    const token = await authenticate(d.store, c.req.header('authorization'));
     const repo = c.req.param('repo');
+    // The guard checked read on this app (fetch); a push (receive-pack) needs deploy.
+    const push = c.req.path.endsWith('/git-receive-pack') || c.req.query('service') === 'git-receive-pack';
+    const token = demand(c, push ? 'deploy' : 'read', repo.replace(/\.git$/, ''));
     const app = await d.apps.get(repo.replace(/\.git$/, ''));
     await d.repos.ensure(app.name);
     const rest = c.req.path.slice(`/git/${repo}`.length);

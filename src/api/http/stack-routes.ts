@@ -5,7 +5,8 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { SlipwayError } from '../../core/errors.js';
 import type { Store } from '../../core/ports/store.js';
-import { authenticate } from '../auth.js';
+import type { Context } from 'hono';
+import './authz-guard.js';
 import type { StackOps } from '../stacks.js';
 import { checkedBy, jsonBody, parseInput } from './body.js';
 
@@ -34,8 +35,8 @@ export const stackDiffQuery = z.strictObject({ from: releaseNumber('from'), to: 
 
 export function stackRoutes(d: { readonly stacks: StackOps; readonly store: Store }): Hono {
   const r = new Hono();
-  // Who asked, for the release and the audit log: the name of the token (the middleware already checked it).
-  const user = async (header: string | undefined) => (await authenticate(d.store, header)).name;
+  // Who asked, for the release: the user or token the authorization guard let through.
+  const user = (c: Context) => c.get('principal')?.name ?? 'unknown';
   r.get('/apps/:app/stacks', async (c) => c.json({ stacks: await d.stacks.list(c.req.param('app')) }));
   r.post('/apps/:app/stacks/lint', async (c) => {
     const body = parseInput(stackLintBody, await jsonBody(c.req.raw));
@@ -43,7 +44,7 @@ export function stackRoutes(d: { readonly stacks: StackOps; readonly store: Stor
   });
   r.post('/apps/:app/stacks/:stack/deploy', async (c) => {
     const body = parseInput(stackDeployBody, await jsonBody(c.req.raw));
-    return c.json({ run: await d.stacks.deploy(c.req.param('app'), c.req.param('stack'), body.files, await user(c.req.header('authorization')), body.redeployOn ?? []) }, 202);
+    return c.json({ run: await d.stacks.deploy(c.req.param('app'), c.req.param('stack'), body.files, user(c), body.redeployOn ?? []) }, 202);
   });
   r.get('/apps/:app/stacks/:stack/services', async (c) => c.json({ services: await d.stacks.services(c.req.param('app'), c.req.param('stack')) }));
   r.get('/apps/:app/stacks/:stack/releases', async (c) => c.json({ releases: await d.stacks.releases(c.req.param('app'), c.req.param('stack')) }));
@@ -53,14 +54,14 @@ export function stackRoutes(d: { readonly stacks: StackOps; readonly store: Stor
   });
   r.post('/apps/:app/stacks/:stack/rollback', async (c) => {
     const body = parseInput(stackRollbackBody, await jsonBody(c.req.raw));
-    return c.json({ run: await d.stacks.rollback(c.req.param('app'), c.req.param('stack'), body.release ?? null, await user(c.req.header('authorization'))) }, 202);
+    return c.json({ run: await d.stacks.rollback(c.req.param('app'), c.req.param('stack'), body.release ?? null, user(c)) }, 202);
   });
   r.get('/apps/:app/stacks/:stack/diff', async (c) => {
     const q = parseInput(stackDiffQuery, c.req.query(), 'the query');
     return c.json(await d.stacks.diff(c.req.param('app'), c.req.param('stack'), q.from, q.to));
   });
   r.delete('/apps/:app/stacks/:stack', async (c) => {
-    await d.stacks.remove(c.req.param('app'), c.req.param('stack'), await user(c.req.header('authorization')));
+    await d.stacks.remove(c.req.param('app'), c.req.param('stack'), user(c));
     return c.body(null, 204);
   });
   return r;

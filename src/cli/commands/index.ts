@@ -2,6 +2,7 @@
 
 import type { Command } from '../command.js';
 import { appsCommand } from './apps/index.js';
+import { auditCommand } from './audit/index.js';
 import { cronCommand } from './cron/index.js';
 import { deployCommand } from './deploy.js';
 import { execCommand } from './exec.js';
@@ -14,7 +15,9 @@ import { runsCommand } from './runs.js';
 import { secretsCommand } from './secrets/index.js';
 import { stacksCommand } from './stacks/index.js';
 import { statusCommand } from './status.js';
+import { tokensCommand } from './tokens/index.js';
 import { upCommand } from './up.js';
+import { usersCommand } from './users/index.js';
 
 export const commands: readonly Command[] = [
   upCommand,
@@ -31,4 +34,7 @@ export const commands: readonly Command[] = [
   releasesCommand,
   rollbackCommand,
   stacksCommand,
+  usersCommand,
+  tokensCommand,
+  auditCommand,
 ];

@@ -68,7 +68,8 @@ its git remote — then deploys the bundled sample app and keeps serving until i
     say(`API and git remote at ${slipway.url}`);
     if (slipway.firstToken) {
       const file = await saveCliConfig(io, { url: slipway.url, token: new Secret(slipway.firstToken) });
-      io.stdout.write(`\nAdmin token (shown only this once; saved for the CLI in ${file}):\n\n  ${slipway.firstToken}\n\n`);
+      io.stdout.write(`\nOwner token (shown only this once; saved for the CLI in ${file}):\n\n  ${slipway.firstToken}\n\n` +
+        `Add users with "slipway users add", scoped tokens with "slipway tokens create"; replace this one with "slipway tokens rotate 1".\n\n`);
     }
     if (!values['no-sample']) await deploySample(slipway, values['sample-domain'] ?? 'hello.slipway.test', io, config.httpsPort);
     say('ready; press Ctrl-C to stop (apps keep running)');

@@ -15,7 +15,9 @@ import type { Secret } from '../secret.js';
 /** Where a sealed value is kept; it is bound to it (GCM additional data), so a copy elsewhere does not open. */
 export type SealContext =
   | { readonly kind: 'secret'; readonly app: string; readonly name: string }
-  | { readonly kind: 'repo-token' | 'webhook-secret'; readonly app: string };
+  | { readonly kind: 'repo-token' | 'webhook-secret'; readonly app: string }
+  // A user's TOTP secret: `app` is `user:<name>` (app names have no colon, so it never matches an app's value).
+  | { readonly kind: 'totp-secret'; readonly app: string };
 
 export const secretContext = (app: string, name: string): SealContext => ({ kind: 'secret', app, name });
 export const repoTokenContext = (app: string): SealContext => ({ kind: 'repo-token', app });
@@ -27,6 +29,7 @@ export function describeSealContext(c: SealContext): string {
     case 'secret': return `secret ${c.name} of app ${c.app}`;
     case 'repo-token': return `the repository access token of app ${c.app}`;
     case 'webhook-secret': return `the webhook secret of app ${c.app}`;
+    case 'totp-secret': return `the TOTP secret of ${c.app}`;
   }
 }
 

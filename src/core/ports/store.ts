@@ -16,7 +16,11 @@
 // - A run's steps are written once by saveRunSteps when the run starts (the plan's order is their position),
 //   then updateRunStep changes one step at a time; steps of one pipeline may be updated concurrently.
 // - appendStepLog, like appendRunLog, keeps the call order of appends issued without waiting.
+// - Tokens and users: the store keeps hashes (sha256 of tokens, the KDF's output for passwords) and a sealed TOTP
+//   secret, never the values; it does not judge expiry or revocation (the API does). Revoking sets revokedAt, nothing
+//   is deleted, so the audit trail can name a revoked token; deleteUser revokes the user's sessions.
 
+import type { Grant } from '../access.js';
 import type { RunEvent } from '../plan.js';
 import type { StackReleaseStore } from './stack-releases.js';
 import type { App, Release, ReleaseStatus, Run, RunError, RunPhase, RunSource, RunStatus, ServiceSpecInput } from '../types.js';
@@ -188,13 +192,61 @@ export interface AppRepo extends NewAppRepo {
   readonly updatedAt: string;
 }
 
+/** 'api': a named token for the CLI, scripts and git; 'session': a user's sign-in (dashboard or `slipway login`). */
+export type TokenKind = 'api' | 'session';
+
+export interface TokenOptions {
+  /** Default 'api'. */
+  readonly kind?: TokenKind;
+  /** Default: owner on all apps (the bootstrap token, tokens of databases older than roles). */
+  readonly grants?: readonly Grant[];
+  /** The user a session belongs to (deleting the user revokes it); null for API tokens. */
+  readonly user?: string | null;
+  readonly expiresAt?: string | null;
+}
+
 export interface TokenRecord {
   readonly id: number;
   readonly name: string;
   /** sha256 hex of the token; the token itself is never stored. */
   readonly hash: string;
+  readonly kind: TokenKind;
+  readonly grants: readonly Grant[];
+  readonly user: string | null;
   readonly createdAt: string;
   readonly lastUsedAt: string | null;
+  readonly expiresAt: string | null;
+  readonly revokedAt: string | null;
+}
+
+export interface NewUser {
+  readonly name: string;
+  /** The KDF's output with its parameters and salt (api/password.ts); never a plain password. */
+  readonly password: string;
+  readonly grants: readonly Grant[];
+}
+
+export interface UserRecord extends NewUser {
+  /** Sealed TOTP secret, or null when the user has none. */
+  readonly totp: string | null;
+  readonly createdAt: string;
+}
+
+export interface UserPatch {
+  readonly password?: string;
+  readonly totp?: string | null;
+  readonly grants?: readonly Grant[];
+}
+
+/** Who made a change and from where: a user or token name, and the remote address (null when unknown). */
+export interface EventOrigin {
+  readonly actor: string;
+  readonly source: string | null;
+}
+
+export interface EventFilter {
+  /** Only events of this app. */
+  readonly app?: string;
 }
 
 export interface AuditEvent {
@@ -203,6 +255,9 @@ export interface AuditEvent {
   readonly app: string | null;
   readonly data: unknown;
   readonly at: string;
+  /** Null for what Slipway did by itself (a run finishing, a schedule firing). */
+  readonly actor: string | null;
+  readonly source: string | null;
 }
 
 /** What readRunLog and readStepLog give for a run whose logs were pruned: a note, never an empty log pretending. */
@@ -216,10 +271,25 @@ export interface Store extends StackReleaseStore {
   updateApp(name: string, patch: AppPatch): Promise<App>; // not_found if missing
   deleteApp(name: string): Promise<void>;
 
-  createToken(name: string, hash: string): Promise<TokenRecord>;
+  /** conflict (field hash) if the hash exists. */
+  createToken(name: string, hash: string, options?: TokenOptions): Promise<TokenRecord>;
+  /** Revoked and expired tokens too: the caller decides (and says why it refuses). */
   findTokenByHash(hash: string): Promise<TokenRecord | null>;
   countTokens(): Promise<number>;
   touchToken(id: number): Promise<void>;
+  /** Every token, revoked ones included, oldest first. */
+  listTokens(): Promise<TokenRecord[]>;
+  /** Sets revokedAt once; false when there is no such token or it was revoked already. */
+  revokeToken(id: number): Promise<boolean>;
+
+  /** conflict (field name) if the user exists. */
+  createUser(user: NewUser): Promise<UserRecord>;
+  getUser(name: string): Promise<UserRecord | null>;
+  listUsers(): Promise<UserRecord[]>; // by name
+  /** not_found (field user) if there is no such user. */
+  updateUser(name: string, patch: UserPatch): Promise<UserRecord>;
+  /** not_found (field user); revokes the user's sessions in the same transaction. */
+  deleteUser(name: string): Promise<void>;
 
   /** Status queued, phase queued. With a cap: conflict (field app) when the app already has cap.perApp queued runs
    *  or the server cap.total, checked atomically with the insert; no cap: no limit. */
@@ -280,8 +350,9 @@ export interface Store extends StackReleaseStore {
   getSetting(key: string): Promise<string | null>;
   setSetting(key: string, value: string): Promise<void>;
 
-  recordEvent(type: string, app: string | null, data: unknown): Promise<void>;
-  listEvents(limit: number): Promise<AuditEvent[]>; // newest first
+  /** `origin` absent: Slipway did it by itself (actor and source null). */
+  recordEvent(type: string, app: string | null, data: unknown, origin?: EventOrigin): Promise<void>;
+  listEvents(limit: number, filter?: EventFilter): Promise<AuditEvent[]>; // newest first
 
   close(): Promise<void>;
 }
