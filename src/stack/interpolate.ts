@@ -1,5 +1,6 @@
-// Compose variable interpolation (`$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR:?error}`, `${VAR:+alt}`, `$$`) over
-// Slipway's own variables only: the server has no shell environment a file could meaningfully read.
+// Compose variable interpolation (`$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?error}`,
+// `${VAR?error}`, `${VAR:+alt}`, `${VAR+alt}`, `$$`) over Slipway's variables and the `.env` file's: the server has
+// no shell environment a file could meaningfully read.
 
 import type { ComposeVariables } from './model.js';
 
@@ -30,6 +31,12 @@ export function interpolate(text: string, vars: ComposeVariables, depth = 0): In
       if ('error' in r) return r;
       out += r.value;
       i = end;
+      continue;
+    }
+    // Inside a default (`${A:-$2y$05$…}`, a bcrypt hash in a Traefik label) a bare `$` is literal, as docker stack
+    // deploy reads defaults; only `${…}` is replaced there.
+    if (depth > 0) {
+      out += c;
       continue;
     }
     const name = NAME.exec(text.slice(i + 1))?.[0];
