@@ -46,7 +46,8 @@ function message(errs: readonly ErrorObject[], isKey: boolean, path: string): st
   if (unknown !== undefined && isKey) {
     const parent = schemaKeysAt(unknown.parentSchema);
     const key = unescape(path.slice(path.lastIndexOf('/') + 1));
-    return `is not a compose key${suggestion(key, parent)}`;
+    // didYouMean measures keys of very different lengths by their length difference alone: keep to close lengths.
+    return `is not a compose key${suggestion(key, parent.filter((k) => Math.abs(k.length - key.length) <= 3))}`;
   }
   const specific = errs.find((e) => e.keyword !== 'type' && e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && e.keyword !== 'additionalProperties');
   if (specific !== undefined) return specific.keyword === 'enum' ? `must be one of ${(specific.params['allowedValues'] as unknown[]).join(', ')}` : (specific.message ?? 'is invalid');

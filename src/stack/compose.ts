@@ -4,7 +4,7 @@
 // texts of `.env` and env files come in through `readRepoFile` (composeNeeds says which to extract first).
 
 import { SlipwayError } from '../core/errors.js';
-import type { LintFinding } from '../core/plan.js';
+import type { LintFinding, SourceLocation } from '../core/plan.js';
 import type { RepoFile } from '../yaml/file.js';
 import { Findings, formatFinding, sortFindings } from '../yaml/findings.js';
 import { describeNode, valueOf, type MapNode, type YNode } from '../yaml/node.js';
@@ -126,6 +126,7 @@ function readStack(root: MapNode, files: readonly string[], ctx: ComposeContext)
     networks: declared(root, 'networks'), volumes: declared(root, 'volumes'), configs: declared(root, 'configs'), secrets: declared(root, 'secrets'),
   };
   const services: StackService[] = [];
+  const at = new Map<string, SourceLocation>();
   const servicesNode = valueOf(root, 'services');
   if (servicesNode === undefined) ctx.findings.error(root.loc, 'the compose file has no "services"');
   else if (servicesNode.kind !== 'map' || servicesNode.entries.length === 0) {
@@ -143,10 +144,11 @@ function readStack(root: MapNode, files: readonly string[], ctx: ComposeContext)
       if (isEdgeProxy(e.key, e.value, ctx)) continue;
       const service = readService(e.key, e.keyLoc, e.value, names, ctx);
       if (service !== null) services.push(service);
+      at.set(e.key, e.keyLoc);
     }
     if (services.length === 0 && !ctx.findings.hasErrors) ctx.findings.error(servicesNode.loc, 'no service is left to deploy');
   }
-  checkRoutes(services, servicesNode, ctx);
+  checkRoutes(services, at, ctx);
   return { files, services, networks, volumes, configs, secrets };
 }
 
@@ -163,12 +165,13 @@ function isEdgeProxy(name: string, map: MapNode, ctx: ComposeContext): boolean {
   return true;
 }
 
-function checkRoutes(services: readonly StackService[], at: YNode | undefined, ctx: ComposeContext): void {
+function checkRoutes(services: readonly StackService[], at: ReadonlyMap<string, SourceLocation>, ctx: ComposeContext): void {
   const seen = new Map<string, string>();
   for (const s of services) {
     if (s.route === null) continue;
     const other = seen.get(s.route.domain);
-    if (other !== undefined) ctx.findings.error(at?.loc ?? { file: 'compose.yaml', line: 1, column: 1 }, `services "${other}" and "${s.name}" both want the domain ${s.route.domain}`);
+    const loc = at.get(s.name);
+    if (other !== undefined && loc !== undefined) ctx.findings.error(loc, `services "${other}" and "${s.name}" both want the domain ${s.route.domain}`);
     seen.set(s.route.domain, s.name);
   }
 }
