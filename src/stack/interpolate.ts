@@ -72,8 +72,9 @@ function lookup(name: string, vars: ComposeVariables): Interpolated {
   const value = Object.hasOwn(vars, name) ? vars[name] : undefined;
   if (typeof value === 'string') return { value };
   if (value !== undefined) return { error: `${name} has no value here: ${value.missing}` };
-  const known = Object.keys(vars).join(', ');
-  return { error: `variable ${name} is not set: Slipway sets only ${known}; write $$${name} for a variable the container reads itself` };
+  const names = Object.keys(vars);
+  const known = names.length > 8 ? `${names.slice(0, 8).join(', ')} and ${names.length - 8} more` : names.join(', ');
+  return { error: `variable ${name} is not set: Slipway sets only ${known}; set it in the app's settings or the .env file, or write $$${name} for a variable the container reads itself` };
 }
 
 /** Index of the "}" closing a "${" whose content starts at `from`, counting nested "${…}". */
