@@ -37,7 +37,7 @@ export function readDeploy(node: YNode, ctx: ComposeContext, where: string): Dep
     updateConfig: opt(map, 'update_config', (n) => readUpdate(n, ctx, `update_config of ${where}`)),
     rollbackConfig: opt(map, 'rollback_config', (n) => readUpdate(n, ctx, `rollback_config of ${where}`)),
     endpointMode: endpoint === 'vip' || endpoint === 'dnsrr' ? endpoint : null,
-    deployLabels: opt(map, 'labels', (n) => readPairs(n, ctx, `labels of ${where}`)) ?? {},
+    deployLabels: opt(map, 'labels', (n) => readPairs(n, ctx, `labels of ${where}`, 'empty')) ?? {},
   };
 }
 

@@ -23,7 +23,7 @@ describe('reading every compose key', () => {
     assert.deepEqual(web.entrypoint, ['/docker-entrypoint.sh']);
     assert.deepEqual(web.command, ['node', 'server.js']);
     assert.deepEqual(web.environment, { SHARED: 'from-environment', FROM_FILE: 'quoted # not a comment', NODE_ENV: 'production', REGION: 'eu-west' });
-    assert.deepEqual(web.labels, { team: 'shop' });
+    assert.deepEqual(web.labels, { team: 'shop', canary: '' }, 'a bare label is empty, as compose reads it');
     assert.deepEqual([web.user, web.workingDir, web.hostname, web.init, web.readOnly], ['1000:1000', '/app', 'web-host', true, true]);
     assert.deepEqual(web.extraHosts, ['10.0.0.5 db.local', '::1 v6.local']);
     assert.deepEqual(web.dns, { servers: ['1.1.1.1'], search: ['shop.internal'], options: ['ndots:2'] });

@@ -79,8 +79,8 @@ describe('compose rules', () => {
     const r = readComposeFiles([{ path: 'c.yml', text }], VARS, UNTRUSTED, { readRepoFile: (p) => (p === '.env' ? 'FROM_ENV=dotenv\nEMPTY=\nSLIPWAY_IMAGE=not-this\n' : null) });
     assert.deepEqual(r.stack?.services[0]?.environment, { A: 'dotenv', B: 'dash', C: 'colon', D: 'alt', E: '$literal', F: 'img' });
     assert.deepEqual(lint(svc('    environment: { A: "${NEED:?set NEED in the app settings}", B: "${NEED2?}" }\n')), [
-      'c.yml:4:23 services.s.environment.A: NEED: set NEED in the app settings',
-      'c.yml:4:67 services.s.environment.B: NEED2: is not set',
+      'c.yml:4:23 environment.A of service "s": NEED: set NEED in the app settings',
+      'c.yml:4:67 environment.B of service "s": NEED2: is not set',
     ]);
   });
 });
@@ -104,7 +104,7 @@ describe('several files', () => {
       ].join('\n'),
     };
     const r = readComposeFiles([base, over], VARS, UNTRUSTED);
-    assert.deepEqual(r.findings, []);
+    assert.deepEqual(r.findings.map(short), ['compose.yml:14:24 warning: secret s1 is a file of the repository: whoever reads the repository reads the secret']);
     const [web, db, extra] = r.stack?.services ?? [];
     assert.deepEqual(r.stack?.files, ['compose.yml', 'prod/override.yml']);
     assert.deepEqual([web?.image, db?.image, extra?.image], ['web:2', 'db:1', 'extra:1']);

@@ -36,7 +36,7 @@ export function readService(name: string, at: SourceLocation, map: MapNode, name
   const text = (key: string) => opt(map, key, (n) => readText(n, ctx, `${key} of ${where}`));
   const strings = (key: string) => opt(map, key, (n) => readStrings(n, ctx, `${key} of ${where}`)) ?? [];
   const envFile = opt(map, 'env_file', (n) => readEnvFiles(n, ctx, where)) ?? {};
-  const environment = { ...envFile, ...(opt(map, 'environment', (n) => readPairs(n, ctx, `environment of ${where}`, true)) ?? {}) };
+  const environment = { ...envFile, ...(opt(map, 'environment', (n) => readPairs(n, ctx, `environment of ${where}`, 'vars')) ?? {}) };
   const labels = labelsOf(get('labels'), ctx, `labels of ${where}`);
   const ports = opt(map, 'ports', (n) => readPorts(n, ctx, where)) ?? [];
   const deploy = opt(map, 'deploy', (n) => readDeploy(n, ctx, `deploy of ${where}`)) ?? NO_DEPLOY;
@@ -103,7 +103,7 @@ function checkServiceKeys(map: MapNode, ctx: ComposeContext, where: string): voi
 
 function labelsOf(node: YNode | undefined, ctx: ComposeContext, what: string): Record<string, string> {
   if (node === undefined || (node.kind === 'scalar' && node.value === null)) return {};
-  const labels = readPairs(node, ctx, what);
+  const labels = readPairs(node, ctx, what, 'empty');
   for (const key of Object.keys(labels)) {
     if (RESERVED_LABELS.test(key)) ctx.findings.error(node.loc, `${what}: ${key} is set by Slipway`, 'use another label name');
   }

@@ -73,7 +73,7 @@ export function readNetworks(node: YNode | undefined, ctx: ComposeContext): Reco
       internal: (map === null ? null : opt(map, 'internal', (n) => readBool(n, ctx, `internal of ${what}`))) ?? false,
       driverOpts: (map === null ? null : opt(map, 'driver_opts', (n) => readPairs(n, ctx, `driver_opts of ${what}`))) ?? {},
       ipam: ipamOut,
-      labels: (map === null ? null : opt(map, 'labels', (n) => readPairs(n, ctx, `labels of ${what}`))) ?? {},
+      labels: (map === null ? null : opt(map, 'labels', (n) => readPairs(n, ctx, `labels of ${what}`, 'empty'))) ?? {},
     };
   });
   return out;
@@ -90,7 +90,7 @@ export function readVolumes(node: YNode | undefined, ctx: ComposeContext): Recor
       name: external,
       driver: map === null ? null : opt(map, 'driver', (n) => readText(n, ctx, `driver of ${what}`)),
       driverOpts: (map === null ? null : opt(map, 'driver_opts', (n) => readPairs(n, ctx, `driver_opts of ${what}`))) ?? {},
-      labels: (map === null ? null : opt(map, 'labels', (n) => readPairs(n, ctx, `labels of ${what}`))) ?? {},
+      labels: (map === null ? null : opt(map, 'labels', (n) => readPairs(n, ctx, `labels of ${what}`, 'empty'))) ?? {},
     };
   });
   return out;
@@ -110,7 +110,7 @@ export function readFileObjects(node: YNode | undefined, kind: 'configs' | 'secr
       const n = valueOf(map, k);
       if (n !== undefined) ctx.findings.warn(n.loc, `${k} of ${what} is ignored: Slipway creates ${kind} from their content`);
     }
-    out[key] = { source, labels: opt(map, 'labels', (n) => readPairs(n, ctx, `labels of ${what}`)) ?? {} };
+    out[key] = { source, labels: opt(map, 'labels', (n) => readPairs(n, ctx, `labels of ${what}`, 'empty')) ?? {} };
   });
   return out;
 }
@@ -153,6 +153,7 @@ function readSource(key: string, map: MapNode, kind: 'configs' | 'secrets', ctx:
     ctx.findings.error(node.loc, `file of ${what}: ${resolved.error}`);
     return null;
   }
+  if (kind === 'secrets') ctx.findings.warn(node.loc, `${what} is a file of the repository: whoever reads the repository reads the secret`, 'set it with slipway secrets set and write x-slipway-secret: NAME');
   return { kind: 'file', path: resolved.path };
 }
 

@@ -62,9 +62,11 @@ export function readArgv(node: YNode, ctx: ComposeContext, what: string): string
 
 /**
  * `environment`/`labels`/`sysctls`: a map, or a list of KEY=value. A name without a value takes the variable of
- * that name (Slipway's or `.env`'s) when `fromVars`, as compose takes it from the shell; otherwise it is an error.
+ * that name (Slipway's or `.env`'s) for 'vars' (environment: compose takes it from the shell), is "" for 'empty'
+ * (labels, as compose reads them), and is an error otherwise.
  */
-export function readPairs(node: YNode, ctx: ComposeContext, what: string, fromVars = false): Record<string, string> {
+export function readPairs(node: YNode, ctx: ComposeContext, what: string, bare: 'vars' | 'empty' | 'error' = 'error'): Record<string, string> {
+  const fromVars = bare === 'vars';
   const out: Record<string, string> = {};
   const put = (key: string, value: string | null, at: YNode) => {
     if (value === null) return;
@@ -72,6 +74,7 @@ export function readPairs(node: YNode, ctx: ComposeContext, what: string, fromVa
     out[key] = value;
   };
   const noValue = (key: string, at: YNode) => {
+    if (bare === 'empty') return put(key, '', at);
     const v = fromVars && Object.hasOwn(ctx.vars, key) ? ctx.vars[key] : undefined;
     if (typeof v === 'string') return put(key, v, at);
     ctx.findings.error(at.loc, `${what} ${key} has no value`, fromVars ? `give it one, or set ${key} in the app's settings or the .env file` : 'give it one');

@@ -74,9 +74,9 @@ describe('compose files', () => {
 
   it('variables: SLIPWAY_IMAGE without a push, unknown variables, and $$', () => {
     assert.deepEqual(problems('services:\n  web:\n    image: ${SLIPWAY_IMAGE}\n', { ...VARS, SLIPWAY_IMAGE: { missing: 'this run pushed no image' } }), [
-      '3:12 services.web.image: SLIPWAY_IMAGE has no value here: this run pushed no image',
+      '3:12 image of service "web": SLIPWAY_IMAGE has no value here: this run pushed no image',
     ]);
-    assert.match(problems('services:\n  web:\n    image: busybox\n    environment: { P: $HOME }\n')[0] ?? '', /^4:23 services\.web\.environment\.P: variable HOME is not set/);
+    assert.match(problems('services:\n  web:\n    image: busybox\n    environment: { P: $HOME }\n')[0] ?? '', /^4:23 environment\.P of service "web": variable HOME is not set/);
   });
 
   it('shapes: empty files, several documents, no services, bad values', () => {

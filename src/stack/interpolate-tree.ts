@@ -14,10 +14,18 @@ export function interpolateTree(node: YNode, vars: ComposeVariables, findings: F
   if (typeof node.value !== 'string' || !node.value.includes('$')) return node;
   const r = interpolate(node.value, vars);
   if ('error' in r) {
-    findings.error(node.loc, `${path === '' ? 'value' : path}: ${r.error}`);
+    findings.error(node.loc, `${describe(path)}: ${r.error}`);
     return node;
   }
   return { ...node, value: r.value, text: r.value };
+}
+
+/** `services.api.image` → `image of service "api"`, as the readers name what they read. */
+function describe(path: string): string {
+  const m = /^services\.([^.[]+)[.[](.*)$/.exec(path);
+  if (m === null) return path === '' ? 'value' : path;
+  const rest = m[2] ?? '';
+  return `${path.charAt(`services.${m[1]}`.length) === '[' ? `[${rest}` : rest} of service "${m[1]}"`;
 }
 
 function join(path: string, key: string): string {
