@@ -117,6 +117,12 @@ describe('several files', () => {
     assert.deepEqual([web?.replicas, web?.resources.limits?.memoryBytes], [4, 1024 ** 3]);
   });
 
+  it('two services publishing one port, and too many files, are refused before anything is deployed', () => {
+    assert.deepEqual(lint('services:\n  a: { image: a, ports: ["8080:1"] }\n  b: { image: b, ports: ["9000:2", "8080:3"] }\n'), ['c.yml:3:3 services "a" and "b" both publish port 8080/tcp']);
+    const many = Array.from({ length: 17 }, (_, i) => ({ path: `c${i}.yml`, text: 'services: { a: { image: a } }\n' }));
+    assert.deepEqual(readComposeFiles(many, VARS, UNTRUSTED).findings.map(short), ['c0.yml:1:1 17 compose files given: at most 16']);
+  });
+
   it('an error in the second file names that file', () => {
     const r = readComposeFiles([{ path: 'a.yml', text: 'services:\n  s:\n    image: x\n' }, { path: 'b.yml', text: 'services:\n  s:\n    ports: ["80:80"]\n' }], VARS, UNTRUSTED);
     assert.equal(r.stack, null);

@@ -20,6 +20,8 @@ import { parseDotenv } from './dotenv.js';
 import { interpolateTree } from './interpolate-tree.js';
 import type { ComposeStack, ComposeVariables, StackPolicy, StackService } from './model.js';
 
+/** `-c a -c b …`: a base and its overrides, never dozens. */
+const MAX_FILES = 16;
 /** Swarm service names and DNS labels: lowercase letters, digits, "-" and "_" (no dots), at most 63. */
 const SERVICE_NAME = /^[a-z0-9](?:[a-z0-9_-]{0,61}[a-z0-9])?$/;
 
@@ -42,6 +44,10 @@ export function readComposeFiles(files: readonly RepoFile[], vars: ComposeVariab
   const first = files[0];
   if (first === undefined) {
     findings.error({ file: 'compose.yaml', line: 1, column: 1 }, 'no compose file given');
+    return done(findings, null);
+  }
+  if (files.length > MAX_FILES) {
+    findings.error({ file: first.path, line: 1, column: 1 }, `${files.length} compose files given: at most ${MAX_FILES}`);
     return done(findings, null);
   }
   const all = { ...dotenvVars(first.path, readRepoFile, findings), ...vars };
@@ -149,6 +155,7 @@ function readStack(root: MapNode, files: readonly string[], ctx: ComposeContext)
     if (services.length === 0 && !ctx.findings.hasErrors) ctx.findings.error(servicesNode.loc, 'no service is left to deploy');
   }
   checkRoutes(services, at, ctx);
+  checkPublished(services, at, ctx);
   return { files, services, networks, volumes, configs, secrets };
 }
 
@@ -173,6 +180,21 @@ function checkRoutes(services: readonly StackService[], at: ReadonlyMap<string, 
     const loc = at.get(s.name);
     if (other !== undefined && loc !== undefined) ctx.findings.error(loc, `services "${other}" and "${s.name}" both want the domain ${s.route.domain}`);
     seen.set(s.route.domain, s.name);
+  }
+}
+
+/** Two services cannot publish one port: Swarm would refuse the second when it is too late to say so clearly. */
+function checkPublished(services: readonly StackService[], at: ReadonlyMap<string, SourceLocation>, ctx: ComposeContext): void {
+  const seen = new Map<string, string>();
+  for (const s of services) {
+    for (const p of s.ports) {
+      if (p.published === null) continue;
+      const key = `${p.published}/${p.protocol}`;
+      const other = seen.get(key);
+      const loc = at.get(s.name);
+      if (other !== undefined && other !== s.name && loc !== undefined) ctx.findings.error(loc, `services "${other}" and "${s.name}" both publish port ${key}`);
+      seen.set(key, s.name);
+    }
   }
 }
 
