@@ -18,7 +18,12 @@ export const IGNORED_SERVICE_KEYS: Readonly<Record<string, string>> = {
   cpu_shares: '', cpuset: '', mem_limit: 'write deploy.resources.limits.memory', mem_reservation: 'write deploy.resources.reservations.memory',
   mem_swappiness: '', memswap_limit: '', oom_kill_disable: '', oom_score_adj: '', pids_limit: 'write deploy.resources.limits.pids',
   blkio_config: '', runtime: '', isolation: '', credential_spec: '', group_add: '', annotations: '', attach: '', develop: '', post_start: '',
-  pre_stop: '', gpus: '', storage_opt: '', device_cgroup_rules: '', use_api_socket: '', provider: '', models: '', label_file: 'write the labels under labels',
+  pre_stop: '', gpus: '', storage_opt: '', device_cgroup_rules: '', use_api_socket: '', provider: '', models: '', pull_refresh_after: 'Slipway pins every image to its digest at deploy time', label_file: 'write the labels under labels',
+};
+
+/** Keys Slipway refuses: ignoring them would deploy something other than what the file says. */
+export const REFUSED_SERVICE_KEYS: Readonly<Record<string, string>> = {
+  extends: 'write the service out (YAML anchors and `<<` merges work), or give a base file and an override (-c a -c b)',
 };
 
 /** Keys that would give a service the host's powers: only for a trusted app (and then still without a Swarm field). */

@@ -80,6 +80,8 @@ function readLong(map: MapNode, declared: ReadonlySet<string>, ctx: ComposeConte
       ctx.findings.error(map.loc, `${what} is a bind mount without a source`);
       return null;
     }
+    const b = valueOf(map, 'bind');
+    if (b !== undefined) ctx.findings.warn(b.loc, `bind options of ${what} are ignored (propagation, selinux, create_host_path)`);
     return bind(source, dst, readOnly, map, ctx, where);
   }
   if (type !== 'volume') {
@@ -92,6 +94,12 @@ function readLong(map: MapNode, declared: ReadonlySet<string>, ctx: ComposeConte
     return null;
   }
   const v = valueOf(map, 'volume');
+  const subpath = v !== undefined && v.kind === 'map' ? valueOf(v, 'subpath') : undefined;
+  if (subpath !== undefined) {
+    // Ignoring it would mount the whole volume where the file expects one folder of it.
+    ctx.findings.error(subpath.loc, `volume.subpath of ${what} needs Docker Engine API 1.45, which Slipway does not require`, 'mount the whole volume and use the folder inside it');
+    return null;
+  }
   const noCopy = v !== undefined && v.kind === 'map' ? opt(v, 'nocopy', (n) => readBool(n, ctx, `volume.nocopy of ${what}`)) ?? false : false;
   return { type: 'volume', source, target: dst, readOnly, noCopy };
 }

@@ -117,6 +117,13 @@ describe('several files', () => {
     assert.deepEqual([web?.replicas, web?.resources.limits?.memoryBytes], [4, 1024 ** 3]);
   });
 
+  it('extends and volume subpaths are refused: ignoring them would deploy something else than the file says', () => {
+    assert.deepEqual(lint(svc('    extends: { service: base }\n    volumes: [{ type: volume, source: d, target: /d, volume: { subpath: sub } }]\nvolumes: { d: {} }\n')), [
+      'c.yml:4:5 extends of service "s" is not supported by Slipway stacks',
+      'c.yml:5:73 volume.subpath of a volume of service "s" needs Docker Engine API 1.45, which Slipway does not require',
+    ]);
+  });
+
   it('two services publishing one port, and too many files, are refused before anything is deployed', () => {
     assert.deepEqual(lint('services:\n  a: { image: a, ports: ["8080:1"] }\n  b: { image: b, ports: ["9000:2", "8080:3"] }\n'), ['c.yml:3:3 services "a" and "b" both publish port 8080/tcp']);
     const many = Array.from({ length: 17 }, (_, i) => ({ path: `c${i}.yml`, text: 'services: { a: { image: a } }\n' }));

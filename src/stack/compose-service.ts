@@ -3,7 +3,7 @@
 
 import type { SourceLocation } from '../core/plan.js';
 import { describeNode, valueOf, type MapNode, type YNode } from '../yaml/node.js';
-import { IGNORED_SERVICE_KEYS, TRUSTED_SERVICE_KEYS } from './compose-keys.js';
+import { IGNORED_SERVICE_KEYS, REFUSED_SERVICE_KEYS, TRUSTED_SERVICE_KEYS } from './compose-keys.js';
 import { readDeploy, NO_DEPLOY } from './compose-deploy.js';
 import { readEnvFiles } from './compose-env-file.js';
 import { readHealthcheck } from './compose-health.js';
@@ -82,7 +82,9 @@ export function readService(name: string, at: SourceLocation, map: MapNode, name
 /** Keys Swarm ignores → warning; host powers → trusted apps only. The schema already refused unknown keys. */
 function checkServiceKeys(map: MapNode, ctx: ComposeContext, where: string): void {
   for (const e of map.entries) {
-    if (Object.hasOwn(IGNORED_SERVICE_KEYS, e.key)) {
+    if (Object.hasOwn(REFUSED_SERVICE_KEYS, e.key)) {
+      ctx.findings.error(e.keyLoc, `${e.key} of ${where} is not supported by Slipway stacks`, REFUSED_SERVICE_KEYS[e.key]);
+    } else if (Object.hasOwn(IGNORED_SERVICE_KEYS, e.key)) {
       const hint = IGNORED_SERVICE_KEYS[e.key];
       ctx.findings.warn(e.keyLoc, `${e.key} of ${where} is ignored: Swarm has no such setting (docker stack deploy ignores it too)`, hint === '' ? undefined : hint);
     } else if (Object.hasOwn(TRUSTED_SERVICE_KEYS, e.key)) {
