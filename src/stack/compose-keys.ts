@@ -1,6 +1,13 @@
 // What Slipway does with each compose key beyond the ones it reads: warn that Swarm ignores it (as `docker stack
 // deploy` prints "Ignoring unsupported options"), refuse it, or allow it only for an app an admin trusted.
 
+/** Service keys read into the model (compose-service.ts); pid and network_mode are read for "host" only. */
+export const READ_SERVICE_KEYS: readonly string[] = [
+  'image', 'command', 'entrypoint', 'environment', 'env_file', 'labels', 'healthcheck', 'ports', 'volumes', 'tmpfs', 'configs', 'secrets',
+  'networks', 'user', 'working_dir', 'hostname', 'extra_hosts', 'dns', 'dns_search', 'dns_opt', 'init', 'ulimits', 'read_only',
+  'stop_grace_period', 'stop_signal', 'logging', 'sysctls', 'cap_add', 'cap_drop', 'deploy', 'pid', 'network_mode',
+];
+
 /** Keys the compose specification knows and a Swarm service has no field for: a warning each, with a hint. */
 export const IGNORED_SERVICE_KEYS: Readonly<Record<string, string>> = {
   build: 'build the image in the pipeline (build and push steps), then write image: ${SLIPWAY_IMAGE}',

@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LintFinding } from '../core/plan.js';
 import { lintCompose } from './compose.js';
+import { IGNORED_SERVICE_KEYS, READ_SERVICE_KEYS, REFUSED_SERVICE_KEYS, TRUSTED_SERVICE_KEYS } from './compose-keys.js';
+import schema from './compose-spec.schema.json' with { type: 'json' };
 
 const lint = (text: string) =>
   lintCompose([{ path: 'c.yml', text }], {}, { trusted: false, bindRoots: [] }).map((f: LintFinding) => `${f.location.line}:${f.location.column} ${f.message}`);
@@ -40,5 +42,10 @@ describe('compose-spec schema', () => {
       '4:27 services.web.ports.0.publishd is not a compose key; did you mean "published"?',
       '5:14 services.web.command must be empty or a string or a list, got a map',
     ]);
+  });
+
+  it('every service key of the schema is read, warned about or refused: a newer schema cannot bring a key Slipway drops silently', () => {
+    const handled = new Set([...READ_SERVICE_KEYS, ...Object.keys(IGNORED_SERVICE_KEYS), ...Object.keys(REFUSED_SERVICE_KEYS), ...Object.keys(TRUSTED_SERVICE_KEYS)]);
+    assert.deepEqual(Object.keys(schema.definitions.service.properties).filter((k) => !handled.has(k)), []);
   });
 });
