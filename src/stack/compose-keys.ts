@@ -1,83 +1,59 @@
-// Which compose keys a Slipway stack takes, and for the ones it does not, what to do instead.
+// What Slipway does with each compose key beyond the ones it reads: warn that Swarm ignores it (as `docker stack
+// deploy` prints "Ignoring unsupported options"), refuse it, or allow it only for an app an admin trusted.
 
-/** 'ok', or the hint of a known key Slipway does not support. */
-export type KeyRules = Readonly<Record<string, 'ok' | string>>;
+/** Service keys read into the model (compose-service.ts); pid and network_mode are read for "host" only. */
+export const READ_SERVICE_KEYS: readonly string[] = [
+  'image', 'command', 'entrypoint', 'environment', 'env_file', 'labels', 'healthcheck', 'ports', 'volumes', 'tmpfs', 'configs', 'secrets',
+  'networks', 'user', 'working_dir', 'hostname', 'extra_hosts', 'dns', 'dns_search', 'dns_opt', 'init', 'ulimits', 'read_only',
+  'stop_grace_period', 'stop_signal', 'logging', 'sysctls', 'cap_add', 'cap_drop', 'deploy', 'pid', 'network_mode',
+];
 
-const NETWORKING = 'every service of the stack is on the stack\'s own network, where the others reach it by its service name';
-const STORAGE = 'volumes are not supported yet: keep state in a database or store outside the stack';
-const SETTINGS = 'not supported yet: pass settings to the service with environment';
-
-export const TOP_LEVEL_RULES: KeyRules = {
-  services: 'ok',
-  // Obsolete in the compose specification; compose itself only warns.
-  version: 'ok',
-  name: 'the stack is named by the deploy step (`deploy: { stack: <name> }`); remove name',
-  networks: NETWORKING,
-  volumes: STORAGE,
-  secrets: SETTINGS,
-  configs: SETTINGS,
-  include: 'write the services into this file (YAML anchors and `<<` merges work)',
-};
-
-export const SERVICE_RULES: KeyRules = {
-  image: 'ok',
-  command: 'ok',
-  entrypoint: 'ok',
-  environment: 'ok',
-  healthcheck: 'ok',
-  labels: 'ok',
-  deploy: 'ok',
-  build: 'build the image with the pipeline\'s build and push steps, then write image: ${SLIPWAY_IMAGE}',
-  ports: 'stack services are not published on the host: other services reach them by name on the stack\'s network, and the app\'s domain is served by the edge',
-  expose: 'every port of a service is reachable by the other services of the stack; remove expose',
-  volumes: STORAGE,
-  volumes_from: STORAGE,
-  tmpfs: STORAGE,
-  secrets: SETTINGS,
-  configs: SETTINGS,
-  env_file: 'write the variables under environment',
-  networks: NETWORKING,
-  network_mode: NETWORKING,
-  links: NETWORKING,
-  external_links: NETWORKING,
-  hostname: NETWORKING,
+/** Keys the compose specification knows and a Swarm service has no field for: a warning each, with a hint. */
+export const IGNORED_SERVICE_KEYS: Readonly<Record<string, string>> = {
+  build: 'build the image in the pipeline (build and push steps), then write image: ${SLIPWAY_IMAGE}',
+  depends_on: 'Swarm starts the services of a stack together: let a service retry until what it needs answers',
+  restart: 'Swarm restarts failed tasks itself; deploy.restart_policy says how',
   container_name: 'Swarm names the containers; other services reach this one by its service name',
-  depends_on: 'Swarm starts the services of a stack together: let a service retry until what it needs answers (docker stack deploy ignores depends_on as well)',
-  restart: 'Swarm restarts failed tasks itself; remove restart',
-  scale: 'write deploy: { replicas: N }',
-  extends: 'write the service out (YAML anchors and `<<` merges work)',
-  profiles: 'every service of the file is deployed; keep other services in another file',
+  links: 'services of the stack reach each other by service name on their networks',
+  external_links: 'services of the stack reach each other by service name on their networks',
+  expose: 'every port of a service is reachable by the services on its networks',
+  volumes_from: 'mount the same named volume in both services',
+  cgroup_parent: '', cgroup: '', domainname: '', ipc: '', mac_address: '', security_opt: '', shm_size: 'mount a tmpfs at /dev/shm instead',
+  userns_mode: '', uts: '', pull_policy: 'Slipway pins every image to its digest at deploy time', profiles: 'every service of the files is deployed',
+  stdin_open: '', tty: '', platform: 'Swarm places tasks on nodes of the image\'s platform', scale: 'write deploy.replicas',
+  cpus: 'write deploy.resources.limits.cpus', cpu_count: '', cpu_percent: '', cpu_period: '', cpu_quota: '', cpu_rt_period: '', cpu_rt_runtime: '',
+  cpu_shares: '', cpuset: '', mem_limit: 'write deploy.resources.limits.memory', mem_reservation: 'write deploy.resources.reservations.memory',
+  mem_swappiness: '', memswap_limit: '', oom_kill_disable: '', oom_score_adj: '', pids_limit: 'write deploy.resources.limits.pids',
+  blkio_config: '', runtime: '', isolation: '', credential_spec: '', group_add: '', annotations: '', attach: '', develop: '', post_start: '',
+  pre_stop: '', gpus: '', storage_opt: '', device_cgroup_rules: '', use_api_socket: '', provider: '', models: '', pull_refresh_after: 'Slipway pins every image to its digest at deploy time', label_file: 'write the labels under labels',
 };
 
-export const DEPLOY_RULES: KeyRules = {
-  replicas: 'ok',
-  labels: 'ok',
-  mode: 'ok',
-  update_config: 'Slipway updates start-first with its own health gate, and puts the previous services back on failure',
-  rollback_config: 'Slipway puts the previous services back itself when a deploy fails',
-  endpoint_mode: 'stack services always use dnsrr (each service name resolves to its healthy tasks)',
-  restart_policy: 'Swarm restarts failed tasks (condition any); remove restart_policy',
-  resources: 'resource limits are not supported yet; remove resources',
-  placement: 'placement is not supported yet; remove placement',
+/** Keys Slipway refuses: ignoring them would deploy something other than what the file says. */
+export const REFUSED_SERVICE_KEYS: Readonly<Record<string, string>> = {
+  extends: 'write the service out (YAML anchors and `<<` merges work), or give a base file and an override (-c a -c b)',
 };
 
-export const HEALTHCHECK_RULES: KeyRules = {
-  test: 'ok',
-  interval: 'ok',
-  timeout: 'ok',
-  retries: 'ok',
-  start_period: 'ok',
-  disable: 'ok',
-  start_interval: 'start_interval needs Docker Engine API 1.44; remove it',
+/** Keys that would give a service the host's powers: only for a trusted app (and then still without a Swarm field). */
+export const TRUSTED_SERVICE_KEYS: Readonly<Record<string, string>> = {
+  privileged: 'Swarm services cannot run privileged (no such field)',
+  devices: 'Swarm services cannot be given devices (no such field)',
 };
 
-/** Every service key of the compose specification: a known key Slipway does not take is not a typo. */
-export const COMPOSE_SERVICE_KEYS: readonly string[] = [
-  'annotations', 'attach', 'blkio_config', 'cap_add', 'cap_drop', 'cgroup', 'cgroup_parent', 'cpu_count', 'cpu_percent',
-  'cpu_period', 'cpu_quota', 'cpu_rt_period', 'cpu_rt_runtime', 'cpu_shares', 'cpus', 'cpuset', 'credential_spec', 'develop',
-  'device_cgroup_rules', 'devices', 'dns', 'dns_opt', 'dns_search', 'domainname', 'extra_hosts', 'gpus', 'group_add', 'init',
-  'ipc', 'isolation', 'label_file', 'logging', 'mac_address', 'mem_limit', 'mem_reservation', 'mem_swappiness',
-  'memswap_limit', 'oom_kill_disable', 'oom_score_adj', 'pid', 'pids_limit', 'platform', 'post_start', 'pre_stop',
-  'privileged', 'pull_policy', 'read_only', 'runtime', 'security_opt', 'shm_size', 'stdin_open', 'stop_grace_period',
-  'stop_signal', 'storage_opt', 'sysctls', 'tty', 'ulimits', 'user', 'userns_mode', 'uts', 'working_dir',
+/** Top-level keys Slipway does not take. */
+export const TOP_LEVEL_REFUSED: Readonly<Record<string, string>> = {
+  include: 'write the services into this file, or give several files (-c a -c b); YAML anchors and `<<` merges work',
+  models: 'models are not Swarm objects',
+};
+
+/** Top-level keys read or ignored with a warning. */
+export const TOP_LEVEL_IGNORED: Readonly<Record<string, string>> = {
+  name: 'the stack is named by the deploy step (`deploy: { stack: <name> }`)',
+};
+
+/** Images of the reverse proxies people put in their stacks: Slipway's edge does their job. */
+export const EDGE_PROXY_IMAGES: readonly RegExp[] = [
+  /^(docker\.io\/)?(library\/)?traefik([:@]|$)/,
+  /^(docker\.io\/)?(jwilder|nginxproxy|nginx-proxy)\/(nginx-proxy|acme-companion|docker-gen)([:@]|$)/,
+  /^(docker\.io\/)?jrcs\/letsencrypt-nginx-proxy-companion([:@]|$)/,
+  /^(docker\.io\/)?lucaslorentz\/caddy-docker-proxy([:@]|$)/,
 ];

@@ -37,39 +37,37 @@ describe('compose files', () => {
     assert.equal(cache?.replicas, 0);
   });
 
-  it('names every unsupported key with its service, line and column, and a hint; typos get "did you mean"', () => {
+  it('warns for keys Swarm ignores, refuses what cannot be deployed, and names the position of each; typos get "did you mean"', () => {
     const { stack, findings } = readCompose(fixture('unsupported.yaml'), VARS);
     assert.equal(stack, null);
     assert.deepEqual(findings.map(short), [
-      '1:1 "name" of the compose file is not supported by Slipway stacks',
-      '5:5 "build" of service "web" is not supported by Slipway stacks',
-      '6:5 "ports" of service "web" is not supported by Slipway stacks',
-      '8:5 "volumes" of service "web" is not supported by Slipway stacks',
-      '10:5 "depends_on" of service "web" is not supported by Slipway stacks',
-      '11:5 "cpus" of service "web" is not supported by Slipway stacks',
-      '12:5 unknown key "imgae" in service "web"; did you mean "image"?',
-      '14:13 mode global of deploy of service "web" is not supported by Slipway stacks',
-      '15:7 "resources" of deploy of service "web" is not supported by Slipway stacks',
-      '18:7 "start_interval" of healthcheck of service "web" is not supported by Slipway stacks',
+      '1:1 "name" of the compose file is ignored',
+      '5:5 build of service "web" is ignored: Swarm has no such setting (docker stack deploy ignores it too)',
+      '9:9 service "web" mounts volume "data", which the top-level volumes do not declare',
+      '10:5 depends_on of service "web" is ignored: Swarm has no such setting (docker stack deploy ignores it too)',
+      '11:5 cpus of service "web" is ignored: Swarm has no such setting (docker stack deploy ignores it too)',
+      '12:5 services.web.imgae is not a compose key; did you mean "image"?',
+      '18:23 start_interval of healthcheck of service "web" is ignored: it needs Docker Engine API 1.44',
       '19:3 service "db" has no image',
       '21:3 service name "Bad.Name" cannot be a Swarm service name',
       '24:13 environment of service "Bad.Name" TOKEN has no value',
       '26:7 labels of service "Bad.Name": io.slipway.app is set by Slipway',
-      '27:1 "networks" of the compose file is not supported by Slipway stacks',
     ]);
+    assert.deepEqual(findings.filter((f) => f.severity === 'warning').map((f) => f.location.line), [1, 5, 10, 11, 18]);
     const hint = (line: number) => findings.find((f) => f.location.line === line)?.hint ?? '';
-    assert.match(hint(5), /build and push steps, then write image: \$\{SLIPWAY_IMAGE\}/);
-    assert.match(hint(6), /not published on the host/);
-    assert.match(hint(11), /Slipway stacks take image, command/);
+    assert.match(hint(5), /build and push steps\), then write image: \$\{SLIPWAY_IMAGE\}/);
+    assert.match(hint(9), /volumes: \{ data: \{\} \}/);
+    assert.match(hint(11), /deploy\.resources\.limits\.cpus/);
     assert.match(hint(19), /\$\{SLIPWAY_IMAGE\}/);
   });
 
   it('parseCompose throws one invalid_input error listing file:line:col of each problem', () => {
-    assert.throws(() => parseCompose({ path: 'deploy/compose.yml', text: 'services:\n  web:\n    image: x\n    ports: ["80:80"]\n' }, VARS), (err: unknown) => {
+    assert.throws(() => parseCompose({ path: 'deploy/compose.yml', text: 'services:\n  web:\n    image: x\n    ports: ["80:80"]\n    user: [a]\n' }, VARS), (err: unknown) => {
       assert.ok(err instanceof SlipwayError);
       assert.equal(err.kind, 'invalid_input');
       assert.equal(err.field, 'deploy/compose.yml');
-      assert.match(err.message, /deploy\/compose\.yml:4:5: "ports" of service "web" is not supported by Slipway stacks \(hint: .*\)/);
+      assert.match(err.message, /deploy\/compose\.yml:4:13: service "web" publishes port 80, which belongs to Slipway's edge \(hint: .*slipway\.domain.*\)/);
+      assert.match(err.message, /deploy\/compose\.yml:5:11: services\.web\.user must be a string, got a list/);
       return true;
     });
   });
@@ -78,7 +76,7 @@ describe('compose files', () => {
     assert.deepEqual(problems('services:\n  web:\n    image: ${SLIPWAY_IMAGE}\n', { ...VARS, SLIPWAY_IMAGE: { missing: 'this run pushed no image' } }), [
       '3:12 image of service "web": SLIPWAY_IMAGE has no value here: this run pushed no image',
     ]);
-    assert.match(problems('services:\n  web:\n    image: busybox\n    environment: { P: $HOME }\n')[0] ?? '', /^4:23 environment of service "web" P: variable HOME is not set/);
+    assert.match(problems('services:\n  web:\n    image: busybox\n    environment: { P: $HOME }\n')[0] ?? '', /^4:23 environment\.P of service "web": variable HOME is not set/);
   });
 
   it('shapes: empty files, several documents, no services, bad values', () => {
@@ -95,7 +93,7 @@ describe('compose files', () => {
     assert.deepEqual(problems('services:\n  a:\n    image: x\n    command: run | tee\n'), [
       '4:14 command of service "a": "|" outside quotes: the command is not run by a shell; write it as [sh, -c, "…"] to use one',
     ]);
-    assert.match(problems('services:\n  a: [x]\n')[0] ?? '', /^2:6 service "a" must be a map, got a list/);
+    assert.match(problems('services:\n  a: [x]\n')[0] ?? '', /^2:6 services\.a must be a map, got a list/);
     assert.match(problems('services:\n  a:\n    image: x\n  a:\n    image: y\n')[0] ?? '', /^4:3 invalid YAML/);
   });
 

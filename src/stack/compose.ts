@@ -1,184 +1,212 @@
-// Reads a compose file into a ComposeStack: the subset of the compose specification a Swarm stack needs (image,
-// command, entrypoint, environment, healthcheck, labels, deploy.replicas/labels). Every other key is an error that
-// names the key, the service and what to do instead: never silently ignored (docker stack deploy ignores many).
+// Reads compose files into a ComposeStack the way `docker stack deploy -c a -c b` does: each file parsed, its
+// variables replaced (`.env` beside the first file, then Slipway's), checked against the compose-spec schema, the
+// files merged, then every key Swarm has a field for read into the model and Slipway's own rules applied. Pure: the
+// texts of `.env` and env files come in through `readRepoFile` (composeNeeds says which to extract first).
 
 import { SlipwayError } from '../core/errors.js';
 import type { LintFinding, SourceLocation } from '../core/plan.js';
-import type { HealthcheckDefinition } from '../core/ports/engine.js';
 import type { RepoFile } from '../yaml/file.js';
-import { Findings, formatFinding, sortFindings, suggestion } from '../yaml/findings.js';
+import { Findings, formatFinding, sortFindings } from '../yaml/findings.js';
 import { describeNode, valueOf, type MapNode, type YNode } from '../yaml/node.js';
 import { parseYaml } from '../yaml/parse.js';
-import { COMPOSE_SERVICE_KEYS, DEPLOY_RULES, HEALTHCHECK_RULES, SERVICE_RULES, TOP_LEVEL_RULES, type KeyRules } from './compose-keys.js';
-import { readArgv, readCount, readDuration, readPairs, readText, type ComposeContext } from './compose-values.js';
-import { defaultService } from './defaults.js';
-import type { ComposeStack, ComposeVariables, StackService } from './model.js';
+import { EDGE_PROXY_IMAGES, TOP_LEVEL_IGNORED, TOP_LEVEL_REFUSED } from './compose-keys.js';
+import { mergeComposeTrees } from './compose-merge.js';
+import { dotenvPath } from './compose-paths.js';
+import { checkSchema } from './compose-schema.js';
+import { readService, type DeclaredNames } from './compose-service.js';
+import { readFileObjects, readNetworks, readVolumes } from './compose-top.js';
+import type { ComposeContext } from './compose-values.js';
+import { parseDotenv } from './dotenv.js';
+import { interpolateTree } from './interpolate-tree.js';
+import type { ComposeStack, ComposeVariables, StackPolicy, StackService } from './model.js';
 
+/** `-c a -c b …`: a base and its overrides, never dozens. */
+const MAX_FILES = 16;
 /** Swarm service names and DNS labels: lowercase letters, digits, "-" and "_" (no dots), at most 63. */
 const SERVICE_NAME = /^[a-z0-9](?:[a-z0-9_-]{0,61}[a-z0-9])?$/;
-const MAX_REPLICAS = 100;
-/** Labels Slipway sets itself to find and name the stack's objects. */
-const RESERVED_LABELS = /^(io\.slipway\.|com\.docker\.stack\.)/;
 
-/** The stack, or every problem of the file with its line and column. */
-export function readCompose(file: RepoFile, vars: ComposeVariables): { stack: ComposeStack | null; findings: LintFinding[] } {
-  const parsed = parseYaml(file);
-  const findings = new Findings();
-  findings.list.push(...parsed.findings);
-  const ctx: ComposeContext = { findings, vars };
-  const at = { file: file.path, line: 1, column: 1 };
-  if (parsed.documents.length !== 1) {
-    if (!findings.hasErrors) findings.error(at, parsed.documents.length === 0 ? 'the compose file is empty' : 'a compose file has one YAML document, not several');
-    return { stack: null, findings: sortFindings(findings.list) };
-  }
-  const root = parsed.documents[0] as YNode;
-  if (root.kind !== 'map') {
-    findings.error(root.loc, `a compose file must be a map with "services", got ${describeNode(root)}`);
-    return { stack: null, findings: sortFindings(findings.list) };
-  }
-  checkKeys(root, TOP_LEVEL_RULES, ctx, 'the compose file');
-  const servicesNode = valueOf(root, 'services');
-  const services: StackService[] = [];
-  if (servicesNode === undefined) findings.error(root.loc, 'the compose file has no "services"');
-  else if (servicesNode.kind !== 'map' || servicesNode.entries.length === 0) {
-    findings.error(servicesNode.loc, `"services" must be a map of at least one service, got ${describeNode(servicesNode)}`);
-  } else {
-    for (const e of servicesNode.entries) {
-      if (!SERVICE_NAME.test(e.key)) {
-        findings.error(e.keyLoc, `service name "${e.key.slice(0, 70)}" cannot be a Swarm service name`, 'use lowercase letters, digits, "-" and "_" (no dots), up to 63 characters');
-      }
-      if (e.value.kind !== 'map') findings.error(e.value.loc, `service "${e.key}" must be a map, got ${describeNode(e.value)}`);
-      else {
-        const service = readService(e.key, e.keyLoc, e.value, ctx);
-        if (service !== null) services.push(service);
-      }
-    }
-  }
-  const sorted = sortFindings(findings.list);
-  return { stack: findings.hasErrors ? null : { files: [file.path], services, networks: {}, volumes: {}, configs: {}, secrets: {} }, findings: sorted };
+export interface ComposeReadOptions {
+  /** A file of the repository by path from its root (`.env`, env files), or null when it is not there. */
+  readonly readRepoFile?: (path: string) => string | null;
 }
 
-/** readCompose for the deploy step: the stack, or a SlipwayError listing every problem as file:line:col. */
-export function parseCompose(file: RepoFile, vars: ComposeVariables): ComposeStack {
-  const { stack, findings } = readCompose(file, vars);
+export interface ComposeResult {
+  readonly stack: ComposeStack | null;
+  readonly findings: LintFinding[];
+}
+
+/** What a run may do with a stack when nobody said more: no host powers, no host paths. */
+export const UNTRUSTED: StackPolicy = { trusted: false, bindRoots: [] };
+
+export function readComposeFiles(files: readonly RepoFile[], vars: ComposeVariables, policy: StackPolicy, options: ComposeReadOptions = {}): ComposeResult {
+  const findings = new Findings();
+  const readRepoFile = options.readRepoFile ?? (() => null);
+  const first = files[0];
+  if (first === undefined) {
+    findings.error({ file: 'compose.yaml', line: 1, column: 1 }, 'no compose file given');
+    return done(findings, null);
+  }
+  if (files.length > MAX_FILES) {
+    findings.error({ file: first.path, line: 1, column: 1 }, `${files.length} compose files given: at most ${MAX_FILES}`);
+    return done(findings, null);
+  }
+  const all = { ...dotenvVars(first.path, readRepoFile, findings), ...vars };
+  const ctx: ComposeContext = { findings, vars: all, appVars: vars, policy, readRepoFile };
+  const trees: MapNode[] = [];
+  for (const file of files) {
+    const tree = readOne(file, ctx);
+    if (tree !== null) trees.push(tree);
+  }
+  const root = trees.length === files.length ? mergeComposeTrees(trees) : null;
+  if (root === null) return done(findings, null);
+  const stack = readStack(root, files.map((f) => f.path), ctx);
+  return done(findings, findings.hasErrors ? null : stack);
+}
+
+/** readComposeFiles for the deploy step: the stack, or a SlipwayError listing every error as file:line:col. */
+export function parseComposeFiles(files: readonly RepoFile[], vars: ComposeVariables, policy: StackPolicy, options: ComposeReadOptions = {}): ComposeStack {
+  const { stack, findings } = readComposeFiles(files, vars, policy, options);
   if (stack !== null) return stack;
   const errors = findings.filter((f) => f.severity === 'error');
-  throw new SlipwayError('invalid_input', `the compose file ${file.path} cannot be deployed:\n${errors.map((f) => `  ${formatFinding(f)}`).join('\n')}`, {
-    field: file.path,
-    hint: 'fix the compose file and push again; Slipway stacks take image, command, entrypoint, environment, healthcheck, labels and deploy (replicas, labels)',
+  const names = files.map((f) => f.path).join(', ');
+  throw new SlipwayError('invalid_input', `the compose file${files.length > 1 ? 's' : ''} ${names} cannot be deployed:\n${errors.map((f) => `  ${formatFinding(f)}`).join('\n')}`, {
+    field: files[0]?.path ?? 'compose.yaml',
+    hint: 'fix the compose file and push again; `slipway stacks lint` shows every problem',
   });
 }
 
-function readService(name: string, at: SourceLocation, map: MapNode, ctx: ComposeContext): StackService | null {
-  const where = `service "${name}"`;
-  checkKeys(map, SERVICE_RULES, ctx, where, COMPOSE_SERVICE_KEYS);
-  const get = (key: string) => valueOf(map, key);
-  const imageNode = get('image');
-  let image: string | null = null;
-  if (imageNode === undefined) {
-    ctx.findings.error(at, `${where} has no image`, 'give an image; for the one this run built and pushed, write image: ${SLIPWAY_IMAGE}');
+/** For `slipway stacks lint`: every finding, errors and warnings. */
+export function lintCompose(files: readonly RepoFile[], vars: ComposeVariables, policy: StackPolicy, options: ComposeReadOptions = {}): LintFinding[] {
+  return readComposeFiles(files, vars, policy, options).findings;
+}
+
+/** One file, untrusted, no `.env`: what the deploy step used before several files and policies. */
+export function readCompose(file: RepoFile, vars: ComposeVariables, policy: StackPolicy = UNTRUSTED, options: ComposeReadOptions = {}): ComposeResult {
+  return readComposeFiles([file], vars, policy, options);
+}
+
+export function parseCompose(file: RepoFile, vars: ComposeVariables, policy: StackPolicy = UNTRUSTED, options: ComposeReadOptions = {}): ComposeStack {
+  return parseComposeFiles([file], vars, policy, options);
+}
+
+function dotenvVars(firstFile: string, readRepoFile: (path: string) => string | null, findings: Findings): Record<string, string> {
+  const path = dotenvPath(firstFile);
+  const text = readRepoFile(path);
+  if (text === null) return {};
+  const parsed = parseDotenv(text);
+  for (const e of parsed.errors) findings.error({ file: path, line: e.line, column: 1 }, e.message);
+  return parsed.values;
+}
+
+/** Parse, interpolate, check against the schema and the top-level rules; null when the file is not a map. */
+function readOne(file: RepoFile, ctx: ComposeContext): MapNode | null {
+  const parsed = parseYaml(file);
+  ctx.findings.list.push(...parsed.findings);
+  const at = { file: file.path, line: 1, column: 1 };
+  if (parsed.documents.length !== 1) {
+    if (!parsed.findings.some((f) => f.severity === 'error')) ctx.findings.error(at, parsed.documents.length === 0 ? 'the compose file is empty' : 'a compose file has one YAML document, not several');
+    return null;
+  }
+  const doc = parsed.documents[0] as YNode;
+  if (doc.kind !== 'map') {
+    ctx.findings.error(doc.loc, `a compose file must be a map with "services", got ${describeNode(doc)}`);
+    return null;
+  }
+  const tree = interpolateTree(doc, ctx.vars, ctx.findings) as MapNode;
+  checkSchema(tree, ctx.findings);
+  for (const e of tree.entries) {
+    const refused = TOP_LEVEL_REFUSED[e.key];
+    const ignored = TOP_LEVEL_IGNORED[e.key];
+    if (refused !== undefined) ctx.findings.error(e.keyLoc, `"${e.key}" of the compose file is not supported by Slipway stacks`, refused);
+    if (ignored !== undefined) ctx.findings.warn(e.keyLoc, `"${e.key}" of the compose file is ignored`, ignored);
+  }
+  return tree;
+}
+
+function readStack(root: MapNode, files: readonly string[], ctx: ComposeContext): ComposeStack {
+  const networks = readNetworks(valueOf(root, 'networks'), ctx);
+  const volumes = readVolumes(valueOf(root, 'volumes'), ctx);
+  const configs = readFileObjects(valueOf(root, 'configs'), 'configs', ctx);
+  const secrets = readFileObjects(valueOf(root, 'secrets'), 'secrets', ctx);
+  const names: DeclaredNames = {
+    networks: declared(root, 'networks'), volumes: declared(root, 'volumes'), configs: declared(root, 'configs'), secrets: declared(root, 'secrets'),
+  };
+  const services: StackService[] = [];
+  const at = new Map<string, SourceLocation>();
+  const servicesNode = valueOf(root, 'services');
+  if (servicesNode === undefined) ctx.findings.error(root.loc, 'the compose file has no "services"');
+  else if (servicesNode.kind !== 'map' || servicesNode.entries.length === 0) {
+    ctx.findings.error(servicesNode.loc, `"services" must be a map of at least one service, got ${describeNode(servicesNode)}`);
   } else {
-    image = readText(imageNode, ctx, `image of ${where}`);
-    if (image !== null && image.trim() === '') {
-      ctx.findings.error(imageNode.loc, `image of ${where} is empty`);
-      image = null;
+    for (const e of servicesNode.entries) {
+      if (e.key.startsWith('x-')) continue;
+      if (!SERVICE_NAME.test(e.key)) {
+        ctx.findings.error(e.keyLoc, `service name "${e.key.slice(0, 70)}" cannot be a Swarm service name`, 'use lowercase letters, digits, "-" and "_" (no dots), up to 63 characters');
+      }
+      if (e.value.kind !== 'map') {
+        ctx.findings.error(e.value.loc, `service "${e.key}" must be a map, got ${describeNode(e.value)}`);
+        continue;
+      }
+      if (isEdgeProxy(e.key, e.value, ctx)) continue;
+      const service = readService(e.key, e.keyLoc, e.value, names, ctx);
+      if (service !== null) services.push(service);
+      at.set(e.key, e.keyLoc);
     }
+    if (services.length === 0 && !ctx.findings.hasErrors) ctx.findings.error(servicesNode.loc, 'no service is left to deploy');
   }
-  const optional = <T>(key: string, read: (node: YNode) => T | null): T | null => {
-    const node = get(key);
-    return node === undefined ? null : read(node);
-  };
-  const entrypoint = optional('entrypoint', (n) => readArgv(n, ctx, `entrypoint of ${where}`));
-  const command = optional('command', (n) => readArgv(n, ctx, `command of ${where}`));
-  const environment = optional('environment', (n) => readPairs(n, ctx, `environment of ${where}`)) ?? {};
-  const labels = labelsOf(get('labels'), ctx, `labels of ${where}`);
-  const healthcheck = optional('healthcheck', (n) => readHealthcheck(n, ctx, `healthcheck of ${where}`));
-  const deploy = optional('deploy', (n) => readDeploy(n, ctx, `deploy of ${where}`)) ?? { replicas: 1, labels: {} };
-  if (image === null) return null;
-  return { ...defaultService(name, image), entrypoint, command, environment, replicas: deploy.replicas, healthcheck, labels, deployLabels: deploy.labels };
+  checkRoutes(services, at, ctx);
+  checkPublished(services, at, ctx);
+  return { files, services, networks, volumes, configs, secrets };
 }
 
-function readDeploy(node: YNode, ctx: ComposeContext, where: string): { replicas: number; labels: Record<string, string> } | null {
-  if (node.kind !== 'map') {
-    ctx.findings.error(node.loc, `${where} must be a map, got ${describeNode(node)}`);
-    return null;
-  }
-  checkKeys(node, DEPLOY_RULES, ctx, where);
-  const mode = valueOf(node, 'mode');
-  if (mode !== undefined) {
-    const text = readText(mode, ctx, `mode of ${where}`);
-    if (text === 'global') ctx.findings.error(mode.loc, `mode global of ${where} is not supported by Slipway stacks`, 'write replicas: N instead');
-    else if (text !== null && text !== 'replicated') ctx.findings.error(mode.loc, `mode of ${where} must be replicated, got "${text.slice(0, 30)}"`);
-  }
-  const replicasNode = valueOf(node, 'replicas');
-  const replicas = replicasNode === undefined ? 1 : readCount(replicasNode, ctx, `replicas of ${where}`, MAX_REPLICAS) ?? 1;
-  return { replicas, labels: labelsOf(valueOf(node, 'labels'), ctx, `labels of ${where}`) };
+function declared(root: MapNode, key: string): ReadonlySet<string> {
+  const node = valueOf(root, key);
+  return new Set(node !== undefined && node.kind === 'map' ? node.entries.map((e) => e.key).filter((k) => !k.startsWith('x-')) : []);
 }
 
-function readHealthcheck(node: YNode, ctx: ComposeContext, where: string): HealthcheckDefinition | null {
-  if (node.kind !== 'map') {
-    ctx.findings.error(node.loc, `${where} must be a map, got ${describeNode(node)}`);
-    return null;
-  }
-  checkKeys(node, HEALTHCHECK_RULES, ctx, where);
-  const get = (key: string) => valueOf(node, key);
-  const duration = (key: string) => {
-    const n = get(key);
-    return n === undefined ? null : readDuration(n, ctx, `${key} of ${where}`);
-  };
-  const retriesNode = get('retries');
-  const retries = retriesNode === undefined ? null : readCount(retriesNode, ctx, `retries of ${where}`, 100) || null;
-  const disableNode = get('disable');
-  const disabled = disableNode !== undefined && disableNode.kind === 'scalar' && disableNode.value === true;
-  if (disableNode !== undefined && !(disableNode.kind === 'scalar' && typeof disableNode.value === 'boolean')) {
-    ctx.findings.error(disableNode.loc, `disable of ${where} must be true or false, got ${describeNode(disableNode)}`);
-  }
-  const testNode = get('test');
-  if (disabled && testNode !== undefined) ctx.findings.error(testNode.loc, `${where} has both disable: true and a test`, 'keep one of them');
-  const test = disabled ? ['NONE'] : testNode === undefined ? [] : readTest(testNode, ctx, `test of ${where}`);
-  const timing = { intervalMs: duration('interval'), timeoutMs: duration('timeout'), retries, startPeriodMs: duration('start_period') };
-  return test === null ? null : { test, ...timing };
+/** Traefik, nginx-proxy and their companions: Slipway's edge does their job, and they would fight it for 80/443. */
+function isEdgeProxy(name: string, map: MapNode, ctx: ComposeContext): boolean {
+  const image = valueOf(map, 'image');
+  if (image === undefined || image.kind !== 'scalar' || !EDGE_PROXY_IMAGES.some((re) => re.test(image.text))) return false;
+  ctx.findings.warn(image.loc, `service "${name}" runs ${image.text.slice(0, 80)}, a reverse proxy: it is left out of the stack, Slipway's edge serves HTTPS`, 'the routes of the other services are read from their Traefik labels or VIRTUAL_HOST');
+  return true;
 }
 
-/** A string runs in the container's shell (CMD-SHELL), as in compose; a list starts with CMD, CMD-SHELL or NONE. */
-function readTest(node: YNode, ctx: ComposeContext, what: string): string[] | null {
-  if (node.kind === 'scalar') {
-    const text = readText(node, ctx, what);
-    return text === null ? null : ['CMD-SHELL', text];
+function checkRoutes(services: readonly StackService[], at: ReadonlyMap<string, SourceLocation>, ctx: ComposeContext): void {
+  const seen = new Map<string, string>();
+  for (const s of services) {
+    if (s.route === null) continue;
+    const other = seen.get(s.route.domain);
+    const loc = at.get(s.name);
+    if (other !== undefined && loc !== undefined) ctx.findings.error(loc, `services "${other}" and "${s.name}" both want the domain ${s.route.domain}`);
+    seen.set(s.route.domain, s.name);
   }
-  const argv = readArgv(node, ctx, what);
-  if (argv === null) return null;
-  const [kind] = argv;
-  const ok = (kind === 'CMD' && argv.length >= 2) || (kind === 'CMD-SHELL' && argv.length === 2) || (kind === 'NONE' && argv.length === 1);
-  if (!ok) {
-    ctx.findings.error(node.loc, `${what} must be [CMD, program, args…], [CMD-SHELL, "command"] or [NONE]`, 'or write the command as one string to run it with the container\'s shell');
-    return null;
-  }
-  return argv;
 }
 
-function labelsOf(node: YNode | undefined, ctx: ComposeContext, what: string): Record<string, string> {
-  if (node === undefined) return {};
-  const labels = readPairs(node, ctx, what);
-  for (const key of Object.keys(labels)) {
-    if (RESERVED_LABELS.test(key)) ctx.findings.error(node.loc, `${what}: ${key} is set by Slipway`, 'use another label name');
-  }
-  return labels;
-}
-
-/** Supported keys pass; known-but-unsupported ones are errors with their hint; anything else is a typo. */
-function checkKeys(map: MapNode, rules: KeyRules, ctx: ComposeContext, where: string, known: readonly string[] = []): void {
-  const supported = Object.keys(rules).filter((k) => rules[k] === 'ok');
-  for (const e of map.entries) {
-    if (e.key.startsWith('x-')) continue; // compose extension fields: where anchors live
-    const rule = Object.hasOwn(rules, e.key) ? rules[e.key] : known.includes(e.key) ? GENERIC : undefined;
-    if (rule === 'ok') continue;
-    if (rule === undefined) {
-      ctx.findings.error(e.keyLoc, `unknown key "${e.key.slice(0, 60)}" in ${where}${suggestion(e.key, supported)}`);
-    } else {
-      ctx.findings.error(e.keyLoc, `"${e.key}" of ${where} is not supported by Slipway stacks`, rule);
+/** Two services cannot publish one port: Swarm would refuse the second when it is too late to say so clearly. */
+function checkPublished(services: readonly StackService[], at: ReadonlyMap<string, SourceLocation>, ctx: ComposeContext): void {
+  const seen = new Map<string, string>();
+  for (const s of services) {
+    for (const p of s.ports) {
+      if (p.published === null) continue;
+      const key = `${p.published}/${p.protocol}`;
+      const other = seen.get(key);
+      const loc = at.get(s.name);
+      if (other !== undefined && other !== s.name && loc !== undefined) ctx.findings.error(loc, `services "${other}" and "${s.name}" both publish port ${key}`);
+      seen.set(key, s.name);
     }
   }
 }
 
-const GENERIC = 'Slipway stacks take image, command, entrypoint, environment, healthcheck, labels and deploy (replicas, labels): remove it, or run this service some other way';
+/** Sorted, and one error per position: the first said there (the schema's, then Slipway's) is the one that counts. */
+function done(findings: Findings, stack: ComposeStack | null): ComposeResult {
+  const seen = new Set<string>();
+  const kept = findings.list.filter((f) => {
+    if (f.severity !== 'error') return true;
+    const key = `${f.location.file}:${f.location.line}:${f.location.column}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return { stack, findings: sortFindings(kept) };
+}

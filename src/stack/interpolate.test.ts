@@ -37,6 +37,14 @@ describe('compose interpolation', () => {
     assert.match(error('${NOIMG}'), /NOIMG has no value here: no push in this run/);
   });
 
+  it('the forms without ":" test set-ness only; inside a default a bare "$" is literal (bcrypt hashes in Traefik labels)', () => {
+    assert.equal(value('${EMPTY-x}${EMPTY+y}${UNSET+y}'), 'y');
+    assert.equal(error('${UNSET?needs UNSET}'), 'UNSET: needs UNSET');
+    assert.equal(value('${EMPTY?unused}'), '');
+    assert.equal(value('${UNSET:-admin:$2y$05$abc/def}'), 'admin:$2y$05$abc/def');
+    assert.equal(value('${UNSET:-${SLIPWAY_APP}$x}'), 'web$x');
+  });
+
   it('malformed templates are errors', () => {
     assert.match(error('${SLIPWAY_APP'), /without a closing/);
     assert.match(error('cost: $5'), /write \$\$ for a literal \$/);

@@ -1,5 +1,6 @@
-// Compose variable interpolation (`$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR:?error}`, `${VAR:+alt}`, `$$`) over
-// Slipway's own variables only: the server has no shell environment a file could meaningfully read.
+// Compose variable interpolation (`$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?error}`,
+// `${VAR?error}`, `${VAR:+alt}`, `${VAR+alt}`, `$$`) over Slipway's variables and the `.env` file's: the server has
+// no shell environment a file could meaningfully read.
 
 import type { ComposeVariables } from './model.js';
 
@@ -30,6 +31,12 @@ export function interpolate(text: string, vars: ComposeVariables, depth = 0): In
       if ('error' in r) return r;
       out += r.value;
       i = end;
+      continue;
+    }
+    // Inside a default (`${A:-$2y$05$…}`, a bcrypt hash in a Traefik label) a bare `$` is literal, as docker stack
+    // deploy reads defaults; only `${…}` is replaced there.
+    if (depth > 0) {
+      out += c;
       continue;
     }
     const name = NAME.exec(text.slice(i + 1))?.[0];
@@ -65,8 +72,9 @@ function lookup(name: string, vars: ComposeVariables): Interpolated {
   const value = Object.hasOwn(vars, name) ? vars[name] : undefined;
   if (typeof value === 'string') return { value };
   if (value !== undefined) return { error: `${name} has no value here: ${value.missing}` };
-  const known = Object.keys(vars).join(', ');
-  return { error: `variable ${name} is not set: Slipway sets only ${known}; write $$${name} for a variable the container reads itself` };
+  const names = Object.keys(vars);
+  const known = names.length > 8 ? `${names.slice(0, 8).join(', ')} and ${names.length - 8} more` : names.join(', ');
+  return { error: `variable ${name} is not set: Slipway sets only ${known}; set it in the app's settings or the .env file, or write $$${name} for a variable the container reads itself` };
 }
 
 /** Index of the "}" closing a "${" whose content starts at `from`, counting nested "${…}". */
