@@ -16,6 +16,7 @@ import { ScheduleOps } from '../../src/api/schedules.js';
 import { wireTriggers } from '../../src/api/triggers.js';
 import { SlipwayError } from '../../src/core/errors.js';
 import { EventBus } from '../../src/core/events.js';
+import type { GitPort } from '../../src/core/ports/git.js';
 import type { Store } from '../../src/core/ports/store.js';
 import { RunSources } from '../../src/trigger/sources.js';
 
@@ -27,7 +28,7 @@ export const REPO_URL = 'https://forge.test/acme/web.git';
 export interface TestApp {
   readonly http: Hono;
   readonly store: Store;
-  readonly git: FakeGit;
+  readonly git: GitPort;
   /** The forge behind REPO_URL: commit to it, then deliver a webhook naming the commit. */
   readonly forge: FakeGit;
   /** Engine and scheduler calls: a refused request must never get this far. */
@@ -39,16 +40,24 @@ export interface TestApp {
 /** Small limits so a bomb is refused within milliseconds. */
 export const TEST_UPLOAD_LIMITS = { maxBytes: 1024 * 1024, maxUnpackedBytes: 4 * 1024 * 1024, maxEntries: 2_000 };
 
-export async function testApp(): Promise<TestApp> {
+export interface TestAppOptions {
+  /** The app repositories (default: an in-memory git whose REPO_URL is `forge`). */
+  readonly git?: GitPort;
+  /** The repository the app follows (default REPO_URL). */
+  readonly repoUrl?: string;
+}
+
+export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dir = await mkdtemp(join(tmpdir(), 'slipway-abuse-'));
   const store = createMemoryStore();
   await store.createToken('admin', hashToken(TOKEN));
   const bus = new EventBus();
-  const git = new FakeGit();
+  const fake = new FakeGit();
   const forge = new FakeGit();
   await forge.ensure('web');
   forge.commit('web', 'main', { Dockerfile: 'FROM alpine\n' });
-  git.addRemote(REPO_URL, forge, 'web');
+  fake.addRemote(REPO_URL, forge, 'web');
+  const git: GitPort = options.git ?? fake;
   const reached: string[] = [];
   // Docker and the scheduler are outside this suite: any call is recorded and answered as "nothing there".
   const outside = new Proxy({}, {
@@ -76,7 +85,7 @@ export async function testApp(): Promise<TestApp> {
     hookUrl: 'http://127.0.0.1/internal/git/received', hookToken: HOOK_TOKEN,
   });
   await apps.create({ name: 'web', domain: 'web.example.com', branch: 'main' });
-  await forges.connect('web', { repo: REPO_URL, token: null, webhookSecret: WEBHOOK_SECRET });
+  await forges.connect('web', { repo: options.repoUrl ?? REPO_URL, token: null, webhookSecret: WEBHOOK_SECRET });
   const send: TestApp['send'] = async (method, path, body, headers = {}) => {
     const init: RequestInit = { method, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...headers } };
     if (body !== undefined) init.body = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
