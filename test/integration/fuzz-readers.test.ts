@@ -16,7 +16,7 @@ import { isCrash } from '../support/fuzz-app.js';
 import { fuzzSeed, mutate, Rng, Tally } from '../support/fuzz.js';
 
 const seed = fuzzSeed();
-const PIPELINES = 3000;
+const PIPELINES = 2000;
 const COMPOSE = 3000;
 const PAYLOADS = 3000;
 

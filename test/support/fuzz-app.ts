@@ -12,6 +12,7 @@ import { hashToken } from '../../src/api/auth.js';
 import { ForgeHooks } from '../../src/api/forges.js';
 import { httpApp } from '../../src/api/http/server.js';
 import { RunOps } from '../../src/api/runs.js';
+import { readAll } from '../../src/api/testing.js';
 import { ScheduleOps } from '../../src/api/schedules.js';
 import { wireTriggers } from '../../src/api/triggers.js';
 import { SlipwayError } from '../../src/core/errors.js';
@@ -33,7 +34,7 @@ export interface TestApp {
   readonly forge: FakeGit;
   /** Engine and scheduler calls: a refused request must never get this far. */
   readonly reached: string[];
-  send(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; text: string; json: unknown }>;
+  send(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; text: string; json: unknown; hung: boolean }>;
   close(): Promise<void>;
 }
 
@@ -64,7 +65,7 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
     get: (_t, name) => (...args: unknown[]) => {
       reached.push(`${String(name)}(${args.map((a) => (typeof a === 'string' ? a : typeof a)).join(', ')})`);
       if (name === 'serviceLogs') return (async function* () { /* no lines */ })();
-      return Promise.resolve(name === 'listTasks' || name === 'listServices' ? [] : null);
+      return Promise.resolve(String(name).startsWith('list') ? [] : null);
     },
   });
   const queue = { kick: () => undefined, capacity: 1000 };
@@ -90,20 +91,24 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
     const init: RequestInit = { method, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...headers } };
     if (body !== undefined) init.body = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
     const res = await http.request(path, init);
-    const text = await res.text();
+    // A stream that does not end within 5 s (a followed log) is reported, not waited for.
+    const read = res.body === null ? { text: '', ended: true } : await readAll(res.body, 5_000);
+    const text = read.ended ? read.text : `${read.text}\n(still streaming after 5 s)`;
+    if (!read.ended) return { status: res.status, text, json: null, hung: true };
     let json: unknown = null;
     try {
       json = JSON.parse(text);
     } catch {
       // Logs and the dashboard answer text.
     }
-    return { status: res.status, text, json };
+    return { status: res.status, text, json, hung: false };
   };
   return { http, store, git, forge, reached, send, close: () => rm(dir, { recursive: true, force: true }) };
 }
 
 /** An answer is a crash when the server failed (5xx) or an error body is not Slipway's shape. */
-export function crashOf(res: { status: number; json: unknown; text: string }): string | null {
+export function crashOf(res: { status: number; json: unknown; text: string; hung?: boolean }): string | null {
+  if (res.hung === true) return `HTTP ${res.status}, and the answer never ended: ${res.text.slice(0, 200)}`;
   if (res.status >= 500) return `HTTP ${res.status}: ${res.text.slice(0, 300)}`;
   if (res.status >= 400) {
     const e = (res.json as { error?: { kind?: unknown; message?: unknown } } | null)?.error;
