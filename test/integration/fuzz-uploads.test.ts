@@ -19,7 +19,7 @@ import { fuzzSeed, Rng, Tally } from '../support/fuzz.js';
 import { randomUpload } from '../support/fuzz-tar.js';
 
 const seed = fuzzSeed();
-const READER_INPUTS = 800;
+const READER_INPUTS = 600;
 const HTTP_INPUTS = 300;
 
 const insideUpload = (p: string) => !p.startsWith('/') && !p.split('/').includes('..') && !p.includes('\u0000');
