@@ -14,6 +14,7 @@ import { SlipwayError } from '../../src/core/errors.js';
 import { refNameProblem } from '../../src/core/names.js';
 import { compilePlan, discoverPipelines, lintFile } from '../../src/pipeline/index.js';
 import { runMeta } from '../../src/pipeline/testing.js';
+import { readCompose } from '../../src/stack/compose.js';
 import { crashOf, testApp, type TestApp } from '../support/fuzz-app.js';
 import { show, Tally } from '../support/fuzz.js';
 import { canaryPath, hostileInputs } from '../support/fuzz-hostile.js';
@@ -227,5 +228,30 @@ describe('abuse: hostile paths and names in pipeline files (issue 12)', () => {
     ctx.diagnostic(tally.summary());
     assert.deepEqual(accepted, []);
     assert.deepEqual(tally.crashes, []);
+  });
+});
+
+describe('abuse: hostile names in compose files (issue 12)', () => {
+  /** Swarm service names: what the reader must hold every compose service name to. */
+  const SERVICE = /^[a-z0-9](?:[a-z0-9_-]{0,61}[a-z0-9])?$/;
+
+  it('a service name that cannot be a Swarm service name is an error; what passes is a plain name', async (ctx) => {
+    const tally = new Tally('abuse (compose files)');
+    const accepted: string[] = [];
+    for (const h of inputs) {
+      await tally.measure(`service ${show(h)}`, () => {
+        const { stack } = readCompose({ path: 'compose.yaml', text: `services:\n  ${JSON.stringify(h)}:\n    image: alpine\n` }, {});
+        if (stack === null) tally.count('refused');
+        else if (stack.services.every((s) => SERVICE.test(s.name))) tally.count('inert');
+        else accepted.push(show(h));
+        return null;
+      });
+    }
+    tally.count('accepted', accepted.length);
+    ctx.diagnostic(tally.summary());
+    assert.deepEqual(accepted, []);
+    assert.deepEqual(tally.crashes, []);
+    // The same file with a plain name is read, so the refusals above are the names'.
+    assert.notEqual(readCompose({ path: 'compose.yaml', text: 'services:\n  "web":\n    image: alpine\n' }, {}).stack, null);
   });
 });
