@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isEnvName, isScheduleName, parseSecretName, parseScheduleName } from './names.js';
+import { isEnvName, isScheduleName, parseBranch, parseSecretName, parseScheduleName } from './names.js';
 
 describe('secret and parameter names', () => {
   it('accept shell identifiers up to 64 characters', () => {
@@ -23,5 +23,14 @@ describe('schedule names', () => {
     for (const name of ['nightly', '1st', 'a.b_c-d', 'n'.repeat(63)]) assert.ok(isScheduleName(name), name);
     for (const name of ['', '-x', '.x', 'a/b', 'a b', 'n'.repeat(64)]) assert.ok(!isScheduleName(name), name);
     assert.throws(() => parseScheduleName('a/b'), { kind: 'invalid_input', message: 'invalid schedule name "a/b"', field: 'name' });
+  });
+});
+
+describe('branch names (abuse suite, issue 12)', () => {
+  it('refuse invisible and direction-changing characters git would take, so a branch never shows as another', () => {
+    for (const spoof of ['\u202eppa', 'main\u200b', '\ufeffmain', 'ma\u00a0in', 'main\u2028x', 'main\u0085', 'release\u3000x']) {
+      assert.throws(() => parseBranch(spoof), { kind: 'invalid_input', field: 'branch', message: /invisible or direction-changing/ }, JSON.stringify(spoof));
+    }
+    for (const fine of ['main', 'feature/login', 'wéb', 'ветка', '{a,b}']) assert.equal(parseBranch(fine), fine);
   });
 });

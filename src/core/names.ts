@@ -5,6 +5,8 @@ import { SlipwayError } from './errors.js';
 
 const APP_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 const DOMAIN_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+/** Format (bidi, zero-width), line/paragraph separators and spaces other than ASCII's, and NEL. */
+const INVISIBLE = /[\p{Cf}\p{Zl}\p{Zp}\p{Zs}\u0085]/u;
 
 export function parseAppName(value: unknown): string {
   if (typeof value !== 'string' || !APP_NAME.test(value)) {
@@ -48,7 +50,9 @@ export function refNameProblem(name: string): string | null {
  * git adapter accepts too (one rule: a stored schedule or app branch never turns into an error at every use).
  */
 export function parseBranch(value: unknown): string {
-  const problem = typeof value !== 'string' ? 'it is not text' : value === 'HEAD' ? 'HEAD is not a branch' : value.length > 100 ? 'it is longer than 100 characters' : refNameProblem(value);
+  const problem = typeof value !== 'string' ? 'it is not text' : value === 'HEAD' ? 'HEAD is not a branch' : value.length > 100 ? 'it is longer than 100 characters'
+    // Git takes them, but a branch that shows as another (U+202E, U+200B, a no-break space) is a spoof, not a name.
+    : INVISIBLE.test(value) ? 'it contains an invisible or direction-changing character' : refNameProblem(value);
   if (problem !== null) {
     throw new SlipwayError('invalid_input', `invalid branch ${JSON.stringify(value)}: ${problem}`, {
       field: 'branch',

@@ -1,6 +1,8 @@
 // One step or service of the model → its plan: kind, image, environment (built-ins < pipeline < step < plugin
 // settings) with secrets split out as SecretRefs, compile-time `when`, caches and built-in settings.
 
+import { SlipwayError } from '../core/errors.js';
+import { STACK_NAME } from '../core/naming.js';
 import type { SecretRef, ServicePlan, StepKind, StepPlan } from '../core/plan.js';
 import { cacheMount } from './cache.js';
 import { DOCKER_BUILD_PLUGINS, dockerPluginPlan, pluginName } from './docker-plugin.js';
@@ -102,16 +104,37 @@ function environmentOf(base: Record<string, string>, env: readonly EnvEntry[], s
 function substituteBuiltin(b: Builtin, vars: Vars): Builtin {
   const s = (v: string): string => substitute(v, vars);
   const n = (v: string | null): string | null => (v === null ? null : s(v));
+  // The linter checked these as written; a `${…}` (a commit message, a parameter) is checked once filled in.
+  const path = (field: string, v: string): string => {
+    const filled = s(v);
+    if (v.includes('$') && (filled.startsWith('/') || filled.split('/').includes('..') || /[\u0000-\u001f\u007f]/.test(filled) || filled === '')) {
+      throw new SlipwayError('invalid_input', `${field} ${JSON.stringify(filled.slice(0, 80))} (from ${v}) must be a path inside the repository`, {
+        field, hint: 'fill the path from a variable that holds a relative path inside the repository',
+      });
+    }
+    return filled;
+  };
+  const stack = (v: string | null): string | null => {
+    const filled = n(v);
+    if (filled !== null && v !== null && v.includes('$') && !STACK_NAME.test(filled)) {
+      throw new SlipwayError('invalid_input', `stack ${JSON.stringify(filled.slice(0, 80))} (from ${v}) is not a valid stack name`, {
+        field: 'stack', hint: 'use 1–32 characters: lowercase letters, digits and "-", starting with a letter and not ending with "-"',
+      });
+    }
+    return filled;
+  };
   switch (b.kind) {
     case 'build': {
       const { dockerfile, context, target, args, tags } = b.build;
       const subArgs = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, s(v)]));
-      return { kind: 'build', build: { dockerfile: s(dockerfile), context: s(context), target: n(target), args: subArgs, tags: tags.map(s) } };
+      return { kind: 'build', build: { dockerfile: path('dockerfile', dockerfile), context: path('context', context), target: n(target), args: subArgs, tags: tags.map(s) } };
     }
     case 'push':
       return b;
-    case 'deploy':
-      return { kind: 'deploy', deploy: { stack: n(b.deploy.stack), environment: n(b.deploy.environment), ...(b.deploy.file === undefined ? {} : { file: n(b.deploy.file) }) } };
+    case 'deploy': {
+      const file = b.deploy.file === undefined ? {} : { file: b.deploy.file === null ? null : path('file', b.deploy.file) };
+      return { kind: 'deploy', deploy: { stack: stack(b.deploy.stack), environment: n(b.deploy.environment), ...file } };
+    }
     case 'notify':
       return { kind: 'notify', notify: { url: s(b.notify.url), message: n(b.notify.message) } };
   }

@@ -56,3 +56,39 @@ describe('deploy step settings', () => {
     assert.deepEqual(deployOf(pipeline('{ stack: backend, file: deploy/stack.yml }')), { stack: 'backend', environment: null, file: 'deploy/stack.yml' });
   });
 });
+
+describe('paths in built-in steps (abuse suite, issue 12)', () => {
+  it('a NUL, newline or other control character in a dockerfile, context or compose file path is an error', () => {
+    for (const bad of ['x\\u0000y', 'deploy/\\nDockerfile', 'a\\tb', 'x\\u007f']) {
+      const build = lint(`steps:\n  - name: b\n    build:\n      dockerfile: "${bad}"\n      context: "${bad}"\n`);
+      assert.equal(build.filter((f) => /holds a control character/.test(f)).length, 2, `${bad}: ${build.join('; ')}`);
+      assert.ok(lint(pipeline(`{ stack: web, file: "${bad}" }`)).some((f) => /holds a control character/.test(f)), bad);
+    }
+    assert.deepEqual(lint(pipeline('{ stack: web, file: "deploy/compose.yaml" }')), []);
+  });
+});
+
+describe('paths and stack names filled in from variables (abuse suite, issue 12)', () => {
+  const compile = (text: string, commitMessage: string) => {
+    const source = discoverPipelines([{ path: '.slipway.yml', text }]);
+    assert.ok(source);
+    return compilePlan(source, runMeta({ commitMessage }), { knownSecrets: null });
+  };
+  const refused = (field: string) => (err: unknown) => err instanceof Error && (err as { kind?: string }).kind === 'invalid_input' && (err as { field?: string }).field === field;
+
+  it('a commit message cannot steer a compose file, build context or dockerfile out of the repository, or name a bad stack', () => {
+    for (const message of ['../../etc/passwd', '/etc', 'a\nb', '$(touch /tmp/x)']) {
+      // "$(touch /tmp/x)" is a literal relative path (folders "$(touch " and "tmp"): inert, never given to a shell.
+      if (message.startsWith('$')) assert.equal(compile(pipeline('{ stack: web, file: "${CI_COMMIT_MESSAGE}" }'), message).pipelines[0]?.steps[0]?.deploy?.file, message);
+      else assert.throws(() => compile(pipeline('{ stack: web, file: "${CI_COMMIT_MESSAGE}" }'), message), refused('file'), message);
+      assert.throws(() => compile(pipeline('{ stack: "${CI_COMMIT_MESSAGE}" }'), message), refused('stack'), message);
+      if (message.startsWith('$')) continue;
+      assert.throws(() => compile('steps:\n  - name: b\n    build:\n      context: "${CI_COMMIT_MESSAGE}"\n', message), refused('context'), message);
+      assert.throws(() => compile('steps:\n  - name: b\n    build:\n      dockerfile: "${CI_COMMIT_MESSAGE}"\n', message), refused('dockerfile'), message);
+    }
+    // A variable nobody sets stays as written: still not a stack name.
+    assert.throws(() => compile(pipeline('{ stack: "${IFS}touch${IFS}x" }'), 'm'), refused('stack'));
+    const good = compile(pipeline('{ stack: "${CI_COMMIT_MESSAGE}", file: "deploy/${CI_COMMIT_MESSAGE}.yaml" }'), 'backend');
+    assert.deepEqual(good.pipelines[0]?.steps[0]?.deploy, { stack: 'backend', environment: null, file: 'deploy/backend.yaml' });
+  });
+});

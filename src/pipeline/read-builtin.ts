@@ -83,6 +83,9 @@ function readArgs(node: YNode, ctx: ReadContext, what: string): Record<string, s
 function repoPath(path: string, loc: SourceLocation, ctx: ReadContext, what: string): string {
   if (path.startsWith('/') || path.split('/').includes('..')) {
     ctx.findings.error(loc, `${what}: "${clip(path)}" must be a path inside the repository`);
+  } else if (/[\u0000-\u001f\u007f]/.test(path)) {
+    // A NUL or newline reaches git and Docker as a file name: git's argv refuses NUL with a TypeError, not an answer.
+    ctx.findings.error(loc, `${what}: ${JSON.stringify(clip(path))} holds a control character`, 'name a file by its plain path');
   }
   return path;
 }

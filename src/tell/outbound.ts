@@ -94,8 +94,8 @@ function isAllowed(host: string, address: string, policy: OutboundPolicy): boole
   return allowed.includes(host.toLowerCase()) || allowed.includes(address);
 }
 
-/** A lookup for net.connect that refuses any answer with an address the policy does not allow. */
-function guardedLookup(host: string, policy: OutboundPolicy): LookupFunction {
+/** A lookup for net.connect that refuses any answer with an address the policy does not allow (exported for the SSRF grid). */
+export function guardedLookup(host: string, policy: OutboundPolicy): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
       if (err) return callback(err, '', 0);

@@ -37,6 +37,8 @@ describe('fake git remotes', () => {
     assert.equal(await git.branchHead('web', 'main'), two.id);
     assert.deepEqual(await git.changedFiles('web', one.id, two.id), ['a']);
     await assert.rejects(git.fetch('web', { ...req, commit: 'c'.repeat(40) }), isKind('conflict'));
+    // Like real git: an older commit of the branch (a replayed delivery) is refused, not run again (abuse suite).
+    await assert.rejects(git.fetch('web', { ...req, commit: one.id }), (err) => isKind('conflict')(err) && /not the head/.test((err as Error).message));
     await assert.rejects(git.fetch('web', { ...req, remoteRef: 'refs/heads/nope' }), isKind('dependency'));
   });
 });

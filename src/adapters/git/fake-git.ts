@@ -83,6 +83,10 @@ export class FakeGit implements GitPort {
     const repo = this.#repo(app);
     for (let id: string | null = head; id !== null; id = from.commits.get(id)?.parent ?? null) repo.commits.set(id, from.commits.get(id)!);
     repo.refs.set(req.localRef, head);
+    // As real git (remote.ts): a replayed or late delivery names an older commit, and only the head runs.
+    if (head !== req.commit.toLowerCase()) {
+      throw new SlipwayError('conflict', `commit ${req.commit.slice(0, 12)} is not the head of ${req.remoteRef} (${head.slice(0, 12)} is)`);
+    }
     if (!repo.commits.has(req.commit)) {
       throw new SlipwayError('conflict', `commit ${req.commit.slice(0, 12)} is not in ${req.remoteRef} of ${req.url} any more`);
     }

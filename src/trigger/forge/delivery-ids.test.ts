@@ -64,9 +64,20 @@ describe('webhook delivery ids', () => {
     const again = await receive('id-1', DELETED);
     assert.deepEqual(again.runs, []);
     assert.match(again.note, /delivery id-1 was already received/);
-    assert.match((await receive('id-2', DELETED)).note, /deleted/, 'another id is another delivery');
-    assert.match((await receive(null, DELETED)).note, /deleted/, 'without an id nothing is remembered');
-    assert.match((await receive(null, DELETED)).note, /deleted/);
+    const other = { ...DELETED, ref: 'refs/heads/older' };
+    assert.match((await receive('id-2', other)).note, /deleted/, 'another id with another payload is another delivery');
+    assert.match((await receive(null, { ...DELETED, ref: 'refs/heads/oldest' })).note, /deleted/, 'so is one without an id');
+  });
+
+  it('a signed payload replayed under a new id (the id header is not signed), or without one, starts nothing (abuse suite)', async () => {
+    const { receive } = await setup();
+    assert.match((await receive('id-1', DELETED)).note, /deleted/);
+    for (const id of ['id-forged', null]) {
+      const again = await receive(id, DELETED);
+      assert.deepEqual(again.runs, []);
+      assert.match(again.note, /already received \(the same signed payload\)/, String(id));
+    }
+    assert.match((await receive('id-forged', { ...DELETED, ref: 'refs/heads/x' })).note, /deleted/, 'the new id was not used up by the refused replay');
   });
 
   it('remembers only verified deliveries, and forgets one that failed so the retry is read again', async () => {

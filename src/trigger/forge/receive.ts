@@ -2,7 +2,7 @@
 // anything in it is read; pushes and tags run like `git push slipway`, pull requests as `pull_request` runs of the
 // pipeline file (never deploying; from forks without secrets, caches or pushes).
 
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { SlipwayError } from '../../core/errors.js';
 import type { AppRepo, Store } from '../../core/ports/store.js';
 import type { App, Run } from '../../core/types.js';
@@ -43,15 +43,23 @@ export async function receiveDelivery(d: ReceiveDeps, app: App | null, headers: 
   }
   verifyDelivery(delivery, headers, body, d.reveal(repo.webhookSecret, webhookSecretContext(app.name)));
   // Only a verified delivery is remembered, so nobody without the secret can make Slipway ignore a real one.
+  // The id header is not signed: a captured delivery replayed under a new id is still the same signed body, so the
+  // body's digest is remembered too (a forge's own retry repeats both; two real events never share a body).
   const id = deliveryId(headers);
-  if (id !== null && !(await d.seen.claim(app.name, id))) {
-    return { runs: [], note: `delivery ${id} was already received; nothing more to run` };
+  const claims: string[] = [];
+  for (const key of [id, `sha256:${createHash('sha256').update(body).digest('hex')}`]) {
+    if (key === null) continue;
+    if (!(await d.seen.claim(app.name, key))) {
+      for (const claimed of claims) await d.seen.release(app.name, claimed);
+      return { runs: [], note: `delivery ${id ?? '(no id)'} was already received${key === id ? '' : ' (the same signed payload)'}; nothing more to run` };
+    }
+    claims.push(key);
   }
   try {
     return await act(d, app, headers, body, delivery, repo);
   } catch (err) {
     // A failed delivery is not remembered: the forge's retry (same id) gets its run.
-    if (id !== null) await d.seen.release(app.name, id);
+    for (const claimed of claims) await d.seen.release(app.name, claimed);
     throw err;
   }
 }

@@ -16,3 +16,12 @@ describe('parseRepoUrl', () => {
     }
   });
 });
+
+describe('parseRepoUrl and option injection (abuse suite, issue 12)', () => {
+  it('refuses a host or user that starts with "-" (ssh would read it as -oProxyCommand=…)', () => {
+    for (const bad of ['ssh://-oProxyCommand=touch${IFS}/tmp/x@h/x', 'ssh://-oProxyCommand=x/y', 'ssh://-x@h/y', 'ssh://%2Dx@h/y', 'git://-h/y']) {
+      assert.throws(() => parseRepoUrl(bad), (err) => err instanceof SlipwayError && err.field === 'repo' && /read as an option/.test(err.message), bad);
+    }
+    assert.equal(parseRepoUrl('ssh://git@h/-dash-repo.git'), 'ssh://git@h/-dash-repo.git');
+  });
+});

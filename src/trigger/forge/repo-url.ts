@@ -23,5 +23,8 @@ export function parseRepoUrl(value: unknown): string {
   if (!(GIT_URL_SCHEMES as readonly string[]).includes(scheme)) throw bad(`scheme ${scheme} is not one of ${GIT_URL_SCHEMES.join(', ')}`);
   if (url.hostname === '') throw bad('no host');
   if (url.password !== '') throw bad('it carries a password');
+  // CVE-2017-1000117 and kin: a host or user that starts with "-" becomes an ssh option (-oProxyCommand=…) in old
+  // gits. Git 2.39.1 refuses it too; no real host or user looks like that, so it never reaches git.
+  if (url.hostname.startsWith('-') || /^(-|%2d)/i.test(url.username)) throw bad('a host or user that starts with "-" would be read as an option');
   return url.toString();
 }
