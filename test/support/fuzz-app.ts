@@ -14,6 +14,9 @@ import { httpApp } from '../../src/api/http/server.js';
 import { RunOps } from '../../src/api/runs.js';
 import { readAll } from '../../src/api/testing.js';
 import { ScheduleOps } from '../../src/api/schedules.js';
+import { StackOps } from '../../src/api/stacks.js';
+import { createAccess } from '../../src/api/access.js';
+import { DeployLock } from '../../src/run/deploy-lock.js';
 import { wireTriggers } from '../../src/api/triggers.js';
 import { SlipwayError } from '../../src/core/errors.js';
 import { EventBus } from '../../src/core/events.js';
@@ -81,9 +84,11 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
   const runs = new RunOps({ store, bus, apps, queue, cancellations: outside as never, sealer });
   const schedules = new ScheduleOps({ store, apps, scheduler: outside as never });
   const forges = new ForgeHooks({ store, apps, repos: git, sealer, publicUrl: 'https://deploy.example.com' });
+  const stacks = new StackOps({ store, apps, engine: outside as never, enqueue: triggers.enqueue, deploys: new DeployLock(), instance: 'abuse' });
+  const access = createAccess({ store, sealer: { seal: sealer.seal, open: (v: string) => ({ reveal: () => v.replace(/^v1:/, '') }) as never }, warn: () => undefined, kdf: { N: 1024, r: 8, p: 1 } });
   const http = httpApp({
     apps, triggers, runs, schedules, forges, store, bus, engine: outside as never, repos: git, instance: 'abuse', version: 'test',
-    hookUrl: 'http://127.0.0.1/internal/git/received', hookToken: HOOK_TOKEN,
+    hookUrl: 'http://127.0.0.1/internal/git/received', hookToken: HOOK_TOKEN, stacks, access,
   });
   await apps.create({ name: 'web', domain: 'web.example.com', branch: 'main' });
   await forges.connect('web', { repo: options.repoUrl ?? REPO_URL, token: null, webhookSecret: WEBHOOK_SECRET });
