@@ -12,9 +12,12 @@ import { edgeContainerPath } from '../adapters/caddy/service-spec.js';
 import { openSqliteStore } from '../adapters/store/sqlite.js';
 import { GitRepos } from '../adapters/git/repos.js';
 import { EventBus } from '../core/events.js';
-import { edgeServiceName, networkName, registryContainerName } from '../core/naming.js';
+import { edgeServiceName, isEdgeManagedNetwork, networkName, registryContainerName } from '../core/naming.js';
 import type { Store } from '../core/ports/store.js';
 import { RouteSync } from '../edge/route-sync.js';
+import { EdgeNetworks } from '../edge/edge-networks.js';
+import { watchEdgeNetworks } from '../infra/edge-watch.js';
+import { ensureStepFirewall, firewallWarning } from '../infra/step-firewall.js';
 import { ensurePrivateDataDir, restrictDatabaseFiles } from '../infra/data-dir.js';
 import { ensureDockerDaemon } from '../infra/docker-daemon.js';
 import { ensureSafeGit } from '../infra/git-version.js';
@@ -70,6 +73,9 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
   const docker = new Dockerode({ socketPath: config.dockerSocket });
   await ensureDockerDaemon(docker, { logFile: join(config.dataDir, 'dockerd.log'), say });
   await ensureSwarm(docker, config.swarmAdvertiseAddr);
+  // Pipeline steps may not reach this host or cloud metadata (issue 12); after dockerd, which makes DOCKER-USER.
+  const firewall = await ensureStepFirewall();
+  if (!firewall.installed) say(firewallWarning(firewall) ?? '');
   const network = networkName(config.instance);
   await ensureOverlayNetwork(docker, network);
   say(`starting the registry on 127.0.0.1:${config.registryPort}`);
@@ -105,7 +111,9 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
   const sources = new RunSources(repos, join(config.dataDir, 'uploads'));
   const ownSocket = join(edgeDir, SLIPWAY_SOCKET);
   const own = config.domain === null ? [] : [{ domain: config.domain, upstreams: [`unix/${edgeContainerPath(SLIPWAY_SOCKET)}`] }];
-  const routes = new RouteSync(store, edge, bus, config.instance, own);
+  // Each app (and routed stack) has its own network; the edge's container joins them without a restart (issue 12).
+  const edgeNetworks = new EdgeNetworks({ engine, edgeService: edgeService.serviceName, managed: (n) => isEdgeManagedNetwork(config.instance, n) });
+  const routes = new RouteSync(store, edge, bus, config.instance, own, { engine, networks: edgeNetworks, warn: (line) => say(`edge: ${line}`) });
   const cancellations = new Cancellations();
   const sealer = await openSealer(config.dataDir);
   // Values sealed by older versions get bound to their app and name before anything opens them (issue 12).
@@ -130,6 +138,7 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
 
   // Repair: the edge gets the routes of every app, and runs cut off by a stop are resumed or rolled back.
   await routes.sync();
+  const stopEdgeWatch = watchEdgeNetworks(edgeNetworks, { say });
   for (const app of await store.listApps()) await repos.ensure(app.name);
   await queue.start();
 
@@ -160,6 +169,7 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
     url, firstToken, localCaFile, store, apps, triggers, bus, docker,
     async stop(wait = true) {
       await scheduler.stop();
+      stopEdgeWatch();
       await queue.stop(wait);
       await closeServer(server);
       if (edgeServer) await closeServer(edgeServer);
