@@ -27,7 +27,7 @@ describe('edge networks', () => {
       { name: 'slipway-appnet-a', labels: null },
       { name: 'slipway-appnet-b', labels: { ...labels, 'io.slipway.app': 'b' } },
     ]);
-    assert.deepEqual(result, { containers: 1, connected: ['slipway-appnet-a', 'slipway-appnet-b'], disconnected: [] });
+    assert.deepEqual(result, { containers: 1, connected: ['slipway-appnet-a', 'slipway-appnet-b'], disconnected: [], pending: [] });
     assert.deepEqual(await on(engine, 'c1'), ['slipway', 'slipway-appnet-a', 'slipway-appnet-b']);
     assert.deepEqual(engine.networks().get('slipway-appnet-b'), { ...labels, 'io.slipway.app': 'b' });
     // Already attached: no connect calls the second time.
@@ -44,27 +44,38 @@ describe('edge networks', () => {
     assert.deepEqual(await on(engine, 'c1'), ['slipway']);
   });
 
-  it('a stack network that does not exist is an error (only app networks are made here)', async () => {
-    const { networks } = await setup();
-    await assert.rejects(networks.attach([{ name: 'slipway-stack-x_y', labels: null }]), /could not join network slipway-stack-x_y/);
+  it('a network not joinable yet (a stack network not made, not on this node) is pending and tried again while stale', async () => {
+    const { engine, networks } = await setup();
+    const r = await networks.attach([{ name: 'slipway-stack-x_y', labels: null }]);
+    assert.deepEqual([r.connected, r.pending], [[], ['slipway-stack-x_y']]);
+    assert.equal(await networks.stale(), true);
+    await engine.ensureNetwork('slipway-stack-x_y', {});
+    assert.deepEqual((await networks.reconcile()).connected, ['slipway-stack-x_y']);
+    assert.equal(await networks.stale(), false);
+  });
+
+  it('another engine error is a dependency error naming the network', async () => {
+    const { engine, networks } = await setup();
+    engine.failNext('connectNetwork', new Error('daemon on fire'));
+    await assert.rejects(networks.attach([{ name: 'slipway-appnet-a', labels: null }]), /could not join network slipway-appnet-a: .*daemon on fire/);
   });
 
   it('a replaced edge container is seen and attached again by reconcile', async () => {
     const { engine, networks } = await setup();
     await networks.attach([{ name: 'slipway-appnet-a', labels: null }]);
-    assert.equal(await networks.replaced(), false);
+    assert.equal(await networks.stale(), false);
     engine.stopContainer('c1');
     engine.startContainer(EDGE, 'c2', ['slipway']);
-    assert.equal(await networks.replaced(), true);
+    assert.equal(await networks.stale(), true);
     assert.deepEqual((await networks.reconcile()).connected, ['slipway-appnet-a']);
     assert.deepEqual(await on(engine, 'c2'), ['slipway', 'slipway-appnet-a']);
-    assert.equal(await networks.replaced(), false);
+    assert.equal(await networks.stale(), false);
   });
 
   it('while no edge container runs, nothing is attached and nothing fails', async () => {
     const { engine, networks } = await setup();
     engine.stopContainer('c1');
-    assert.deepEqual(await networks.attach([{ name: 'slipway-appnet-a', labels: null }]), { containers: 0, connected: [], disconnected: [] });
+    assert.deepEqual(await networks.attach([{ name: 'slipway-appnet-a', labels: null }]), { containers: 0, connected: [], disconnected: [], pending: [] });
   });
 
   it('forget detaches at once so the network can be removed (removal with the edge on it fails)', async () => {

@@ -23,17 +23,25 @@ export interface AttachResult {
   readonly containers: number;
   readonly connected: readonly string[];
   readonly disconnected: readonly string[];
+  /**
+   * Wanted but not joinable yet: dockerd connects a Swarm task's container only to an overlay network already
+   * present on its node, which happens when a task of that network runs there (measured on 20.10: "network not
+   * found" before). The watcher tries these again until they join.
+   */
+  readonly pending: readonly string[];
 }
 
 /**
  * Protocol: `attach(wanted)` records the wanted set and reconciles; `reconcile()` applies the last recorded set again
- * (the watcher calls it: a replaced edge container starts with only its spec's networks). Serialised: overlapping
+ * (the watcher calls it when `stale()`: a replaced edge container starts with only its spec's networks, and a network
+ * pending before may be joinable now). Serialised: overlapping
  * calls run one after the other. `forget(names)` detaches at once and drops them from the wanted set, so the networks
  * can be removed (dockerd refuses to remove a network a container is on).
  */
 export class EdgeNetworks {
   #wanted: readonly WantedNetwork[] = [];
   #seen = new Set<string>();
+  #pending = 0;
   #chain: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: EdgeNetworksOptions) {}
@@ -49,8 +57,9 @@ export class EdgeNetworks {
     return this.#serial(() => this.#reconcileNow());
   }
 
-  /** Whether a container not seen by an earlier reconcile runs now (the edge task was replaced). */
-  async replaced(): Promise<boolean> {
+  /** Whether networks were left pending, or a container not seen by the last reconcile runs now (task replaced). */
+  async stale(): Promise<boolean> {
+    if (this.#pending > 0) return true;
     const containers = await this.opts.engine.serviceContainers(this.opts.edgeService);
     return containers.some((c) => !this.#seen.has(c.id));
   }
@@ -75,12 +84,12 @@ export class EdgeNetworks {
     const wanted = new Set(this.#wanted.map((w) => w.name));
     const connected: string[] = [];
     const disconnected: string[] = [];
+    const pending: string[] = [];
     for (const container of containers) {
       const on = new Set(container.networks);
       for (const w of this.#wanted) {
         if (on.has(w.name)) continue;
-        await this.#connect(w, container.id);
-        connected.push(w.name);
+        (await this.#connect(w, container.id) ? connected : pending).push(w.name);
       }
       for (const name of container.networks) {
         if (wanted.has(name) || !(managed(name) || alsoLeave.has(name))) continue;
@@ -89,19 +98,26 @@ export class EdgeNetworks {
       }
     }
     this.#seen = new Set(containers.map((c) => c.id));
-    return { containers: containers.length, connected, disconnected };
+    this.#pending = pending.length;
+    return { containers: containers.length, connected, disconnected, pending };
   }
 
-  async #connect(w: WantedNetwork, container: string): Promise<void> {
+  /** true: joined; false: not joinable yet (not_found: not on this node yet, or not made yet). */
+  async #connect(w: WantedNetwork, container: string): Promise<boolean> {
+    if (await this.#tryConnect(w, container)) return true;
+    if (w.labels === null) return false;
+    // An app's network is made here when the app is created (and for apps from before issue 12).
+    await this.opts.engine.ensureNetwork(w.name, w.labels);
+    return this.#tryConnect(w, container);
+  }
+
+  async #tryConnect(w: WantedNetwork, container: string): Promise<boolean> {
     try {
       await this.opts.engine.connectNetwork(w.name, container);
+      return true;
     } catch (err) {
-      if (asSlipwayError(err).kind !== 'not_found' || w.labels === null) {
-        throw new SlipwayError('dependency', `the edge could not join network ${w.name}: ${asSlipwayError(err).message}`, { cause: err });
-      }
-      // An app's network is made with the app; one from before issue 12 (or removed by hand) is made here.
-      await this.opts.engine.ensureNetwork(w.name, w.labels);
-      await this.opts.engine.connectNetwork(w.name, container);
+      if (asSlipwayError(err).kind === 'not_found') return false;
+      throw new SlipwayError('dependency', `the edge could not join network ${w.name}: ${asSlipwayError(err).message}`, { cause: err });
     }
   }
 }

@@ -1,5 +1,6 @@
-// Re-attaches the edge to the app and stack networks when its task was replaced: a new container starts with only
-// the networks of its service spec (container-level attachments die with the container).
+// Re-attaches the edge to the app and stack networks when its task was replaced (a new container starts with only the
+// networks of its service spec: container-level attachments die with it), and joins networks left pending (one
+// becomes joinable when a task on it starts on this node: a new app's first deploy).
 
 import { asSlipwayError } from '../core/errors.js';
 import type { EdgeNetworks } from '../edge/edge-networks.js';
@@ -18,7 +19,7 @@ export function watchEdgeNetworks(networks: EdgeNetworks, opts: EdgeWatchOptions
     if (running) return;
     running = true;
     try {
-      if (await networks.replaced()) {
+      if (await networks.stale()) {
         const result = await networks.reconcile();
         if (result.connected.length > 0) opts.say(`edge: new container attached to ${result.connected.length} app/stack network(s)`);
       }
