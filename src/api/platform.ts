@@ -12,7 +12,7 @@ import { edgeContainerPath } from '../adapters/caddy/service-spec.js';
 import { openSqliteStore } from '../adapters/store/sqlite.js';
 import { GitRepos } from '../adapters/git/repos.js';
 import { EventBus } from '../core/events.js';
-import { edgeServiceName, isEdgeManagedNetwork, networkName, registryContainerName } from '../core/naming.js';
+import { appServiceName, edgeServiceName, isEdgeManagedNetwork, networkName, registryContainerName } from '../core/naming.js';
 import type { Store } from '../core/ports/store.js';
 import { RouteSync } from '../edge/route-sync.js';
 import { EdgeNetworks } from '../edge/edge-networks.js';
@@ -130,6 +130,7 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
     rolloutTimeoutMs: config.rolloutTimeoutMs,
     httpsPort: config.httpsPort,
     syncRoutes: routes.sync,
+    checkStackDomains: routes.checkStackDomains,
     deploys: new DeployLock(),
     outbound: { allowedHosts: config.outboundAllow },
   }, { capacity: config.maxRuns });
@@ -139,6 +140,10 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
   // Repair: the edge gets the routes of every app, and runs cut off by a stop are resumed or rolled back.
   await routes.sync();
   const stopEdgeWatch = watchEdgeNetworks(edgeNetworks, { say });
+  // Apps deployed before issue 12 stay on the shared network (still reached by the edge) until their next deploy.
+  const shared = (await Promise.all((await store.listApps()).map((a) => engine.inspectDefinition(appServiceName(config.instance, a.name)))))
+    .filter((d) => d?.network === network).length;
+  if (shared > 0) say(`${shared} app(s) still share the network ${network}; each moves to its own network at its next deploy`);
   for (const app of await store.listApps()) await repos.ensure(app.name);
   await queue.start();
 

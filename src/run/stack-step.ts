@@ -5,7 +5,9 @@ import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { SlipwayError } from '../core/errors.js';
 import { STACK_NAME } from '../core/naming.js';
-import type { EnginePort } from '../core/ports/engine.js';
+import type { EnginePort, ServiceDefinition } from '../core/ports/engine.js';
+import { composeNameOf } from '../converge/stack-plan.js';
+import { withRoute } from '../edge/stack-routes.js';
 import type { RegistryPort } from '../core/ports/registry.js';
 import { deployStack } from '../converge/stack-rollout.js';
 import { composeCandidates, composeFileFromTar } from '../stack/compose-file.js';
@@ -35,6 +37,11 @@ export interface StackStepDeps {
    */
   readonly openSource: (folder: string) => Promise<{ stream: Readable; rootedAt: 'folder' | 'repository' }>;
   readonly log: (text: string) => void;
+  /** Edge routes of routed stack services (issue 13): domains checked before deploying, routes synced after. */
+  readonly routes?: {
+    readonly check?: (stack: string, services: readonly ServiceDefinition[]) => Promise<void>;
+    readonly sync: () => Promise<void>;
+  };
 }
 
 export async function runStackStep(input: StackStepInput, deps: StackStepDeps): Promise<void> {
@@ -59,7 +66,14 @@ export async function runStackStep(input: StackStepInput, deps: StackStepDeps): 
   const path = rootedAt === 'folder' ? posix.join(folder, found.path) : found.path;
   deps.log(`--> stack ${input.stack} from ${path}\n`);
   const compose = parseCompose({ path, text: found.text }, variables(input));
-  const plan = stackPlan(compose, { instance: input.instance, app: input.app, stack: input.stack });
+  const unrouted = stackPlan(compose, { instance: input.instance, app: input.app, stack: input.stack });
+  // --- edge routes (issue 13, branch wt/netedge): each routed service carries its route as labels (the edge reads
+  // them back, so a route goes with its service); a domain used by Slipway, an app or another stack is refused here,
+  // before anything changes. ---
+  const routeOf = (d: ServiceDefinition) => compose.services.find((s) => s.name === composeNameOf(d))?.route ?? null;
+  const plan = { ...unrouted, services: unrouted.services.map((d) => withRoute(d, routeOf(d))) };
+  await deps.routes?.check?.(input.stack, plan.services);
+  // --- end of edge routes ---
   const ours = `${deps.registry.address}/`;
   await deployStack(plan, {
     engine: deps.engine,
@@ -69,6 +83,8 @@ export async function runStackStep(input: StackStepInput, deps: StackStepDeps): 
     pollMs: deps.pollMs,
     log: deps.log,
   });
+  // Edge routes (issue 13): routes of the stack's services as they are now, the edge on the stack's network.
+  await deps.routes?.sync();
 }
 
 function variables(input: StackStepInput): ComposeVariables {
