@@ -71,7 +71,7 @@ const FAIL = { unit: { exitCode: 1 } };
 
 describe('pipeline runner: step networks (issue 12)', () => {
   it('asks for an internal network when told (pull requests from forks), an ordinary one otherwise', async () => {
-    const setups = (r: Recorded) => r.backend.calls.flatMap((c) => (c.method === 'setup' ? [c.internalNetwork] : []));
+    const setups = (r: Recorded) => r.backend.calls.flatMap((c) => (c.method === 'setup' ? [c.internalNetwork === true] : []));
     const plan = droneTell('trigger: {status: [success]}');
     assert.deepEqual(setups(await run(plan, { internalNetwork: true })), [true, true]);
     assert.deepEqual(setups(await run(plan)), [false, false]);
