@@ -22,6 +22,8 @@ import { watchEdgeNetworks } from '../../src/infra/edge-watch.js';
 import { STEP_CHAIN, ensureStepFirewall } from '../../src/infra/step-firewall.js';
 import { ensureOverlayNetwork } from '../../src/infra/swarm.js';
 import { ensureTestSwarm } from '../support/swarm.js';
+import { FakeEngine } from '../../src/adapters/docker/fake-engine.js';
+import { networkAttachConformance } from './network-attach.conformance.js';
 
 const sh = promisify(execFile);
 const docker = new Dockerode({ socketPath: '/var/run/docker.sock' });
@@ -57,6 +59,49 @@ async function runningContainer(service: string, deadlineMs = 60_000, not?: stri
     await new Promise((r) => setTimeout(r, 300));
   }
 }
+
+describe('engine port, network attachments: FakeEngine', () => {
+  const engine = new FakeEngine();
+  networkAttachConformance(async () => ({
+    engine,
+    startService: async (home) => {
+      engine.startContainer('svc', 'c1', [home]);
+      return 'svc';
+    },
+    makeJoinable: async () => undefined,
+    dispose: async () => undefined,
+  }), 'fake');
+});
+
+describe('engine port, network attachments: dockerd', { timeout: 180_000 }, () => {
+  const engine = new DockerEngine(docker);
+  const prefix = `nisoconf${suffix}`;
+  const services: string[] = [];
+  networkAttachConformance(async () => {
+    await ensureTestSwarm(docker);
+    return {
+      engine,
+      startService: async (home) => {
+        const name = `${prefix}-svc`;
+        services.push(name);
+        await engine.deployService({ serviceName: name, image: IMAGE, replicas: 1, env: {}, network: home, labels: {}, command: ['sleep', '3600'] }, null);
+        await runningContainer(name);
+        return name;
+      },
+      // dockerd joins a task's container only to an overlay already on its node: a task on it puts it there.
+      makeJoinable: async (network) => {
+        const name = `${prefix}-anchor`;
+        services.push(name);
+        await engine.deployService({ serviceName: name, image: IMAGE, replicas: 1, env: {}, network, labels: {}, command: ['sleep', '3600'] }, null);
+        await runningContainer(name);
+      },
+      dispose: async () => {
+        for (const s of services) await engine.removeService(s);
+        for (const n of ['home', 'other']) await engine.removeNetwork(`${prefix}-${n}`).catch(() => undefined);
+      },
+    };
+  }, prefix);
+});
 
 describe('network isolation: one network per app, the edge on each', { timeout: 240_000 }, () => {
   const instance = `niso${suffix}`;
