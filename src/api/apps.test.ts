@@ -11,7 +11,7 @@ function apps(reservedDomain: string | null) {
   const store = createMemoryStore();
   return new Apps({
     store, bus: new EventBus(), engine: {} as never, repos: { ensure: async () => undefined }, queue: { kick: () => undefined },
-    routes: { sync: async () => undefined } as never, instance: 't', httpsPort: 443, publicUrl: 'https://deploy.example.com', reservedDomain,
+    routes: { sync: async () => undefined, stackServiceOf: async () => null, leave: async () => undefined } as never, instance: 't', httpsPort: 443, publicUrl: 'https://deploy.example.com', reservedDomain,
   });
 }
 

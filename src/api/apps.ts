@@ -4,7 +4,7 @@
 import { SlipwayError } from '../core/errors.js';
 import type { AppSummary } from '../core/api.js';
 import type { EventBus } from '../core/events.js';
-import { appServiceName, appUrl } from '../core/naming.js';
+import { appNetworkName, appServiceName, appUrl } from '../core/naming.js';
 import { parseAppName, parseDomain } from '../core/names.js';
 import type { EnginePort } from '../core/ports/engine.js';
 import type { AppPatch, Store } from '../core/ports/store.js';
@@ -90,8 +90,11 @@ export class Apps {
       throw new SlipwayError('conflict', `app ${app.name} has run ${active.id} ${active.status}`, { hint: 'wait for it to finish, then delete' });
     }
     await this.d.engine.removeService(appServiceName(this.d.instance, app.name));
+    // The edge leaves the app's and its stacks' networks first: dockerd refuses to remove a network in use (issue 12).
+    await this.d.routes.leave(app.name);
     // Its stacks (`deploy: { stack }` steps) go with it: services first, then their networks.
     await removeAppStacks(this.d.engine, this.d.instance, app.name);
+    await this.d.engine.removeNetwork(appNetworkName(this.d.instance, app.name));
     // History stays (audit), but nothing of a deleted app may count as live for a new app of the same name.
     const live = await this.d.store.liveRelease(app.name);
     if (live) await this.d.store.setReleaseStatus(live.id, 'superseded');
@@ -141,5 +144,7 @@ export class Apps {
     }
     const owner = (await this.d.store.listApps()).find((a) => a.domain === domain && a.name !== except);
     if (owner) throw new SlipwayError('conflict', `domain ${domain} is already used by app ${owner.name}`, { field: 'domain' });
+    const service = await this.d.routes.stackServiceOf(domain);
+    if (service) throw new SlipwayError('conflict', `domain ${domain} is already used by stack service ${service}`, { field: 'domain' });
   }
 }

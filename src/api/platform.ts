@@ -12,9 +12,12 @@ import { edgeContainerPath } from '../adapters/caddy/service-spec.js';
 import { openSqliteStore } from '../adapters/store/sqlite.js';
 import { GitRepos } from '../adapters/git/repos.js';
 import { EventBus } from '../core/events.js';
-import { edgeServiceName, networkName, registryContainerName } from '../core/naming.js';
+import { appServiceName, edgeServiceName, isEdgeManagedNetwork, networkName, registryContainerName } from '../core/naming.js';
 import type { Store } from '../core/ports/store.js';
 import { RouteSync } from '../edge/route-sync.js';
+import { EdgeNetworks } from '../edge/edge-networks.js';
+import { watchEdgeNetworks } from '../infra/edge-watch.js';
+import { ensureStepFirewall, firewallWarning } from '../infra/step-firewall.js';
 import { ensurePrivateDataDir, restrictDatabaseFiles } from '../infra/data-dir.js';
 import { ensureDockerDaemon } from '../infra/docker-daemon.js';
 import { ensureSafeGit } from '../infra/git-version.js';
@@ -73,6 +76,9 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
   const docker = new Dockerode({ socketPath: config.dockerSocket });
   await ensureDockerDaemon(docker, { logFile: join(config.dataDir, 'dockerd.log'), say });
   await ensureSwarm(docker, config.swarmAdvertiseAddr);
+  // Pipeline steps may not reach this host or cloud metadata (issue 12); after dockerd, which makes DOCKER-USER.
+  const firewall = await ensureStepFirewall();
+  if (!firewall.installed) say(firewallWarning(firewall) ?? '');
   const network = networkName(config.instance);
   await ensureOverlayNetwork(docker, network);
   say(`starting the registry on 127.0.0.1:${config.registryPort}`);
@@ -108,7 +114,9 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
   const sources = new RunSources(repos, join(config.dataDir, 'uploads'));
   const ownSocket = join(edgeDir, SLIPWAY_SOCKET);
   const own = config.domain === null ? [] : [{ domain: config.domain, upstreams: [`unix/${edgeContainerPath(SLIPWAY_SOCKET)}`] }];
-  const routes = new RouteSync(store, edge, bus, config.instance, own);
+  // Each app (and routed stack) has its own network; the edge's container joins them without a restart (issue 12).
+  const edgeNetworks = new EdgeNetworks({ engine, edgeService: edgeService.serviceName, managed: (n) => isEdgeManagedNetwork(config.instance, n) });
+  const routes = new RouteSync(store, edge, bus, config.instance, own, { engine, networks: edgeNetworks, warn: (line) => say(`edge: ${line}`) });
   const cancellations = new Cancellations();
   const sealer = await openSealer(config.dataDir);
   // Values sealed by older versions get bound to their app and name before anything opens them (issue 12).
@@ -126,6 +134,7 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
     rolloutTimeoutMs: config.rolloutTimeoutMs,
     httpsPort: config.httpsPort,
     syncRoutes: routes.sync,
+    checkStackDomains: routes.checkStackDomains,
     deploys,
     outbound: { allowedHosts: config.outboundAllow },
   }, { capacity: config.maxRuns });
@@ -134,6 +143,11 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
 
   // Repair: the edge gets the routes of every app, and runs cut off by a stop are resumed or rolled back.
   await routes.sync();
+  const stopEdgeWatch = watchEdgeNetworks(edgeNetworks, { say });
+  // Apps deployed before issue 12 stay on the shared network (still reached by the edge) until their next deploy.
+  const shared = (await Promise.all((await store.listApps()).map((a) => engine.inspectDefinition(appServiceName(config.instance, a.name)))))
+    .filter((d) => d?.network === network).length;
+  if (shared > 0) say(`${shared} app(s) still share the network ${network}; each moves to its own network at its next deploy`);
   for (const app of await store.listApps()) await repos.ensure(app.name);
   await queue.start();
 
@@ -167,6 +181,7 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
     url, firstToken, localCaFile, store, apps, triggers, bus, docker,
     async stop(wait = true) {
       await scheduler.stop();
+      stopEdgeWatch();
       await queue.stop(wait);
       await closeServer(server);
       if (edgeServer) await closeServer(edgeServer);

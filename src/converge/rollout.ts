@@ -3,7 +3,7 @@
 
 import { SlipwayError, asSlipwayError } from '../core/errors.js';
 import type { EventBus } from '../core/events.js';
-import { appServiceName, networkName } from '../core/naming.js';
+import { appNetworkLabels, appNetworkName, appServiceName } from '../core/naming.js';
 import type { EnginePort, ServiceDefinition } from '../core/ports/engine.js';
 import type { RegistryPort } from '../core/ports/registry.js';
 import type { Store } from '../core/ports/store.js';
@@ -28,6 +28,8 @@ export async function rollOut(release: Release, ctx: RolloutContext): Promise<vo
   ctx.bus.emit('release.deploying', { app: release.app, release: release.number, image: release.image });
   let gate: GateResult;
   try {
+    // Made when the app was created (with the edge attached); ensured again for apps from before issue 12.
+    await ctx.engine.ensureNetwork(appNetworkName(ctx.instance, release.app), appNetworkLabels(ctx.instance, release.app));
     const changed = await ctx.engine.deployService(definitionOf(release, ctx.instance), ctx.registry.credentials());
     // Unchanged spec (e.g. resuming after a restart): the tasks to judge are the ones already there.
     if (!changed) since = new Date(0);
@@ -96,7 +98,8 @@ export function definitionOf(release: Release, instance: string): ServiceDefinit
     image: release.image,
     replicas: release.spec.replicas,
     env: { PORT: String(release.spec.port), ...release.spec.env },
-    network: networkName(instance),
+    // Its own network (issue 12): apps do not reach each other; the edge is attached to it (edge/edge-networks.ts).
+    network: appNetworkName(instance, release.app),
     labels: {
       'io.slipway.instance': instance,
       'io.slipway.app': release.app,

@@ -15,8 +15,31 @@ export function registryContainerName(instance: string): string {
   return `${instance}-registry`;
 }
 
+/**
+ * The instance's shared overlay network. Until issue 12 every app joined it (so apps reached each other); now it is
+ * the edge's own network (in its service spec: changing that would restart Caddy) and holds apps deployed by an older
+ * Slipway until their next deploy moves them to their own network.
+ */
 export function networkName(instance: string): string {
   return instance;
+}
+
+/** An app's own overlay network: only its service and the edge (attached container-level) are on it. */
+export function appNetworkName(instance: string, app: string): string {
+  return fitSwarmName(`${instance}-appnet-${app}`);
+}
+
+/** The labels of an app's network: how app removal and the edge find it. */
+export function appNetworkLabels(instance: string, app: string): Record<string, string> {
+  return { 'io.slipway.instance': instance, 'io.slipway.app': app, 'io.slipway.network': 'app' };
+}
+
+/**
+ * Networks the edge joins and leaves as apps and routed stacks come and go (app networks, stack networks); the
+ * shared network and anything else on the edge is never detached.
+ */
+export function isEdgeManagedNetwork(instance: string, network: string): boolean {
+  return network.startsWith(`${instance}-appnet-`) || network.startsWith(`${instance}-stack-`);
 }
 
 /** A stack's name, as the `deploy: { stack }` step gives it: like an app name, 1–32 characters. */

@@ -8,6 +8,10 @@ import { SlipwayError } from '../core/errors.js';
 import { EventBus } from '../core/events.js';
 import type { Route } from '../core/types.js';
 import { RouteSync } from './route-sync.js';
+import { EdgeNetworks } from './edge-networks.js';
+import { withRoute } from './stack-routes.js';
+import { FakeEngine } from '../adapters/docker/fake-engine.js';
+import { isEdgeManagedNetwork } from '../core/naming.js';
 
 const app = (name: string, domain = `${name}.example.com`) => ({ name, domain, port: 3000, replicas: 1, branch: 'main' });
 const domains = (routes: readonly Route[] | undefined) => routes?.map((r) => r.domain);
@@ -96,5 +100,75 @@ describe('RouteSync with Slipway\'s own domain', () => {
     const applied = edge.applied.at(-1) ?? [];
     assert.deepEqual(domains(applied), ['deploy.example.com', 'web.example.com']);
     assert.deepEqual(applied.find((r) => r.domain === 'deploy.example.com')?.upstreams, ['unix//run/edge/slipway.sock']);
+  });
+});
+
+describe('RouteSync with networks and stack routes (issues 12, 13)', () => {
+  const STACK_NET = 'slipway-stack-web_shop';
+  async function world() {
+    const store = createMemoryStore();
+    const engine = new FakeEngine();
+    await engine.ensureNetwork('slipway', {});
+    await engine.ensureNetwork(STACK_NET, { 'io.slipway.instance': 'slipway', 'io.slipway.app': 'web', 'io.slipway.stack': 'shop' });
+    engine.startContainer('slipway-edge', 'edge1', ['slipway']);
+    const networks = new EdgeNetworks({ engine, edgeService: 'slipway-edge', managed: (n) => isEdgeManagedNetwork('slipway', n) });
+    const edge = new FakeEdge();
+    const warnings: string[] = [];
+    const routes = new RouteSync(store, edge, new EventBus(), 'slipway', [], { engine, networks, warn: (l) => warnings.push(l) });
+    const edgeNets = async () => (await engine.serviceContainers('slipway-edge'))[0]?.networks;
+    const deployStackService = (service: string, route: { domain: string; port: number } | null) =>
+      engine.deployService(withRoute({
+        serviceName: `slipway-stack-web_shop_${service}`, image: 'busybox:latest', replicas: 1, env: {}, network: STACK_NET,
+        labels: { 'io.slipway.instance': 'slipway', 'io.slipway.app': 'web', 'io.slipway.stack': 'shop' },
+      }, route), null);
+    return { store, engine, edge, routes, warnings, edgeNets, deployStackService };
+  }
+
+  it('each app gets its own network (made here when missing) with the edge on it', async () => {
+    const w = await world();
+    await w.store.createApp(app('web'));
+    await w.store.createApp(app('api'));
+    await w.routes.sync();
+    assert.deepEqual(await w.edgeNets(), ['slipway', 'slipway-appnet-api', 'slipway-appnet-web']);
+    assert.deepEqual(w.engine.networks().get('slipway-appnet-web'), { 'io.slipway.instance': 'slipway', 'io.slipway.app': 'web', 'io.slipway.network': 'app' });
+    assert.deepEqual(domains(w.edge.applied.at(-1)), ['api.example.com', 'web.example.com']);
+  });
+
+  it('a routed stack service is routed to tasks.<service>:<port> with the edge on the stack network; gone with the service', async () => {
+    const w = await world();
+    await w.store.createApp(app('web'));
+    await w.deployStackService('front', { domain: 'shop.example.com', port: 8080 });
+    await w.deployStackService('db', null);
+    await w.routes.sync();
+    assert.deepEqual(w.edge.applied.at(-1)?.find((r) => r.domain === 'shop.example.com'), { domain: 'shop.example.com', upstreams: ['tasks.slipway-stack-web_shop_front:8080'] });
+    assert.deepEqual(await w.edgeNets(), ['slipway', 'slipway-appnet-web', STACK_NET]);
+    await w.engine.removeService('slipway-stack-web_shop_front');
+    await w.routes.sync();
+    assert.deepEqual(domains(w.edge.applied.at(-1)), ['web.example.com']);
+    assert.deepEqual(await w.edgeNets(), ['slipway', 'slipway-appnet-web'], 'no routed service left: the edge left the stack network');
+  });
+
+  it('a stack domain an app holds is refused up front; one that slipped through loses to the app, with a warning', async () => {
+    const w = await world();
+    await w.store.createApp(app('web', 'shop.example.com'));
+    const def = withRoute({ serviceName: 'slipway-stack-web_shop_front', image: 'x', replicas: 1, env: {}, network: STACK_NET, labels: {} }, { domain: 'shop.example.com', port: 80 });
+    await assert.rejects(w.routes.checkStackDomains('shop', [def]), (e: unknown) => e instanceof SlipwayError && e.kind === 'conflict' && /app web/.test(e.message));
+    await w.deployStackService('front', { domain: 'shop.example.com', port: 80 });
+    await w.routes.sync();
+    assert.deepEqual(w.edge.applied.at(-1), [{ domain: 'shop.example.com', upstreams: ['tasks.slipway-app-web:3000'] }]);
+    assert.match(w.warnings.join('\n'), /slipway-stack-web_shop_front: domain shop.example.com is already used/);
+    assert.equal(await w.routes.stackServiceOf('SHOP.example.com'), 'slipway-stack-web_shop_front');
+  });
+
+  it('leave detaches the edge from the app\'s and its stacks\' networks so they can be removed', async () => {
+    const w = await world();
+    await w.store.createApp(app('web'));
+    await w.deployStackService('front', { domain: 'shop.example.com', port: 80 });
+    await w.routes.sync();
+    await w.engine.removeService('slipway-stack-web_shop_front');
+    await w.routes.leave('web');
+    assert.deepEqual(await w.edgeNets(), ['slipway']);
+    await w.engine.removeNetwork(STACK_NET);
+    await w.engine.removeNetwork('slipway-appnet-web');
   });
 });

@@ -20,7 +20,7 @@ import type { BuiltinContext, BuiltinSkipped, BuiltinSteps } from './pipeline-ru
 /** What the built-in steps use of the run's context. */
 export type BuiltinsContext = Pick<
   RunContext,
-  'store' | 'bus' | 'engine' | 'registry' | 'sources' | 'backend' | 'instance' | 'rolloutTimeoutMs' | 'syncRoutes' | 'deploys' | 'outbound'
+  'store' | 'bus' | 'engine' | 'registry' | 'sources' | 'backend' | 'instance' | 'rolloutTimeoutMs' | 'syncRoutes' | 'deploys' | 'outbound' | 'checkStackDomains'
 >;
 
 export class RunBuiltins implements BuiltinSteps {
@@ -204,6 +204,7 @@ export class RunBuiltins implements BuiltinSteps {
         deploy: async (plan, deployCtx, sources) => {
           await deployStackRelease({ app: this.app.name, plan, sources, runId: this.current.id, user: null, rollbackOf: null }, { ...deployCtx, store: this.ctx.store });
         },
+        routes: { check: this.ctx.checkStackDomains, sync: this.ctx.syncRoutes },
         openSource: async (folder) => {
           if (workspace === null) return { stream: this.ctx.sources.open(this.current), rootedAt: 'repository' };
           const stream = await workspace.exporter.exportWorkspace(workspace.volume, folder, workspace.image).catch((err: unknown) => {

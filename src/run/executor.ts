@@ -103,6 +103,8 @@ async function runPipelines(run: Run, app: App, ctx: RunContext, log: RunLog, si
     resume,
     log: log.write,
     onStepError: (e) => (firstError ??= e),
+    // A fork's code gets no way out of its step network: nothing to send its findings to (issue 12).
+    internalNetwork: meta.fromFork,
   }).finally(() => builtins.close(log.write));
   await recorder.flush();
   if (Object.keys(outcome.keptWorkspaces).length > 0) {

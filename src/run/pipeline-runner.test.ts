@@ -28,7 +28,7 @@ function compile(files: readonly RepoFile[], dialect: Dialect): RunPlan {
   return compilePlan({ dialect, files, shadowed: [] }, runMeta(), { knownSecrets: null });
 }
 
-async function run(plan: RunPlan, opts: { backend?: FakeStepBackend; scripts?: Record<string, FakeStepScript>; secrets?: Record<string, string> } = {}): Promise<Recorded> {
+async function run(plan: RunPlan, opts: { backend?: FakeStepBackend; scripts?: Record<string, FakeStepScript>; secrets?: Record<string, string>; internalNetwork?: boolean } = {}): Promise<Recorded> {
   const backend = opts.backend ?? new FakeStepBackend({ scripts: opts.scripts ?? {} });
   const states = new Map<string, { state: StepState; note: string | undefined }>();
   const output = new Map<string, string[]>();
@@ -47,6 +47,7 @@ async function run(plan: RunPlan, opts: { backend?: FakeStepBackend; scripts?: R
     signal: new AbortController().signal,
     resume: null,
     log: () => undefined,
+    internalNetwork: opts.internalNetwork,
   });
   return { outcome, backend, states, output };
 }
@@ -67,6 +68,15 @@ function droneTell(trigger: string): RunPlan {
 }
 
 const FAIL = { unit: { exitCode: 1 } };
+
+describe('pipeline runner: step networks (issue 12)', () => {
+  it('asks for an internal network when told (pull requests from forks), an ordinary one otherwise', async () => {
+    const setups = (r: Recorded) => r.backend.calls.flatMap((c) => (c.method === 'setup' ? [c.internalNetwork === true] : []));
+    const plan = droneTell('trigger: {status: [success]}');
+    assert.deepEqual(setups(await run(plan, { internalNetwork: true })), [true, true]);
+    assert.deepEqual(setups(await run(plan)), [false, false]);
+  });
+});
 
 describe('pipeline runner: pipelines after a failure', () => {
   it('runs a failure pipeline when the pipeline it depends on failed, and the run still fails', async () => {

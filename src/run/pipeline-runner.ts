@@ -51,6 +51,8 @@ export interface PlanRunOptions {
   readonly log: (text: string) => void;
   /** Told of every step error that has a SlipwayError behind it (the run reports the first one's kind). */
   readonly onStepError?: (error: SlipwayError) => void;
+  /** Step networks with no way out (pull requests from forks, issue 12). */
+  readonly internalNetwork?: boolean;
 }
 
 export interface PlanOutcome {
@@ -155,6 +157,7 @@ async function runPipeline(pipeline: PipelinePlan, opts: PlanRunOptions, failedB
         reuseWorkspace: opts.resume?.workspaces[pipeline.name] ?? null,
         // A missing or malformed pull secret fails the pipeline here, before any container starts.
         pullLogins: pullLoginsOf(pipeline, opts.secrets, opts.app),
+        internalNetwork: opts.internalNetwork === true,
       });
       for (const service of pipeline.services) {
         opts.log(`--> service ${service.name} (${service.image})\n`);

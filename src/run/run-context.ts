@@ -13,6 +13,7 @@ import type { OutboundPolicy } from '../tell/outbound.js';
 import type { RepoFile } from '../pipeline/source.js';
 import type { Cancellations } from './cancellations.js';
 import type { DeployLock } from './deploy-lock.js';
+import type { ServiceDefinition } from '../core/ports/engine.js';
 
 /** A run's source: the commit of the app's repository, or the uploaded tarball (trigger/sources.ts). */
 export interface RunSource {
@@ -49,6 +50,8 @@ export interface RunContext {
   readonly httpsPort: number;
   /** Brings the edge's routes in line with the apps (called after a release goes live). */
   readonly syncRoutes: () => Promise<void>;
+  /** Refuses a stack whose routed services take a domain already used (edge/route-sync.ts); absent: not checked. */
+  readonly checkStackDomains?: (stack: string, services: readonly ServiceDefinition[]) => Promise<void>;
   /** One deploy per app at a time, shared by every run of this server (run/deploy-lock.ts). */
   readonly deploys: DeployLock;
   /** Which private hosts the server may send requests to (notify steps): SLIPWAY_OUTBOUND_ALLOW. */

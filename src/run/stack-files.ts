@@ -8,8 +8,8 @@ import { SlipwayError } from '../core/errors.js';
 
 const MAX_BYTES = 500 * 1024;
 
-/** path (repository-relative) → bytes, for every wanted path; a missing one is an error naming it. */
-export async function filesFromTar(stream: Readable, wanted: readonly string[]): Promise<Map<string, Buffer>> {
+/** path (repository-relative) → bytes, for every wanted path; a missing one is an error naming it unless optional. */
+export async function filesFromTar(stream: Readable, wanted: readonly string[], options: { optional?: boolean } = {}): Promise<Map<string, Buffer>> {
   const want = new Set(wanted.map((p) => posix.normalize(p).replace(/^\.\//, '')));
   const found = new Map<string, Buffer>();
   if (want.size === 0) {
@@ -52,7 +52,7 @@ export async function filesFromTar(stream: Readable, wanted: readonly string[]):
     stream.pipe(parser);
   });
   const missing = [...want].filter((p) => !found.has(p));
-  if (missing.length > 0) {
+  if (missing.length > 0 && options.optional !== true) {
     throw new SlipwayError('invalid_input', `the compose file's config/secret file(s) ${missing.join(', ')} are not in the source`, {
       field: missing[0], hint: 'commit the file, or fix its path (relative to the compose file)',
     });

@@ -5,13 +5,15 @@ import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { SlipwayError } from '../core/errors.js';
 import { STACK_NAME } from '../core/naming.js';
-import type { EnginePort } from '../core/ports/engine.js';
+import type { EnginePort, ServiceDefinition } from '../core/ports/engine.js';
 import type { RegistryPort } from '../core/ports/registry.js';
 import type { StackSourceFile } from '../core/ports/stack-releases.js';
-import type { StackPlan } from '../converge/stack-plan.js';
+import { composeNameOf, type StackPlan } from '../converge/stack-plan.js';
+import { withRoute } from '../edge/stack-routes.js';
 import { deployStack, type StackDeployContext } from '../converge/stack-rollout.js';
 import { composeCandidates, composeFileFromTar } from '../stack/compose-file.js';
-import { parseCompose } from '../stack/compose.js';
+import { parseComposeFiles, UNTRUSTED } from '../stack/compose.js';
+import { composeNeeds } from '../stack/compose-needs.js';
 import { stackPlanWithSecrets } from '../stack/definitions.js';
 import type { ComposeStack, ComposeVariables, StackFileObject } from '../stack/model.js';
 import { filesFromTar } from './stack-files.js';
@@ -45,6 +47,11 @@ export interface StackStepDeps {
   readonly log: (text: string) => void;
   /** Issue 13 (stack releases): how the plan is deployed, recorded as a release; converge's deployStack when absent. */
   readonly deploy?: (plan: StackPlan, ctx: StackDeployContext, sources: readonly StackSourceFile[]) => Promise<void>;
+  /** Edge routes of routed stack services (issue 13): domains checked before deploying, routes synced after. */
+  readonly routes?: {
+    readonly check?: (stack: string, services: readonly ServiceDefinition[]) => Promise<void>;
+    readonly sync: () => Promise<void>;
+  };
 }
 
 export async function runStackStep(input: StackStepInput, deps: StackStepDeps): Promise<void> {
@@ -68,10 +75,22 @@ export async function runStackStep(input: StackStepInput, deps: StackStepDeps): 
   // Paths in messages are the repository's, whichever way the file was read.
   const path = rootedAt === 'folder' ? posix.join(folder, found.path) : found.path;
   deps.log(`--> stack ${input.stack} from ${path}\n`);
-  const compose = parseCompose({ path, text: found.text }, variables(input));
+  const file = { path, text: found.text };
+  const vars = variables(input);
+  // `.env` beside the file and env_files: read from the source first, so the reader itself stays pure.
+  const wanted = composeNeeds([file], vars).reader;
+  const texts = wanted.length === 0 ? new Map<string, Buffer>() : await filesFromTar((await deps.openSource('.')).stream, wanted, { optional: true });
+  const readRepoFile = (p: string) => texts.get(posix.normalize(p).replace(/^\.\//, ''))?.toString('utf8') ?? null;
+  // No admin setting trusts an app or allows host paths yet: privileged options and bind mounts are refused.
+  const compose = parseComposeFiles([file], vars, UNTRUSTED, { readRepoFile });
   const contents = await readContents(compose, deps);
   const routingMesh = await deps.engine.routingMesh();
-  const { plan, secretData } = stackPlanWithSecrets(compose, { instance: input.instance, app: input.app, stack: input.stack }, { contents, routingMesh });
+  const { plan: unrouted, secretData } = stackPlanWithSecrets(compose, { instance: input.instance, app: input.app, stack: input.stack }, { contents, routingMesh });
+  // Each routed service carries its route as labels (the edge reads them back, so a route goes with its service);
+  // a domain used by Slipway, an app or another stack is refused here, before anything changes.
+  const routeOf = (d: ServiceDefinition) => compose.services.find((s) => s.name === composeNameOf(d))?.route ?? null;
+  const plan: StackPlan = { ...unrouted, services: unrouted.services.map((d) => withRoute(d, routeOf(d))) };
+  await deps.routes?.check?.(input.stack, plan.services);
   const ours = `${deps.registry.address}/`;
   await (deps.deploy ?? deployStack)(plan, {
     engine: deps.engine,
@@ -82,7 +101,9 @@ export async function runStackStep(input: StackStepInput, deps: StackStepDeps): 
     deadlineMs: deps.deadlineMs,
     pollMs: deps.pollMs,
     log: deps.log,
-  }, [{ path, text: found.text }]);
+  }, [file]);
+  // The routes of the stack's services as they are now, with the edge on the networks it needs.
+  await deps.routes?.sync();
 }
 
 /** The bytes of every config and secret that is not external: files from the source, values from the step. */

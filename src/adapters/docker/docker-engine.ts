@@ -4,7 +4,7 @@ import type Dockerode from 'dockerode';
 import { Readable } from 'node:stream';
 import { SlipwayError } from '../../core/errors.js';
 import type {
-  BuildRequest, EnginePort, ImageLookup, LogOptions, NetworkOptions, NetworkSummary, NodeSummary, PortUse, ServiceDefinition, ServiceState,
+  BuildRequest, ContainerNetworks, EnginePort, ImageLookup, LogOptions, NetworkOptions, NetworkSummary, NodeSummary, PortUse, ServiceDefinition, ServiceState,
   ServiceSummary, SwarmFileSummary, TaskProgress, VolumeSummary,
 } from '../../core/ports/engine.js';
 import type { RegistryCredentials } from '../../core/ports/registry.js';
@@ -195,6 +195,38 @@ export class DockerEngine implements EnginePort {
       }
     }
   }
+
+  // --- network attachments of running containers (edge ↔ app and stack networks) ---
+  async serviceContainers(serviceName: string): Promise<ContainerNetworks[]> {
+    const filters = { label: [`com.docker.swarm.service.name=${serviceName}`], status: ['running'] };
+    const containers = (await this.docker.listContainers({ filters })) as unknown[];
+    return containers.map((raw) => ({
+      id: String(asRecord(raw).Id ?? ''),
+      networks: Object.keys(asRecord(asRecord(asRecord(raw).NetworkSettings).Networks)).sort(),
+    })).filter((c) => c.id !== '');
+  }
+
+  async connectNetwork(network: string, containerId: string): Promise<void> {
+    try {
+      await this.docker.getNetwork(network).connect({ Container: containerId });
+    } catch (err) {
+      const message = messageOf(err);
+      // dockerd 20.10 answers 403 "already exists in network"; newer ones also say "already attached".
+      if (/already (exists in network|attached)|endpoint with name .* already exists/i.test(message)) return;
+      if (statusOf(err) === 404) throw new SlipwayError('not_found', `connecting ${containerId.slice(0, 12)} to network ${network}: ${message}`, { cause: err });
+      throw new SlipwayError('dependency', `connecting ${containerId.slice(0, 12)} to network ${network} failed: ${message}`, { cause: err });
+    }
+  }
+
+  async disconnectNetwork(network: string, containerId: string): Promise<void> {
+    try {
+      await this.docker.getNetwork(network).disconnect({ Container: containerId, Force: true });
+    } catch (err) {
+      if (statusOf(err) === 404 || /is not connected|not found/i.test(messageOf(err))) return;
+      throw new SlipwayError('dependency', `disconnecting ${containerId.slice(0, 12)} from network ${network} failed: ${messageOf(err)}`, { cause: err });
+    }
+  }
+  // --- end of network attachments ---
 
   async removeService(serviceName: string): Promise<void> {
     try {

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { SlipwayError } from '../../core/errors.js';
 import type {
-  BuildRequest, EnginePort, ImageLookup, LogOptions, NetworkOptions, NetworkSummary, NodeSummary, PortUse, ServiceDefinition, ServiceState,
+  BuildRequest, ContainerNetworks, EnginePort, ImageLookup, LogOptions, NetworkOptions, NetworkSummary, NodeSummary, PortUse, ServiceDefinition, ServiceState,
   ServiceSummary, SwarmFileSummary, TaskProgress, VolumeSummary,
 } from '../../core/ports/engine.js';
 import type { RegistryCredentials } from '../../core/ports/registry.js';
@@ -49,6 +49,7 @@ export const FAKE_NODE: NodeSummary = {
 
 type ServiceMethod = 'inspectService' | 'inspectDefinition' | 'listTasks' | 'listTaskProgress' | 'removeService' | 'serviceLogs';
 type NetworkMethod = 'ensureNetwork' | 'removeNetwork';
+type AttachMethod = 'serviceContainers' | 'connectNetwork' | 'disconnectNetwork';
 
 export type FakeCall =
   | {
@@ -64,7 +65,8 @@ export type FakeCall =
   | { readonly method: NetworkMethod; readonly network: string }
   | { readonly method: 'ensureNetworkWith'; readonly network: string; readonly options: NetworkOptions }
   | { readonly method: 'ensureSwarmFile' | 'removeSwarmFile'; readonly kind: 'config' | 'secret'; readonly name: string }
-  | { readonly method: OtherMethod; readonly what: string };
+  | { readonly method: OtherMethod; readonly what: string }
+  | { readonly method: AttachMethod; readonly network: string; readonly container: string };
 
 type OtherMethod = 'objectExists' | 'listSwarmFiles' | 'listVolumes' | 'removeVolume' | 'listNodes' | 'publishedPorts' | 'resolveImage' | 'routingMesh';
 
@@ -80,6 +82,8 @@ export class FakeEngine implements EnginePort {
   readonly #builds = new Map<string, number>();
   readonly #networks = new Map<string, Readonly<Record<string, string>>>();
   readonly #objects: FakeStackObjects;
+  /** Running containers a test started (startContainer): id → service and attached networks. */
+  readonly #containers = new Map<string, { service: string; networks: Set<string> }>();
   readonly #swarm: FakeSwarm;
 
   constructor(private readonly options: FakeEngineOptions = {}) {
@@ -284,9 +288,47 @@ export class FakeEngine implements EnginePort {
     // dockerd refuses while a service is on it; the protocol says: remove the services first.
     const user = this.#swarm.definitions().find((d) => d.network === name || (d.moreNetworks ?? []).some((n) => n.network === name));
     if (user) throw new Error(`EnginePort protocol violated: network ${name} removed while service ${user.serviceName} uses it`);
+    const attached = [...this.#containers].find(([, c]) => c.networks.has(name));
+    if (attached) throw new SlipwayError('dependency', `removing network ${name} failed: network has active endpoints (${attached[0]})`);
     this.#networks.delete(name);
     this.#objects.forgetNetwork(name);
   }
+
+  // --- network attachments of running containers (edge ↔ app and stack networks) ---
+  /** A running container of a service, as Swarm starts one for its task (the networks of its spec). */
+  startContainer(serviceName: string, id: string, networks: readonly string[]): void {
+    this.#containers.set(id, { service: serviceName, networks: new Set(networks) });
+  }
+
+  /** The container ends (its task is replaced): its attachments go with it. */
+  stopContainer(id: string): void {
+    this.#containers.delete(id);
+  }
+
+  async serviceContainers(serviceName: string): Promise<ContainerNetworks[]> {
+    this.calls.push({ method: 'serviceContainers', network: '', container: serviceName });
+    await this.#io('serviceContainers');
+    return [...this.#containers]
+      .filter(([, c]) => c.service === serviceName)
+      .map(([id, c]) => ({ id, networks: [...c.networks].sort() }));
+  }
+
+  async connectNetwork(network: string, containerId: string): Promise<void> {
+    this.calls.push({ method: 'connectNetwork', network, container: containerId });
+    await this.#io('connectNetwork');
+    const container = this.#containers.get(containerId);
+    if (!this.#networks.has(network) || container === undefined) {
+      throw new SlipwayError('not_found', `connecting ${containerId} to network ${network}: no such ${container ? 'network' : 'container'}`);
+    }
+    container.networks.add(network);
+  }
+
+  async disconnectNetwork(network: string, containerId: string): Promise<void> {
+    this.calls.push({ method: 'disconnectNetwork', network, container: containerId });
+    await this.#io('disconnectNetwork');
+    this.#containers.get(containerId)?.networks.delete(network);
+  }
+  // --- end of network attachments ---
 
   async removeService(serviceName: string): Promise<void> {
     await this.#serviceCall('removeService', serviceName);

@@ -37,7 +37,7 @@ export interface FakeStepBackendOptions {
 }
 
 export type FakeStepCall =
-  | { readonly method: 'setup'; readonly app: string; readonly runId: number; readonly pipeline: string; readonly reuseWorkspace: string | null }
+  | { readonly method: 'setup'; readonly app: string; readonly runId: number; readonly pipeline: string; readonly reuseWorkspace: string | null; readonly internalNetwork?: true }
   | {
       readonly method: 'startService' | 'startStep'; readonly name: string; readonly image: string; readonly workspace: string;
       readonly environment: Readonly<Record<string, string>>;
@@ -88,7 +88,7 @@ export class FakeStepBackend implements StepBackend {
 
   async setup(request: SetupRequest): Promise<WorkspaceRef> {
     const { app, runId, pipeline, reuseWorkspace } = request;
-    this.calls.push({ method: 'setup', app, runId, pipeline: pipeline.name, reuseWorkspace });
+    this.calls.push({ method: 'setup', app, runId, pipeline: pipeline.name, reuseWorkspace, ...(request.internalNetwork === true ? { internalNetwork: true as const } : {}) });
     const ref = workspaceRefFor(request.namespace, app, runId, pipeline.name, reuseWorkspace);
     if (reuseWorkspace !== null && !this.#volumes.has(reuseWorkspace)) {
       throw new SlipwayError('not_found', `the workspace ${reuseWorkspace} kept from the earlier run no longer exists`, {

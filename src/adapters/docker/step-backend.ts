@@ -73,7 +73,7 @@ export class DockerStepBackend implements StepBackend {
     if (reuse === null) await this.teardown(ref, { keepWorkspace: false });
     try {
       if (reuse === null) await this.docker.createVolume(workspaceVolumeOptions(request.app, ref));
-      await this.#createNetwork(request.app, ref);
+      await this.#createNetwork(request.app, ref, request.internalNetwork === true);
       if (reuse === null) await this.#extract(request, ref);
       return ref;
     } catch (err) {
@@ -205,9 +205,9 @@ export class DockerStepBackend implements StepBackend {
     }
   }
 
-  async #createNetwork(app: string, ref: WorkspaceRef): Promise<void> {
+  async #createNetwork(app: string, ref: WorkspaceRef, internal: boolean): Promise<void> {
     try {
-      await this.docker.createNetwork(runNetworkOptions(app, ref));
+      await this.docker.createNetwork(runNetworkOptions(app, ref, internal));
     } catch (err) {
       if (statusOf(err) !== 409) throw new SlipwayError('dependency', `creating network ${ref.network} failed: ${messageOf(err)}`, { cause: err });
       // 409: made by an earlier attempt of this setup; it carries the same labels, so it is ours to use.

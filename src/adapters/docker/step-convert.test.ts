@@ -14,7 +14,7 @@ import {
   stepContainerOptions,
   workspaceVolumeOptions,
 } from './step-convert.js';
-import { aliasOf, cacheVolumeName, containerName, runIdOf, slugOf, workspaceRefFor } from './step-names.js';
+import { aliasOf, cacheVolumeName, containerName, runIdOf, slugOf, stepBridgeName, workspaceRefFor } from './step-names.js';
 import { SCRIPT_COMMAND, generateScript, shellQuote } from './step-script.js';
 
 const location = { file: '.drone.yml', line: 3, column: 5 };
@@ -186,6 +186,12 @@ describe('names and labels', () => {
   it('makes a labelled, non-internal bridge network and a labelled volume', () => {
     const net = runNetworkOptions('shop', workspace);
     assert.deepEqual([net.Name, net.Driver, net.Internal, net.CheckDuplicate], [workspace.network, 'bridge', false, true]);
+    // The step firewall (infra/step-firewall.ts) matches every step bridge by this prefix; Linux allows 15 characters.
+    const bridge = net.Options?.['com.docker.network.bridge.name'] ?? '';
+    assert.match(bridge, /^slwstep[0-9a-f]{8}$/);
+    assert.equal(bridge, stepBridgeName(workspace.network));
+    assert.notEqual(bridge, stepBridgeName(`${workspace.network}x`));
+    assert.equal(runNetworkOptions('shop', workspace, true).Internal, true, 'forks: no way out');
     assert.equal(net.Labels?.['io.slipway.workspace'], workspace.id);
     assert.deepEqual(workspaceVolumeOptions('shop', workspace).Labels, { 'io.slipway.app': 'shop', 'io.slipway.run': '42', 'io.slipway.workspace': workspace.id });
   });

@@ -4,7 +4,7 @@ import type Dockerode from 'dockerode';
 import { SlipwayError } from '../../core/errors.js';
 import type { PipelinePlan, ResourceLimits, ServicePlan, StepPlan } from '../../core/plan.js';
 import type { StartRequest, WorkspaceRef } from '../../core/ports/step-backend.js';
-import { LABELS, aliasOf, cacheVolumeName, containerName, labelsFor, runIdOf, type ContainerRole } from './step-names.js';
+import { LABELS, aliasOf, cacheVolumeName, containerName, labelsFor, runIdOf, stepBridgeName, type ContainerRole } from './step-names.js';
 import { SCRIPT_COMMAND, SCRIPT_ENTRYPOINT, SCRIPT_ENV, encodeScript } from './step-script.js';
 
 export interface ContainerLimits {
@@ -135,12 +135,17 @@ export function workspaceVolumeOptions(app: string, workspace: WorkspaceRef): { 
   return { Name: workspace.volume, Labels: { [LABELS.app]: app, [LABELS.run]: runIdOf(workspace), [LABELS.workspace]: workspace.id } };
 }
 
-export function runNetworkOptions(app: string, workspace: WorkspaceRef): Dockerode.NetworkCreateOptions {
+/**
+ * One network per pipeline run keeps runs apart from each other. Not internal, steps download dependencies, except
+ * for pull requests from forks (`internal`): no way out at all. Its bridge name lets the step firewall (metadata and
+ * the host's own addresses dropped) find it.
+ */
+export function runNetworkOptions(app: string, workspace: WorkspaceRef, internal = false): Dockerode.NetworkCreateOptions {
   return {
     Name: workspace.network,
     Driver: 'bridge',
-    // Not internal: steps download dependencies. One network per pipeline run keeps runs apart from each other.
-    Internal: false,
+    Internal: internal,
+    Options: { 'com.docker.network.bridge.name': stepBridgeName(workspace.network) },
     CheckDuplicate: true,
     Labels: { [LABELS.app]: app, [LABELS.run]: runIdOf(workspace), [LABELS.workspace]: workspace.id },
   };

@@ -39,6 +39,16 @@ export function workspaceRefFor(namespace: string, app: string, runId: number, p
   return { id: network, network, volume: reuse ?? `${namespace}-ws-${slugOf(app)}-${runId}-${slug}` };
 }
 
+/**
+ * Every step network's Linux bridge is named `slwstep<hash>` (15 characters, the kernel's limit), so the firewall
+ * Slipway installs at start (infra/step-firewall.ts) matches all of them with one `-i slwstep+`.
+ */
+export const STEP_BRIDGE_PREFIX = 'slwstep';
+
+export function stepBridgeName(network: string): string {
+  return `${STEP_BRIDGE_PREFIX}${createHash('sha256').update(network).digest('hex').slice(0, 15 - STEP_BRIDGE_PREFIX.length)}`;
+}
+
 /** Caches belong to the app, not the run: the same name gives the same volume in every run. */
 export function cacheVolumeName(namespace: string, app: string, cache: string): string {
   return `${namespace}-cache-${slugOf(app)}-${slugOf(cache)}`;

@@ -17,6 +17,11 @@
 //   image (a new command, env or health check) is only done when the tasks of the old template are gone.
 // - Networks are overlay networks owned by Slipway: ensureNetwork is idempotent; removeNetwork is called after
 //   the services on it were removed, waits (bounded) for their tasks to leave it, and is fine when it is gone.
+// - Network attachments of running containers (issue 12: the edge joins each app's and stack's network without a
+//   service update, which would restart it): serviceContainers lists a service's running containers on this node with
+//   their networks; connectNetwork/disconnectNetwork are idempotent (already attached / not attached is fine) and
+//   connectNetwork of a network that does not exist is SlipwayError not_found. An attachment lasts as long as that
+//   container: a replaced task starts with only its spec's networks, so callers reconcile again.
 // - Calls may run concurrently for different services; one service is only driven by one caller at a time
 //   (the run queue serialises deploys per app).
 
@@ -235,6 +240,12 @@ export interface NetworkSummary {
   readonly labels: Readonly<Record<string, string>>;
 }
 
+/** A running container of a service, with the names of the networks it is attached to. */
+export interface ContainerNetworks {
+  readonly id: string;
+  readonly networks: readonly string[];
+}
+
 export interface ServiceState {
   readonly id: string;
   readonly version: number;
@@ -277,6 +288,14 @@ export interface EnginePort {
   /** The networks carrying every one of these labels. */
   listNetworks(labels: Readonly<Record<string, string>>): Promise<NetworkSummary[]>;
   removeNetwork(name: string): Promise<void>;
+  // --- network attachments of running containers (edge ↔ app and stack networks) ---
+  /** The service's running containers on this node, each with its networks; none while its task is replaced. */
+  serviceContainers(serviceName: string): Promise<ContainerNetworks[]>;
+  /** Attaches a running container to an attachable network; fine when already attached. */
+  connectNetwork(network: string, containerId: string): Promise<void>;
+  /** Detaches a container from a network; fine when not attached or either is gone. */
+  disconnectNetwork(network: string, containerId: string): Promise<void>;
+  // --- end of network attachments ---
   /** The service's stdout/stderr as text lines (Docker's multiplexing removed). */
   serviceLogs(serviceName: string, options: LogOptions): AsyncIterable<string>;
   // --- Stack objects (issue 13) ---

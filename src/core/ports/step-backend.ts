@@ -39,6 +39,8 @@ export interface SetupRequest {
   readonly reuseWorkspace: string | null;
   /** Logins for pulling the pipeline's images (image_pull_secrets); each image uses its registry's one. */
   readonly pullLogins?: readonly RegistryCredentials[];
+  /** No way out of the network at all (pull requests from forks); steps still reach the pipeline's services. */
+  readonly internalNetwork?: boolean;
 }
 
 export interface StartRequest {
