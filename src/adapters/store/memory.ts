@@ -2,6 +2,7 @@
 
 import type { App, Release, Run, RunError } from '../../core/types.js';
 import { PRUNED_LOG_NOTE, type AuditEvent, type RunPatch, type Store, type TokenRecord } from '../../core/ports/store.js';
+import { createMemoryAppConfig } from './memory-app-config.js';
 import { createMemoryAppRepos } from './memory-app-repos.js';
 import { appExists, checkLimit, domainTaken, notFound, queueFull, tokenExists, toJsonText } from './checks.js';
 import { createMemoryPipelines } from './memory-pipelines.js';
@@ -29,6 +30,7 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
   const copy = <T>(value: T): T => structuredClone(value);
   const pipelines = createMemoryPipelines({ now, hasRun: (id) => runs.some((r) => r.id === id), hasApp: (name) => apps.has(name) });
   const appRepos = createMemoryAppRepos({ now, hasApp: (name) => apps.has(name) });
+  const appConfig = createMemoryAppConfig({ now, hasApp: (name) => apps.has(name), hasRelease: (id) => releases.some((r) => r.id === id) });
   const schedules = createMemorySchedules({ now, hasRun: (id) => runs.some((r) => r.id === id), hasApp: (name) => apps.has(name) });
 
   // Like the SQLite unique index on apps.domain.
@@ -81,6 +83,7 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
       pipelines.deleteApp(name);
       schedules.deleteApp(name);
       appRepos.deleteApp(name);
+      appConfig.deleteApp(name);
     },
 
     async createToken(name, hash) {
@@ -267,6 +270,7 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
     ...pipelines.methods,
     ...schedules.methods,
     ...appRepos.methods,
+    ...appConfig.methods,
 
     async close() {},
   };

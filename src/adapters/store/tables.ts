@@ -143,6 +143,22 @@ export interface AppReposTable {
   updated_at: string;
 }
 
+export interface AppConfigTable {
+  app: string;
+  name: string;
+  /** Sealed for (app, 'config', name), secret or not. */
+  sealed: string;
+  /** 1: write-only (never listed). */
+  secret: number;
+  updated_at: string;
+}
+
+export interface ReleaseConfigTable {
+  release_id: number;
+  /** JSON: name → { sealed, secret }, as the app's config was when the release was made. */
+  config: string;
+}
+
 export interface Database {
   apps: AppsTable;
   tokens: TokensTable;
@@ -156,4 +172,6 @@ export interface Database {
   step_logs: StepLogsTable;
   schedules: SchedulesTable;
   app_repos: AppReposTable;
+  app_config: AppConfigTable;
+  release_config: ReleaseConfigTable;
 }
