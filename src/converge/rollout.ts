@@ -8,6 +8,7 @@ import type { EnginePort, ServiceDefinition } from '../core/ports/engine.js';
 import type { RegistryPort } from '../core/ports/registry.js';
 import type { Store } from '../core/ports/store.js';
 import type { Release } from '../core/types.js';
+import { releaseConfigEnv, type ConfigOpener } from './config-env.js';
 import { waitUntilLive, type GateOptions, type GateResult } from './health-gate.js';
 import { putBackService } from './put-back.js';
 
@@ -16,6 +17,8 @@ export interface RolloutContext {
   readonly bus: EventBus;
   readonly engine: EnginePort;
   readonly registry: RegistryPort;
+  /** Opens the release's sealed config for its service's environment (issue 14). */
+  readonly sealer: ConfigOpener;
   readonly instance: string;
   readonly rolloutTimeoutMs: number;
   readonly log: (text: string) => void;
@@ -28,7 +31,8 @@ export async function rollOut(release: Release, ctx: RolloutContext): Promise<vo
   ctx.bus.emit('release.deploying', { app: release.app, release: release.number, image: release.image });
   let gate: GateResult;
   try {
-    const changed = await ctx.engine.deployService(definitionOf(release, ctx.instance), ctx.registry.credentials());
+    const env = await releaseConfigEnv(release, ctx.store, ctx.sealer);
+    const changed = await ctx.engine.deployService(definitionOf(release, ctx.instance, env), ctx.registry.credentials());
     // Unchanged spec (e.g. resuming after a restart): the tasks to judge are the ones already there.
     if (!changed) since = new Date(0);
     gate = await waitUntilLive(ctx.engine, gateOptions(release, ctx, since));
@@ -76,7 +80,7 @@ async function putBack(previous: Release | null, failed: Release, ctx: RolloutCo
   ctx.log(previous === null ? `--> removing the failed first deployment\n` : `--> rolling back to release v${previous.number}\n`);
   const back = await putBackService(ctx.engine, {
     serviceName: appServiceName(ctx.instance, failed.app),
-    before: previous === null ? null : definitionOf(previous, ctx.instance),
+    before: previous === null ? null : definitionOf(previous, ctx.instance, await releaseConfigEnv(previous, ctx.store, ctx.sealer)),
     credentials: ctx.registry.credentials(),
     gate: { tasks: { image: (previous ?? failed).image }, deadlineMs: ctx.rolloutTimeoutMs, onProgress: ctx.log },
   });
@@ -90,12 +94,13 @@ async function putBack(previous: Release | null, failed: Release, ctx: RolloutCo
   ctx.bus.emit('release.rolled_back', { app: failed.app, from: failed.number, to: previous.number, reason });
 }
 
-export function definitionOf(release: Release, instance: string): ServiceDefinition {
+/** `config`: the release's opened config; it wins over the image's ENV (Swarm's Env does), never over PORT. */
+export function definitionOf(release: Release, instance: string, config: Readonly<Record<string, string>> = {}): ServiceDefinition {
   return {
     serviceName: appServiceName(instance, release.app),
     image: release.image,
     replicas: release.spec.replicas,
-    env: { PORT: String(release.spec.port), ...release.spec.env },
+    env: { ...config, PORT: String(release.spec.port), ...release.spec.env },
     network: networkName(instance),
     labels: {
       'io.slipway.instance': instance,

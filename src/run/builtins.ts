@@ -19,7 +19,7 @@ import type { BuiltinContext, BuiltinSkipped, BuiltinSteps } from './pipeline-ru
 /** What the built-in steps use of the run's context. */
 export type BuiltinsContext = Pick<
   RunContext,
-  'store' | 'bus' | 'engine' | 'registry' | 'sources' | 'backend' | 'instance' | 'rolloutTimeoutMs' | 'syncRoutes' | 'deploys' | 'outbound'
+  'store' | 'bus' | 'engine' | 'registry' | 'sources' | 'backend' | 'instance' | 'rolloutTimeoutMs' | 'syncRoutes' | 'deploys' | 'outbound' | 'sealer'
 >;
 
 export class RunBuiltins implements BuiltinSteps {
