@@ -36,6 +36,7 @@ import { Scheduler } from '../trigger/scheduler.js';
 import { RunSources } from '../trigger/sources.js';
 import { Apps } from './apps.js';
 import { ForgeHooks } from './forges.js';
+import { AppConfigOps } from './app-config.js';
 import { wireTriggers, type Triggers } from './triggers.js';
 import { bootstrapAdminToken } from './auth.js';
 import { resealOldValues } from './reseal.js';
@@ -146,8 +147,9 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
   scheduler.start();
   const schedules = new ScheduleOps({ store, apps, scheduler });
   const forges = new ForgeHooks({ store, apps, repos, sealer, publicUrl: config.publicUrl });
+  const appConfig = new AppConfigOps({ store, apps, sealer, triggers });
   const http = httpApp({
-    apps, triggers, runs, schedules, forges, store, bus, engine, repos, instance: config.instance, version: VERSION,
+    apps, triggers, runs, schedules, forges, config: appConfig, store, bus, engine, repos, instance: config.instance, version: VERSION,
     hookUrl: `http://127.0.0.1:${config.port}/internal/git/received`,
     hookToken,
   });

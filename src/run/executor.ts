@@ -7,6 +7,7 @@ import { secretContext } from '../core/ports/sealer.js';
 import type { App, Release, Run, RunStatus } from '../core/types.js';
 import type { RunPlan } from '../core/plan.js';
 import { resumePutBack, rollOut } from '../converge/rollout.js';
+import { createConfigRelease } from '../release/config-release.js';
 import { createRollbackRelease } from '../release/new-release.js';
 import { replacedMeanwhile, resumedRelease } from '../release/resume.js';
 import { RunBuiltins } from './builtins.js';
@@ -25,10 +26,12 @@ export async function executeRun(run: Run, ctx: RunContext): Promise<void> {
     const app = await ctx.store.getApp(run.app);
     if (!app) throw new SlipwayError('not_found', `app ${run.app} no longer exists`);
     const resumed = await resumedRelease(ctx.store, run, log.write);
-    if (resumed || run.source === 'rollback') {
-      // Under the app's deploy lock: the release "before the live one" must not change under a rollback's feet.
+    if (resumed || run.source === 'rollback' || run.source === 'config') {
+      // Under the app's deploy lock: the release "before the live one" must not change under a rollback's feet, nor
+      // the live release a config change is applied to.
       const release = await ctx.deploys.with(app.name, signal, log.write, async () => {
-        const chosen = resumed ?? (await createRollbackRelease(ctx.store, app, run, log.write));
+        const chosen = resumed ?? (run.source === 'config' ? await createConfigRelease(ctx.store, app, run, log.write) : await createRollbackRelease(ctx.store, app, run, log.write));
+        if (chosen === null) return null;
         if (resumed && (await replacedMeanwhile(ctx.store, resumed, run, log.write))) return null;
         if (chosen.status === 'failed') await resumePutBack(chosen, { ...ctx, log: log.write });
         await ctx.store.updateRun(run.id, { phase: 'deploy', releaseId: chosen.id });

@@ -16,8 +16,10 @@ import { gitRoutes, type GitDeps } from './git-routes.js';
 import type { ForgeHooks } from '../forges.js';
 import type { Triggers } from '../triggers.js';
 import { hookRoutes, repoRoutes } from './forge-routes.js';
+import type { AppConfigOps } from '../app-config.js';
+import { configRoutes } from './config-routes.js';
 
-export function httpApp(d: RouteDeps & GitDeps & { readonly store: Store; readonly version: string; readonly runs: RunOps; readonly schedules: ScheduleOps; readonly forges: ForgeHooks; readonly triggers: Triggers }): Hono {
+export function httpApp(d: RouteDeps & GitDeps & { readonly store: Store; readonly version: string; readonly runs: RunOps; readonly schedules: ScheduleOps; readonly forges: ForgeHooks; readonly triggers: Triggers; readonly config: AppConfigOps }): Hono {
   const app = new Hono();
   app.onError((err, c) => errorResponse(err, c));
   app.notFound((c) => errorResponse(new SlipwayError('not_found', `no route ${c.req.method} ${c.req.path}`), c));
@@ -30,6 +32,7 @@ export function httpApp(d: RouteDeps & GitDeps & { readonly store: Store; readon
   app.route('/api', runRoutes(d));
   app.route('/api', scheduleRoutes(d));
   app.route('/api', repoRoutes(d));
+  app.route('/api', configRoutes(d));
   app.route('/', hookRoutes(d));
   app.route('/', gitRoutes(d));
   app.route('/', dashboardRoutes());
