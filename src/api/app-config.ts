@@ -75,6 +75,13 @@ export class AppConfigOps {
     return this.#changed(app, entries, { set: Object.keys(set), unset: removed, secret: secretNames(set), replace: true }, deploy);
   }
 
+  /** Rolls the live release out with the stored config now (after staged changes). */
+  async apply(appName: string): Promise<ConfigChangeResponse> {
+    const app = await this.d.apps.get(appName);
+    const run = await this.d.triggers.configChanged(app);
+    return { config: this.#items(app.name, await this.d.store.getAppConfig(app.name)), applied: run === null ? 'no_live_release' : 'rolling_out', run };
+  }
+
   /** Seals each value for its app and key; `secret` omitted keeps the key's kind (a secret is not made plain by accident). */
   #seal(app: string, input: Readonly<Record<string, ConfigValueInput>>, current: ReadonlyMap<string, ConfigEntry>): Record<string, SealedConfigValue> {
     const out: Record<string, SealedConfigValue> = {};

@@ -4,6 +4,7 @@
 //   PATCH  /api/apps/:app/config  ConfigChangeRequest  → 202 ConfigChangeResponse (set and unset, all or nothing)
 //   PUT    /api/apps/:app/config  ConfigReplaceRequest → 202 ConfigChangeResponse (the whole config; keys not named go)
 //   DELETE /api/apps/:app/config/:key?deploy=0         → 202 ConfigChangeResponse
+//   POST   /api/apps/:app/config/apply                 → 202 ConfigChangeResponse (roll the stored config out now)
 // A change is stored first; then, unless `deploy: false`, the live release is rolled out again with it as a new release
 // (a run of source `config`, health-gated). If that rollout fails, the previous release keeps serving with its old
 // config, and the change stays stored: it goes out with the next deploy.

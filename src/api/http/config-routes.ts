@@ -36,6 +36,7 @@ export function configRoutes(d: { readonly config: AppConfigOps }): Hono {
     const body = parseInput(configReplaceBody, await jsonBody(c.req.raw));
     return c.json(await d.config.replace(c.req.param('app'), body.config, body.deploy ?? true), 202);
   });
+  r.post('/apps/:app/config/apply', async (c) => c.json(await d.config.apply(c.req.param('app')), 202));
   r.delete('/apps/:app/config/:key', async (c) => {
     const query = parseInput(configDeleteQuery, c.req.query(), 'the query');
     return c.json(await d.config.change(c.req.param('app'), { set: {}, unset: [c.req.param('key')], deploy: query.deploy !== '0' }), 202);

@@ -2,6 +2,7 @@
 
 import type { Command } from '../command.js';
 import { appsCommand } from './apps/index.js';
+import { configCommand } from './config/index.js';
 import { cronCommand } from './cron/index.js';
 import { deployCommand } from './deploy.js';
 import { execCommand } from './exec.js';
@@ -26,6 +27,7 @@ export const commands: readonly Command[] = [
   logsCommand,
   runsCommand,
   secretsCommand,
+  configCommand,
   cronCommand,
   releasesCommand,
   rollbackCommand,
