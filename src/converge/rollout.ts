@@ -9,7 +9,7 @@ import type { RegistryPort } from '../core/ports/registry.js';
 import type { Store } from '../core/ports/store.js';
 import type { Release } from '../core/types.js';
 import { releaseConfigEnv, type ConfigOpener } from './config-env.js';
-import { waitUntilLive, type GateOptions, type GateResult } from './health-gate.js';
+import { waitUntilLive, type GateOptions, type GateResult, type TaskSelection } from './health-gate.js';
 import { putBackService } from './put-back.js';
 
 export interface RolloutContext {
@@ -35,7 +35,7 @@ export async function rollOut(release: Release, ctx: RolloutContext): Promise<vo
     const changed = await ctx.engine.deployService(definitionOf(release, ctx.instance, env), ctx.registry.credentials());
     // Unchanged spec (e.g. resuming after a restart): the tasks to judge are the ones already there.
     if (!changed) since = new Date(0);
-    gate = await waitUntilLive(ctx.engine, gateOptions(release, ctx, since));
+    gate = await waitUntilLive(ctx.engine, gateOptions(release, ctx, since, previous));
   } catch (err) {
     // The engine itself failed mid-rollout: treat it like a failed gate so the previous release is put back.
     gate = { ok: false, kind: 'health_gate_failed', reason: `the engine failed during the rollout: ${asSlipwayError(err).message}` };
@@ -82,7 +82,7 @@ async function putBack(previous: Release | null, failed: Release, ctx: RolloutCo
     serviceName: appServiceName(ctx.instance, failed.app),
     before: previous === null ? null : definitionOf(previous, ctx.instance, await releaseConfigEnv(previous, ctx.store, ctx.sealer)),
     credentials: ctx.registry.credentials(),
-    gate: { tasks: { image: (previous ?? failed).image }, deadlineMs: ctx.rolloutTimeoutMs, onProgress: ctx.log },
+    gate: { tasks: taskSelection(previous ?? failed, failed), deadlineMs: ctx.rolloutTimeoutMs, onProgress: ctx.log },
   });
   if (previous === null) return;
   if (!back.ok) {
@@ -110,10 +110,18 @@ export function definitionOf(release: Release, instance: string, config: Readonl
   };
 }
 
-function gateOptions(release: Release, ctx: RolloutContext, since: Date): GateOptions {
+/**
+ * Which tasks are the rollout's: those of the release's image, unless the release it replaces has the same image (a
+ * config change, or a rollback to a config): then the image tells nothing apart and the service's task template does.
+ */
+function taskSelection(release: Release, replaced: Release | null): TaskSelection {
+  return replaced !== null && replaced.id !== release.id && replaced.image === release.image ? { template: true } : { image: release.image };
+}
+
+function gateOptions(release: Release, ctx: RolloutContext, since: Date, previous: Release | null): GateOptions {
   return {
     serviceName: appServiceName(ctx.instance, release.app),
-    tasks: { image: release.image },
+    tasks: taskSelection(release, previous),
     replicas: release.spec.replicas,
     since,
     deadlineMs: ctx.rolloutTimeoutMs,
