@@ -176,4 +176,13 @@ describe('app config', () => {
     await assert.rejects(w.ops.replace('web', { OTHER: {} }, false), /has no value/);
     await assert.rejects(w.ops.change('web', { set: {}, unset: ['GONE'], deploy: false }), { kind: 'not_found' });
   });
+
+  it('refuses a change that makes the values together larger than the environment has room for, applying nothing', async () => {
+    const w = await world();
+    const big = 'x'.repeat(30 * 1024);
+    for (let i = 0; i < 8; i++) await w.ops.change('web', { set: { [`K${i}`]: { value: big, secret: i % 2 === 0 } }, unset: [], deploy: false });
+    await assert.rejects(w.ops.change('web', { set: { K8: { value: big } }, unset: [], deploy: false }), /at most 256 KiB of values/);
+    await w.ops.change('web', { set: { K8: { value: big } }, unset: ['K0'], deploy: false });
+    assert.equal((await w.ops.list('web')).length, 8);
+  });
 });

@@ -2,7 +2,7 @@
 // nothing, sealed at rest, audited without values) and have the change rolled out as a new release of the live image.
 
 import type { ConfigApplied, ConfigChangeResponse, ConfigItem, ConfigReplaceValue, ConfigValueInput } from '../core/api-config.js';
-import { MAX_CONFIG_KEYS, isConfigKey, parseConfigKey, parseConfigValue, type SealedConfigValue } from '../core/app-config.js';
+import { MAX_CONFIG_KEYS, MAX_CONFIG_TOTAL_BYTES, isConfigKey, parseConfigKey, parseConfigValue, type SealedConfigValue } from '../core/app-config.js';
 import { SlipwayError } from '../core/errors.js';
 import { configContext, type Sealer } from '../core/ports/sealer.js';
 import type { ConfigEntry, Store } from '../core/ports/store.js';
@@ -46,6 +46,7 @@ export class AppConfigOps {
     const after = new Set([...current.keys(), ...Object.keys(set)]);
     for (const k of unset) after.delete(k);
     checkCount(after.size);
+    this.#checkSize(app.name, [...after].map((k) => ({ ...(set[k] ?? current.get(k)!), name: k })));
     const entries = await this.d.store.changeAppConfig(app.name, { set, unset });
     return this.#changed(app, entries, { set: Object.keys(set), unset, secret: secretNames(set) }, edit.deploy);
   }
@@ -70,6 +71,7 @@ export class AppConfigOps {
       }
       set[key] = { sealed: kept.sealed, secret: input.secret ?? kept.secret };
     }
+    this.#checkSize(app.name, Object.entries(set).map(([name, v]) => ({ name, ...v })));
     const entries = await this.d.store.changeAppConfig(app.name, { set, unset: [], replace: true });
     const removed = [...current.keys()].filter((k) => !Object.hasOwn(set, k));
     return this.#changed(app, entries, { set: Object.keys(set), unset: removed, secret: secretNames(set), replace: true }, deploy);
@@ -99,6 +101,20 @@ export class AppConfigOps {
     const run = deploy ? await this.d.triggers.configChanged(app) : null;
     const applied: ConfigApplied = !deploy ? 'staged' : run === null ? 'no_live_release' : 'rolling_out';
     return { config: this.#items(app.name, entries), applied, run };
+  }
+
+  /** The values together, measured opened (a few hundred at most), against the environment's room. */
+  #checkSize(app: string, values: ReadonlyArray<SealedConfigValue & { readonly name: string }>): void {
+    const encoder = new TextEncoder();
+    let total = 0;
+    for (const v of values) {
+      total += encoder.encode(this.d.sealer.open(v.sealed, configContext(app, v.name)).reveal()).length + v.name.length + 1;
+    }
+    if (total > MAX_CONFIG_TOTAL_BYTES) {
+      throw new SlipwayError('invalid_input', `an app's config holds at most ${MAX_CONFIG_TOTAL_BYTES / 1024} KiB of values; this change would make ${Math.ceil(total / 1024)} KiB`, {
+        hint: 'keep large data in a file or volume the app reads; environment variables share the kernel\'s ~2 MiB argument limit',
+      });
+    }
   }
 
   #items(app: string, entries: readonly ConfigEntry[]): ConfigItem[] {

@@ -18,6 +18,8 @@ const KEY = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 /** Limits that keep a service spec well under what Swarm accepts and the config readable. */
 export const MAX_CONFIG_KEYS = 500;
 export const MAX_CONFIG_VALUE_BYTES = 32 * 1024;
+/** All values together: the environment shares the kernel's argument limit (ARG_MAX, ~2 MiB) with the command line. */
+export const MAX_CONFIG_TOTAL_BYTES = 256 * 1024;
 
 /** Names Slipway sets itself: a config value would be overridden or would break the app's routing. */
 export function reservedKeyReason(key: string): string | null {
