@@ -185,4 +185,17 @@ describe('app config', () => {
     await w.ops.change('web', { set: { K8: { value: big } }, unset: ['K0'], deploy: false });
     assert.equal((await w.ops.list('web')).length, 8);
   });
+
+  it('a config run cut off before its deploy phase marks its unsent release failed and makes a new one', async () => {
+    const w = await world();
+    await w.push();
+    const res = await w.ops.change('web', { set: { A: { value: '1' } }, unset: [], deploy: true });
+    assert.ok(res.run);
+    // As if Slipway stopped right after recording the release: the run is running, its phase not yet deploy.
+    const orphan = await w.store.createRelease({ app: 'web', image: IMAGE, commit: 'c'.repeat(40), runId: res.run.id, rollbackOf: null, spec: { app: 'web', image: IMAGE, port: 3000, replicas: 1, env: {} } });
+    const run = await w.execute(res.run);
+    assert.equal(run.status, 'succeeded', JSON.stringify(run.error));
+    assert.equal((await w.store.getReleaseById(orphan.id))?.status, 'failed');
+    assert.equal((await w.store.liveRelease('web'))?.number, 3);
+  });
 });
