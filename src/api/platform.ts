@@ -41,6 +41,7 @@ import { subscribeStackFollows } from '../trigger/stack-follow.js';
 import { RunSources } from '../trigger/sources.js';
 import { Apps } from './apps.js';
 import { ForgeHooks } from './forges.js';
+import { AppConfigOps } from './app-config.js';
 import { wireTriggers, type Triggers } from './triggers.js';
 import { bootstrapAdminToken } from './auth.js';
 import { createAccess } from './access.js';
@@ -166,8 +167,9 @@ export async function startSlipway(config: SlipwayConfig, say: (line: string) =>
   const stacks = new StackOps({ store, apps, engine, enqueue: triggers.enqueue, deploys, instance: config.instance });
   const unsubscribeFollows = subscribeStackFollows(bus, { store, enqueue: triggers.enqueue }, (line) => say(line));
   const forges = new ForgeHooks({ store, apps, repos, sealer, publicUrl: config.publicUrl });
+  const appConfig = new AppConfigOps({ store, apps, sealer, triggers });
   const http = httpApp({
-    apps, triggers, runs, schedules, forges, stacks, store, bus, engine, repos, instance: config.instance, version: VERSION,
+    apps, triggers, runs, schedules, forges, stacks, config: appConfig, store, bus, engine, repos, instance: config.instance, version: VERSION,
     hookUrl: `http://127.0.0.1:${config.port}/internal/git/received`,
     hookToken,
     access: createAccess({ store, sealer, warn: (line) => say(`access: ${line}`) }),

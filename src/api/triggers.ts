@@ -12,6 +12,7 @@ import type { Headers } from '../trigger/forge/deliveries.js';
 import { DeliveryIds } from '../trigger/forge/delivery-ids.js';
 import { receiveDelivery } from '../trigger/forge/receive.js';
 import type { GitPort } from '../core/ports/git.js';
+import { configChanged } from '../trigger/config-change.js';
 import { startManualRun, type ManualRun } from '../trigger/manual.js';
 import { promote } from '../trigger/promote.js';
 import { PushTrigger, type PushResult } from '../trigger/push.js';
@@ -39,6 +40,8 @@ export interface Triggers {
   manual(app: App, request: ManualRun): Promise<Run>;
   restart(runId: number): Promise<Run>;
   promote(run: Run, environment: string): Promise<Run>;
+  /** Rolls the live release out again with the app's current config; null when nothing is live. */
+  configChanged(app: App): Promise<Run | null>;
   /** `app` null: no app has that name (answered like a wrong signature). */
   delivery(app: App | null, headers: Headers, body: Uint8Array): Promise<DeliveryResult>;
 }
@@ -56,6 +59,7 @@ export function wireTriggers(d: TriggerDeps): Triggers {
     manual: (app, request) => startManualRun({ repos: d.repos, enqueue }, app, request),
     restart: (runId) => restarts.restart(runId),
     promote: (run, environment) => promote({ store: d.store, enqueue }, run, environment),
+    configChanged: (app) => configChanged({ store: d.store, enqueue }, app),
     delivery: (app, headers, body) => receiveDelivery({ store: d.store, repos: d.repos, push, enqueue, reveal: d.reveal, seen }, app, headers, body),
   };
 }

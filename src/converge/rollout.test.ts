@@ -9,11 +9,16 @@ import type { RegistryPort } from '../core/ports/registry.js';
 import type { Store } from '../core/ports/store.js';
 import { Secret } from '../core/secret.js';
 import type { Release } from '../core/types.js';
+import { randomBytes } from 'node:crypto';
+import { createSealer } from '../adapters/secrets/sealer.js';
+import { configContext } from '../core/ports/sealer.js';
 import { rollOut, type RolloutContext } from './rollout.js';
 
 const INSTANCE = 'slipway';
 const SERVICE = appServiceName(INSTANCE, 'web');
 const image = (n: number) => `127.0.0.1:5000/apps/web@sha256:${String(n).repeat(64)}`;
+
+const SEALER = createSealer(randomBytes(32), 'test.key');
 
 const registry: RegistryPort = {
   address: '127.0.0.1:5000',
@@ -43,7 +48,7 @@ function world(images: Record<string, ImageBehaviour> = {}, rolloutTimeoutMs = 5
     bus.on(name, (e) => events.push([name, e]));
   }
   const log: string[] = [];
-  const ctx: RolloutContext = { store, bus, engine, registry, instance: INSTANCE, rolloutTimeoutMs, log: (t) => log.push(t) };
+  const ctx: RolloutContext = { store, bus, engine, registry, sealer: SEALER, instance: INSTANCE, rolloutTimeoutMs, log: (t) => log.push(t) };
   const w: World = {
     store, engine, ctx, events, log,
     release: (n, rollbackOf) =>
@@ -191,5 +196,34 @@ describe('rollout', { concurrency: true }, () => {
     w.engine.failNext('deployService', new SlipwayError('dependency', 'updating service failed: socket hang up'));
     await assert.rejects(rollOut(await w.release(2), w.ctx), rejectsWith('health_gate_failed', /socket hang up/));
     assert.deepEqual(await w.statuses(), ['v2:failed', 'v1:live']);
+  });
+
+  it('a release\'s config reaches its service as environment variables, and never overrides PORT (issue 14)', async () => {
+    const w = world();
+    const r = await w.release(1);
+    const seal = (name: string, value: string) => SEALER.seal(value, configContext('web', name));
+    await w.store.setReleaseConfig(r.id, { DATABASE_URL: { sealed: seal('DATABASE_URL', 'postgres://db'), secret: true }, MODE: { sealed: seal('MODE', 'x'), secret: false } });
+    await rollOut(r, w.ctx);
+    assert.deepEqual(w.engine.definitionOf(SERVICE)?.env, { DATABASE_URL: 'postgres://db', MODE: 'x', PORT: '3000', GREETING: 'hi' });
+  });
+
+  it('a failed release with new config puts the previous release back with its own config', async () => {
+    const w = world({ [image(2)]: 'crash' });
+    const v1 = await w.release(1);
+    await w.store.setReleaseConfig(v1.id, { MODE: { sealed: SEALER.seal('old', configContext('web', 'MODE')), secret: false } });
+    await rollOut(v1, w.ctx);
+    const v2 = await w.release(2);
+    await w.store.setReleaseConfig(v2.id, { MODE: { sealed: SEALER.seal('new', configContext('web', 'MODE')), secret: false } });
+    await assert.rejects(rollOut(v2, w.ctx), rejectsWith('health_gate_failed', /release v2 did not become healthy/));
+    assert.equal(w.engine.definitionOf(SERVICE)?.env['MODE'], 'old');
+  });
+
+  it('a config value sealed for another key does not open: the rollout fails and nothing new goes out', async () => {
+    const w = world();
+    await w.live(1);
+    const r = await w.release(2);
+    await w.store.setReleaseConfig(r.id, { MODE: { sealed: SEALER.seal('x', configContext('web', 'OTHER')), secret: false } });
+    await assert.rejects(rollOut(r, w.ctx), rejectsWith('health_gate_failed', /cannot be decrypted/));
+    assert.equal(w.engine.definitionOf(SERVICE)?.image, image(1));
   });
 });

@@ -8,7 +8,8 @@ import type { EnginePort, ServiceDefinition } from '../core/ports/engine.js';
 import type { RegistryPort } from '../core/ports/registry.js';
 import type { Store } from '../core/ports/store.js';
 import type { Release } from '../core/types.js';
-import { waitUntilLive, type GateOptions, type GateResult } from './health-gate.js';
+import { releaseConfigEnv, type ConfigOpener } from './config-env.js';
+import { waitUntilLive, type GateOptions, type GateResult, type TaskSelection } from './health-gate.js';
 import { putBackService } from './put-back.js';
 
 export interface RolloutContext {
@@ -16,6 +17,8 @@ export interface RolloutContext {
   readonly bus: EventBus;
   readonly engine: EnginePort;
   readonly registry: RegistryPort;
+  /** Opens the release's sealed config for its service's environment (issue 14). */
+  readonly sealer: ConfigOpener;
   readonly instance: string;
   readonly rolloutTimeoutMs: number;
   readonly log: (text: string) => void;
@@ -30,10 +33,11 @@ export async function rollOut(release: Release, ctx: RolloutContext): Promise<vo
   try {
     // Made when the app was created (with the edge attached); ensured again for apps from before issue 12.
     await ctx.engine.ensureNetwork(appNetworkName(ctx.instance, release.app), appNetworkLabels(ctx.instance, release.app));
-    const changed = await ctx.engine.deployService(definitionOf(release, ctx.instance), ctx.registry.credentials());
+    const env = await releaseConfigEnv(release, ctx.store, ctx.sealer);
+    const changed = await ctx.engine.deployService(definitionOf(release, ctx.instance, env), ctx.registry.credentials());
     // Unchanged spec (e.g. resuming after a restart): the tasks to judge are the ones already there.
     if (!changed) since = new Date(0);
-    gate = await waitUntilLive(ctx.engine, gateOptions(release, ctx, since));
+    gate = await waitUntilLive(ctx.engine, gateOptions(release, ctx, since, previous));
   } catch (err) {
     // The engine itself failed mid-rollout: treat it like a failed gate so the previous release is put back.
     gate = { ok: false, kind: 'health_gate_failed', reason: `the engine failed during the rollout: ${asSlipwayError(err).message}` };
@@ -78,9 +82,9 @@ async function putBack(previous: Release | null, failed: Release, ctx: RolloutCo
   ctx.log(previous === null ? `--> removing the failed first deployment\n` : `--> rolling back to release v${previous.number}\n`);
   const back = await putBackService(ctx.engine, {
     serviceName: appServiceName(ctx.instance, failed.app),
-    before: previous === null ? null : definitionOf(previous, ctx.instance),
+    before: previous === null ? null : definitionOf(previous, ctx.instance, await releaseConfigEnv(previous, ctx.store, ctx.sealer)),
     credentials: ctx.registry.credentials(),
-    gate: { tasks: { image: (previous ?? failed).image }, deadlineMs: ctx.rolloutTimeoutMs, onProgress: ctx.log },
+    gate: { tasks: taskSelection(previous ?? failed, failed), deadlineMs: ctx.rolloutTimeoutMs, onProgress: ctx.log },
   });
   if (previous === null) return;
   if (!back.ok) {
@@ -92,12 +96,13 @@ async function putBack(previous: Release | null, failed: Release, ctx: RolloutCo
   ctx.bus.emit('release.rolled_back', { app: failed.app, from: failed.number, to: previous.number, reason });
 }
 
-export function definitionOf(release: Release, instance: string): ServiceDefinition {
+/** `config`: the release's opened config; it wins over the image's ENV (Swarm's Env does), never over PORT. */
+export function definitionOf(release: Release, instance: string, config: Readonly<Record<string, string>> = {}): ServiceDefinition {
   return {
     serviceName: appServiceName(instance, release.app),
     image: release.image,
     replicas: release.spec.replicas,
-    env: { PORT: String(release.spec.port), ...release.spec.env },
+    env: { ...config, PORT: String(release.spec.port), ...release.spec.env },
     // Its own network (issue 12): apps do not reach each other; the edge is attached to it (edge/edge-networks.ts).
     network: appNetworkName(instance, release.app),
     labels: {
@@ -108,10 +113,18 @@ export function definitionOf(release: Release, instance: string): ServiceDefinit
   };
 }
 
-function gateOptions(release: Release, ctx: RolloutContext, since: Date): GateOptions {
+/**
+ * Which tasks are the rollout's: those of the release's image, unless the release it replaces has the same image (a
+ * config change, or a rollback to a config): then the image tells nothing apart and the service's task template does.
+ */
+function taskSelection(release: Release, replaced: Release | null): TaskSelection {
+  return replaced !== null && replaced.id !== release.id && replaced.image === release.image ? { template: true } : { image: release.image };
+}
+
+function gateOptions(release: Release, ctx: RolloutContext, since: Date, previous: Release | null): GateOptions {
   return {
     serviceName: appServiceName(ctx.instance, release.app),
-    tasks: { image: release.image },
+    tasks: taskSelection(release, previous),
     replicas: release.spec.replicas,
     since,
     deadlineMs: ctx.rolloutTimeoutMs,

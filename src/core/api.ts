@@ -35,6 +35,7 @@
 //   PUT    /api/apps/:app/schedules  ScheduleRequest → ScheduleResponse (created or replaced; nextAt from now, UTC)
 //   DELETE /api/apps/:app/schedules/:name       → 204
 //   POST   /api/apps/:app/schedules/:name/run   → 202 RunResponse (a cron run now; the next time is unchanged)
+//   GET|PATCH|PUT /api/apps/:app/config, DELETE /api/apps/:app/config/:key → an app's runtime config (api-config.ts)
 //   git smart HTTP at /git/:app.git (Basic auth, any user name, the token as password)
 
 import type { Schedule } from './ports/store.js';
@@ -94,6 +95,7 @@ export interface ReleasesResponse {
 }
 
 export type { AppStatus };
+export type * from './api-config.js';
 
 /** PUT /api/apps/:app/schedules: a cron schedule of the app's pipeline (event cron, DRONE_CRON=name). */
 export interface ScheduleRequest {

@@ -24,7 +24,8 @@ export function isRunFinished(status: RunStatus): boolean {
 }
 /** Where a running run is; used to resume or repair after a restart. */
 export type RunPhase = 'queued' | 'build' | 'push' | 'deploy' | 'done';
-export type RunSource = 'git' | 'upload' | 'rollback';
+/** config: the live release again with the app's changed config (issue 14). */
+export type RunSource = 'git' | 'upload' | 'rollback' | 'config';
 
 export interface Run {
   readonly id: number;

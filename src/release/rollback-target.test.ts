@@ -31,3 +31,9 @@ test('a named release must exist, must not be live and must have been live', () 
 test('no earlier release is a conflict with a hint', () => {
   assert.throws(() => rollbackTarget([rel(1, 'live')], null, 'a'), (e: unknown) => (e as { hint?: string }).hint?.includes('slipway releases a') === true);
 });
+
+test('default target does not skip a release with the live image but another config (issue 14: a config change keeps the image)', () => {
+  const releases = [rel(3, 'live', 'x'), rel(2, 'superseded', 'x'), rel(1, 'superseded', 'y')];
+  assert.equal(rollbackTarget(releases, null, 'a', (r) => r.number !== 2).number, 2);
+  assert.equal(rollbackTarget(releases, null, 'a', () => true).number, 1);
+});

@@ -2,11 +2,13 @@
 // its own app's repository in Slipway's registry, and a repository elsewhere only for its push.
 
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { FakeEngine } from '../adapters/docker/fake-engine.js';
+import { createSealer } from '../adapters/secrets/sealer.js';
 import { FakeStepBackend } from '../adapters/docker/fake-step-backend.js';
 import { createMemoryStore } from '../adapters/store/memory.js';
 import { SlipwayError } from '../core/errors.js';
@@ -63,6 +65,7 @@ async function world(text: string, meta: Partial<RunMeta> = {}, path = '.drone.y
     backend: new FakeStepBackend(),
     instance: 'slipway', rolloutTimeoutMs: 1_000, syncRoutes: async () => undefined, deploys: new DeployLock(),
     outbound: { allowedHosts },
+    sealer: createSealer(randomBytes(32), 'test.key'),
   });
   const log: string[] = [];
   /** Runs the built-in step as the pipeline runner would; skipped steps are not run. */

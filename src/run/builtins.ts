@@ -20,7 +20,7 @@ import type { BuiltinContext, BuiltinSkipped, BuiltinSteps } from './pipeline-ru
 /** What the built-in steps use of the run's context. */
 export type BuiltinsContext = Pick<
   RunContext,
-  'store' | 'bus' | 'engine' | 'registry' | 'sources' | 'backend' | 'instance' | 'rolloutTimeoutMs' | 'syncRoutes' | 'deploys' | 'outbound' | 'checkStackDomains'
+  'store' | 'bus' | 'engine' | 'registry' | 'sources' | 'backend' | 'instance' | 'rolloutTimeoutMs' | 'syncRoutes' | 'deploys' | 'outbound' | 'checkStackDomains' | 'sealer'
 >;
 
 export class RunBuiltins implements BuiltinSteps {

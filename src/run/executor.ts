@@ -7,6 +7,7 @@ import { secretContext } from '../core/ports/sealer.js';
 import type { App, Release, Run, RunStatus } from '../core/types.js';
 import type { RunPlan } from '../core/plan.js';
 import { resumePutBack, rollOut } from '../converge/rollout.js';
+import { createConfigRelease } from '../release/config-release.js';
 import { createRollbackRelease } from '../release/new-release.js';
 import { replacedMeanwhile, resumedRelease } from '../release/resume.js';
 import { RunBuiltins } from './builtins.js';
@@ -29,10 +30,14 @@ export async function executeRun(run: Run, ctx: RunContext): Promise<void> {
     const stackRun = stackRunOf(run, await ctx.store.getRunDetails(run.id));
     if (stackRun !== null) return await finish(run, ctx, log, 'succeeded', null, void (await runStackRun(run, stackRun, app, ctx, log.write, signal)));
     const resumed = await resumedRelease(ctx.store, run, log.write);
-    if (resumed || run.source === 'rollback') {
-      // Under the app's deploy lock: the release "before the live one" must not change under a rollback's feet.
+    if (resumed || run.source === 'rollback' || run.source === 'config') {
+      // Under the app's deploy lock: the release "before the live one" must not change under a rollback's feet, nor
+      // the live release a config change is applied to.
       const release = await ctx.deploys.with(app.name, signal, log.write, async () => {
-        const chosen = resumed ?? (await createRollbackRelease(ctx.store, app, run, log.write));
+        // Killed between recording a config release and its deploy phase: that release never went out.
+        if (!resumed && run.source === 'config') await failUnsentReleases(run, app, ctx);
+        const chosen = resumed ?? (run.source === 'config' ? await createConfigRelease(ctx.store, app, run, log.write) : await createRollbackRelease(ctx.store, app, run, log.write));
+        if (chosen === null) return null;
         if (resumed && (await replacedMeanwhile(ctx.store, resumed, run, log.write))) return null;
         if (chosen.status === 'failed') await resumePutBack(chosen, { ...ctx, log: log.write });
         await ctx.store.updateRun(run.id, { phase: 'deploy', releaseId: chosen.id });
@@ -50,9 +55,7 @@ export async function executeRun(run: Run, ctx: RunContext): Promise<void> {
       return await finish(run, ctx, log, 'succeeded', null, url);
     }
     // Killed between recording a release and recording the run's deploy phase: that release never went out.
-    for (const r of await ctx.store.listReleases(app.name)) {
-      if (r.runId === run.id && r.status === 'deploying') await ctx.store.setReleaseStatus(r.id, 'failed');
-    }
+    await failUnsentReleases(run, app, ctx);
     // Asked to cancel before a restart cut it off: end it so, rather than run it again.
     if ((await ctx.store.getRunDetails(run.id))?.cancelRequested) throw new SlipwayError('cancelled', 'the run was cancelled (before Slipway restarted)');
     const deployed = await runPipelines(run, app, ctx, log, signal);
@@ -143,6 +146,12 @@ async function runRollbackSteps(run: Run, app: App, release: Release, ctx: RunCo
 function rebuiltOnRestart(plan: RunPlan, pipeline: string, step: string): boolean {
   const kind = plan.pipelines.find((p) => p.name === pipeline)?.steps.find((s) => s.name === step)?.kind;
   return kind === 'build' || kind === 'push';
+}
+
+async function failUnsentReleases(run: Run, app: App, ctx: RunContext): Promise<void> {
+  for (const r of await ctx.store.listReleases(app.name)) {
+    if (r.runId === run.id && r.status === 'deploying') await ctx.store.setReleaseStatus(r.id, 'failed');
+  }
 }
 
 async function openSecrets(app: string, ctx: RunContext): Promise<Record<string, string>> {

@@ -13,7 +13,9 @@ export interface PromoteDeps {
 }
 
 export async function promote(d: PromoteDeps, r: Run, environment: string): Promise<Run> {
-  if (r.source === 'rollback') throw new SlipwayError('conflict', `run ${r.id} is a rollback; promote a run that built a commit`);
+  if (r.source === 'rollback' || r.source === 'config') {
+    throw new SlipwayError('conflict', `run ${r.id} is a ${r.source === 'config' ? 'config change' : 'rollback'}; promote a run that built a commit`);
+  }
   const details = await d.store.getRunDetails(r.id);
   if (details?.fromFork) {
     throw new SlipwayError('forbidden', `run ${r.id} is a pull request from a fork and cannot be promoted`, {

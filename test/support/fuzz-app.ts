@@ -15,6 +15,7 @@ import { RunOps } from '../../src/api/runs.js';
 import { readAll } from '../../src/api/testing.js';
 import { ScheduleOps } from '../../src/api/schedules.js';
 import { StackOps } from '../../src/api/stacks.js';
+import { AppConfigOps } from '../../src/api/app-config.js';
 import { createAccess } from '../../src/api/access.js';
 import { DeployLock } from '../../src/run/deploy-lock.js';
 import { wireTriggers } from '../../src/api/triggers.js';
@@ -89,6 +90,7 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
   const http = httpApp({
     apps, triggers, runs, schedules, forges, store, bus, engine: outside as never, repos: git, instance: 'abuse', version: 'test',
     hookUrl: 'http://127.0.0.1/internal/git/received', hookToken: HOOK_TOKEN, stacks, access,
+    config: new AppConfigOps({ store, apps, sealer: { seal: sealer.seal, open: (v: string) => ({ reveal: () => v.replace(/^v1:/, '') }) as never }, triggers }),
   });
   await apps.create({ name: 'web', domain: 'web.example.com', branch: 'main' });
   await forges.connect('web', { repo: options.repoUrl ?? REPO_URL, token: null, webhookSecret: WEBHOOK_SECRET });

@@ -80,7 +80,7 @@ export function createSealer(key: Uint8Array, keyFile: string): Sealer {
 
 /** The GCM additional data: the context as a JSON array, unambiguous whatever the names hold. */
 function additionalData(c: SealContext): Buffer {
-  return Buffer.from(JSON.stringify(['slipway-sealed', c.kind, c.app, c.kind === 'secret' ? c.name : null]), 'utf8');
+  return Buffer.from(JSON.stringify(['slipway-sealed', c.kind, c.app, c.kind === 'secret' || c.kind === 'config' ? c.name : null]), 'utf8');
 }
 
 interface SealedParts {

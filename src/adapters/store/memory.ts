@@ -2,6 +2,7 @@
 
 import type { App, Release, Run, RunError } from '../../core/types.js';
 import { PRUNED_LOG_NOTE, type AuditEvent, type RunPatch, type Store } from '../../core/ports/store.js';
+import { createMemoryAppConfig } from './memory-app-config.js';
 import { createMemoryAppRepos } from './memory-app-repos.js';
 import { appExists, checkLimit, domainTaken, notFound, queueFull, toJsonText } from './checks.js';
 import { createMemoryUsers } from './memory-users.js';
@@ -31,6 +32,7 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
   const pipelines = createMemoryPipelines({ now, hasRun: (id) => runs.some((r) => r.id === id), hasApp: (name) => apps.has(name) });
   const appRepos = createMemoryAppRepos({ now, hasApp: (name) => apps.has(name) });
   const stackReleases = createMemoryStackReleases({ now, hasApp: (name) => apps.has(name) });
+  const appConfig = createMemoryAppConfig({ now, hasApp: (name) => apps.has(name), hasRelease: (id) => releases.some((r) => r.id === id) });
   const schedules = createMemorySchedules({ now, hasRun: (id) => runs.some((r) => r.id === id), hasApp: (name) => apps.has(name) });
 
   // Like the SQLite unique index on apps.domain.
@@ -84,6 +86,7 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
       schedules.deleteApp(name);
       appRepos.deleteApp(name);
       stackReleases.deleteApp(name);
+      appConfig.deleteApp(name);
     },
 
     async createRun(run, cap) {
@@ -255,6 +258,7 @@ export function createMemoryStore(options: StoreOptions = {}): Store {
     ...appRepos.methods,
     ...stackReleases.methods,
     ...createMemoryUsers({ now }),
+    ...appConfig.methods,
 
     async close() {},
   };

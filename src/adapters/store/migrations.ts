@@ -284,6 +284,27 @@ const MIGRATIONS: readonly NamedMigration[] = [
         .execute();
     },
   },
+  {
+    // An app's runtime config (issue 14): sealed values that go with the app, like secrets; and the config each
+    // release ran with, kept with the release (never deleted) so a rollback puts it back.
+    name: '0012_app_config',
+    async up(db) {
+      await db.schema
+        .createTable('app_config')
+        .addColumn('app', 'text', (c) => c.notNull().references('apps.name').onDelete('cascade'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('sealed', 'text', (c) => c.notNull())
+        .addColumn('secret', 'integer', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('app_config_pk', ['app', 'name'])
+        .execute();
+      await db.schema
+        .createTable('release_config')
+        .addColumn('release_id', 'integer', (c) => c.primaryKey().references('releases.id'))
+        .addColumn('config', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 ];
 
 const provider: MigrationProvider = {

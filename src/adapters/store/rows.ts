@@ -9,7 +9,7 @@ import type { AppsTable, EventsTable, ReleasesTable, RunsTable } from './tables.
 
 const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
 const RUN_PHASES: readonly RunPhase[] = ['queued', 'build', 'push', 'deploy', 'done'];
-const RUN_SOURCES: readonly RunSource[] = ['git', 'upload', 'rollback'];
+const RUN_SOURCES: readonly RunSource[] = ['git', 'upload', 'rollback', 'config'];
 const RELEASE_STATUSES: readonly ReleaseStatus[] = ['deploying', 'live', 'superseded', 'failed', 'rolled_back'];
 
 const runErrorSchema = z.object({ kind: z.string(), message: z.string(), hint: z.string().optional() });

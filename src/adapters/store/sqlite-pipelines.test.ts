@@ -39,7 +39,7 @@ describe('sqlite store, pipeline tables', () => {
     const store = await openSqliteStore(file);
     try {
       const applied = raw(file, (db) => db.prepare('SELECT name FROM kysely_migration ORDER BY name').all());
-      assert.deepEqual(applied, [{ name: '0001_initial' }, { name: '0002_pipelines' }, { name: '0003_schedules' }, { name: '0004_deploy_targets' }, { name: '0005_forges' }, { name: '0006_app_concurrency' }, { name: '0007_run_resumes' }, { name: '0008_app_domain_unique' }, { name: '0009_run_logs_pruned' }, { name: '0010_users_roles' }, { name: '0011_stack_releases' }]);
+      assert.deepEqual(applied, [{ name: '0001_initial' }, { name: '0002_pipelines' }, { name: '0003_schedules' }, { name: '0004_deploy_targets' }, { name: '0005_forges' }, { name: '0006_app_concurrency' }, { name: '0007_run_resumes' }, { name: '0008_app_domain_unique' }, { name: '0009_run_logs_pruned' }, { name: '0010_users_roles' }, { name: '0011_stack_releases' }, { name: '0012_app_config' }]);
 
       assert.equal((await store.getApp('web'))?.replicas, 2);
       assert.equal((await store.getApp('web'))?.concurrency, 1, 'apps made before the setting run one at a time, as they did');

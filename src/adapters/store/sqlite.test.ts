@@ -83,7 +83,7 @@ describe('sqlite store', () => {
     for (let i = 0; i < 2; i++) await (await openSqliteStore(file)).close();
     assert.deepEqual(schema(), before);
     assert.deepEqual(raw(file, (db) => db.prepare('SELECT name FROM kysely_migration ORDER BY name').all()), applied);
-    assert.deepEqual(applied, [{ name: '0001_initial' }, { name: '0002_pipelines' }, { name: '0003_schedules' }, { name: '0004_deploy_targets' }, { name: '0005_forges' }, { name: '0006_app_concurrency' }, { name: '0007_run_resumes' }, { name: '0008_app_domain_unique' }, { name: '0009_run_logs_pruned' }, { name: '0010_users_roles' }, { name: '0011_stack_releases' }]);
+    assert.deepEqual(applied, [{ name: '0001_initial' }, { name: '0002_pipelines' }, { name: '0003_schedules' }, { name: '0004_deploy_targets' }, { name: '0005_forges' }, { name: '0006_app_concurrency' }, { name: '0007_run_resumes' }, { name: '0008_app_domain_unique' }, { name: '0009_run_logs_pruned' }, { name: '0010_users_roles' }, { name: '0011_stack_releases' }, { name: '0012_app_config' }]);
     assert.equal(raw(file, (db) => db.pragma('journal_mode', { simple: true })), 'wal');
   });
 
@@ -95,7 +95,7 @@ describe('sqlite store', () => {
     await store.close();
     // As a database from before 0008 could be after two racing creates.
     raw(file, (db) => {
-      db.exec('DROP TABLE stack_releases');
+      db.exec('DROP TABLE stack_releases; DROP TABLE app_config; DROP TABLE release_config');
       undoUsersRoles(db);
       db.exec("DROP INDEX apps_domain_unique; ALTER TABLE runs DROP COLUMN logs_pruned; DELETE FROM kysely_migration WHERE name >= '0008'");
       db.exec("UPDATE apps SET domain = 'web.example.com'");

@@ -7,6 +7,7 @@ import { Kysely, SqliteAdapter, SqliteDialect, type DialectAdapter } from 'kysel
 import { SlipwayError } from '../../core/errors.js';
 import type { Store } from '../../core/ports/store.js';
 import { migrateToLatest } from './migrations.js';
+import { sqliteAppConfig } from './sqlite-app-config.js';
 import { sqliteAppRepos } from './sqlite-app-repos.js';
 import { sqliteApps } from './sqlite-apps.js';
 import type { SqliteContext } from './sqlite-context.js';
@@ -67,6 +68,7 @@ export async function openSqliteStore(file: string, options: StoreOptions = {}):
     ...sqliteAppRepos(ctx),
     ...sqliteStackReleases(ctx),
     ...sqliteUsers(ctx),
+    ...sqliteAppConfig(ctx),
     async close() {
       if (closed) return;
       closed = true;

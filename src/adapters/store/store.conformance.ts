@@ -1,5 +1,6 @@
 // The one Store conformance suite: every implementation (fake and SQLite) must pass all of it.
 
+import { appConfigConformance } from './conformance-app-config.js';
 import { appRepoConformance } from './conformance-app-repos.js';
 import { appConformance } from './conformance-apps.js';
 import type { OpenStore } from './conformance-kit.js';
@@ -23,6 +24,7 @@ export function storeConformance(open: OpenStore): void {
   secretConformance(open);
   scheduleConformance(open);
   appRepoConformance(open);
+  appConfigConformance(open);
   limitConformance(open);
   stackReleaseConformance(open);
   userConformance(open);

@@ -163,6 +163,22 @@ export interface AppReposTable {
   updated_at: string;
 }
 
+export interface AppConfigTable {
+  app: string;
+  name: string;
+  /** Sealed for (app, 'config', name), secret or not. */
+  sealed: string;
+  /** 1: write-only (never listed). */
+  secret: number;
+  updated_at: string;
+}
+
+export interface ReleaseConfigTable {
+  release_id: number;
+  /** JSON: name → { sealed, secret }, as the app's config was when the release was made. */
+  config: string;
+}
+
 export interface Database {
   apps: AppsTable;
   tokens: TokensTable;
@@ -177,4 +193,6 @@ export interface Database {
   schedules: SchedulesTable;
   app_repos: AppReposTable;
   users: UsersTable;
+  app_config: AppConfigTable;
+  release_config: ReleaseConfigTable;
 }

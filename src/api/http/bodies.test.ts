@@ -6,6 +6,9 @@ import { describe, it } from 'node:test';
 import { createMemoryStore } from '../../adapters/store/memory.js';
 import { EventBus } from '../../core/events.js';
 import type { App } from '../../core/types.js';
+import { randomBytes } from 'node:crypto';
+import { createSealer } from '../../adapters/secrets/sealer.js';
+import { AppConfigOps } from '../app-config.js';
 import { Apps } from '../apps.js';
 import { createAccess } from '../access.js';
 import { hashToken } from '../auth.js';
@@ -43,6 +46,7 @@ async function setup() {
     schedules: new ScheduleOps({ store, apps, scheduler: nothing as never }),
     stacks: new StackOps({ store, apps, engine: nothing as never, enqueue: nothing as never, deploys: nothing as never, instance: 't' }),
     forges: new ForgeHooks({ store, apps, repos: { ensure: async () => undefined, probe: async () => undefined }, sealer: { seal: (v: string) => `v1:${v}` }, publicUrl: 'http://x' }),
+    config: new AppConfigOps({ store, apps, sealer: createSealer(randomBytes(32), 'test.key'), triggers }),
     hookUrl: 'http://127.0.0.1/internal/git/received', hookToken: HOOK_TOKEN,
     access: createAccess({ store, sealer: { seal: (v: string) => `v1:${v}`, open: nothing as never }, warn: () => undefined }),
   });
@@ -81,6 +85,12 @@ describe('typed request bodies', () => {
     ['PUT', '/api/apps/web/repo', { repo: 'file:///etc' }, 'repo', /invalid repository URL/],
     ['PUT', '/api/apps/web/repo', { repo: 'https://example.com/a/b.git', token: 7 }, 'token', /invalid token: expected an access token/],
     ['PUT', '/api/apps/web/repo', { repo: 'https://example.com/a/b.git', secret: 'x' }, 'secret', /unknown field "secret"/],
+    ['PATCH', '/api/apps/web/config', { set: { A: 'x' } }, 'set.A', /expected a JSON object/],
+    ['PATCH', '/api/apps/web/config', { set: { A: { value: 'x', hidden: true } } }, 'set.A.hidden', /unknown field "set.A.hidden"/],
+    ['PATCH', '/api/apps/web/config', { set: { PORT: { value: '1' } } }, 'PORT', /config key PORT is reserved/],
+    ['PATCH', '/api/apps/web/config', { set: { '1X': { value: '1' } } }, '1X', /invalid config key "1X"/],
+    ['PUT', '/api/apps/web/config', { config: { A: { value: 5 } } }, 'config.A.value', /expected a string/],
+    ['DELETE', '/api/apps/web/config/A?deploy=no', undefined, 'deploy', /invalid "deploy" in the query/],
     ['GET', '/api/apps/web/logs?follow=1&since=5m', undefined, 'since', /unknown field "since" in the query/],
     ['GET', '/api/runs/RUN/logs?follow=1&tail=5', undefined, 'tail', /unknown field "tail" in the query/],
     ['GET', '/api/runs/RUN/events?replay=1&from=3', undefined, 'from', /unknown field "from" in the query/],

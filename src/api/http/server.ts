@@ -22,10 +22,12 @@ import { gitRoutes, type GitDeps } from './git-routes.js';
 import type { ForgeHooks } from '../forges.js';
 import type { Triggers } from '../triggers.js';
 import { hookRoutes, repoRoutes } from './forge-routes.js';
+import type { AppConfigOps } from '../app-config.js';
+import { configRoutes } from './config-routes.js';
 import type { StackOps } from '../stacks.js';
 import { stackRoutes } from './stack-routes.js';
 
-export function httpApp(d: RouteDeps & GitDeps & { readonly store: Store; readonly version: string; readonly runs: RunOps; readonly schedules: ScheduleOps; readonly forges: ForgeHooks; readonly triggers: Triggers; readonly stacks: StackOps; readonly access: Access }): Hono {
+export function httpApp(d: RouteDeps & GitDeps & { readonly store: Store; readonly version: string; readonly runs: RunOps; readonly schedules: ScheduleOps; readonly forges: ForgeHooks; readonly triggers: Triggers; readonly stacks: StackOps; readonly access: Access; readonly config: AppConfigOps }): Hono {
   const app = new Hono();
   app.onError((err, c) => errorResponse(err, c));
   app.notFound((c) => errorResponse(new SlipwayError('not_found', `no route ${c.req.method} ${c.req.path}`), c));
@@ -41,6 +43,7 @@ export function httpApp(d: RouteDeps & GitDeps & { readonly store: Store; readon
   app.route('/api', scheduleRoutes(d));
   app.route('/api', repoRoutes(d));
   app.route('/api', stackRoutes(d));
+  app.route('/api', configRoutes(d));
   app.route('/', hookRoutes(d));
   app.route('/', gitRoutes(d));
   app.route('/', dashboardRoutes());

@@ -8,6 +8,7 @@ import { EventBus } from '../../core/events.js';
 import type { Store } from '../../core/ports/store.js';
 import { createAccess, type Access } from '../access.js';
 import { Apps } from '../apps.js';
+import { AppConfigOps } from '../app-config.js';
 import { hashToken, newToken } from '../auth.js';
 import { ForgeHooks } from '../forges.js';
 import { RunOps } from '../runs.js';
@@ -46,6 +47,7 @@ export async function testHttpApp(options: { now?: () => Date; warn?: (line: str
     forges: new ForgeHooks({ store, apps, repos: { ensure: async () => undefined, probe: async () => undefined }, sealer, publicUrl: 'http://x' }),
     hookUrl: 'http://127.0.0.1/internal/git/received', hookToken: 'hook-token',
     stacks: new StackOps({ store, apps, engine: nothing as never, enqueue: nothing as never, deploys: nothing as never, instance: 't' }),
+    config: new AppConfigOps({ store, apps, sealer, triggers }),
     access,
   });
   /** A fresh API token with these grants. */

@@ -3,6 +3,7 @@
 import type { Command } from '../command.js';
 import { appsCommand } from './apps/index.js';
 import { auditCommand } from './audit/index.js';
+import { configCommand } from './config/index.js';
 import { cronCommand } from './cron/index.js';
 import { deployCommand } from './deploy.js';
 import { execCommand } from './exec.js';
@@ -30,6 +31,7 @@ export const commands: readonly Command[] = [
   logsCommand,
   runsCommand,
   secretsCommand,
+  configCommand,
   cronCommand,
   releasesCommand,
   rollbackCommand,

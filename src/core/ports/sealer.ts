@@ -14,12 +14,14 @@ import type { Secret } from '../secret.js';
 
 /** Where a sealed value is kept; it is bound to it (GCM additional data), so a copy elsewhere does not open. */
 export type SealContext =
-  | { readonly kind: 'secret'; readonly app: string; readonly name: string }
+  | { readonly kind: 'secret' | 'config'; readonly app: string; readonly name: string }
   | { readonly kind: 'repo-token' | 'webhook-secret'; readonly app: string }
   // A user's TOTP secret: `app` is `user:<name>` (app names have no colon, so it never matches an app's value).
   | { readonly kind: 'totp-secret'; readonly app: string };
 
 export const secretContext = (app: string, name: string): SealContext => ({ kind: 'secret', app, name });
+/** An app's runtime config value (issue 14), in its desired config and in the releases that ran with it. */
+export const configContext = (app: string, name: string): SealContext => ({ kind: 'config', app, name });
 export const repoTokenContext = (app: string): SealContext => ({ kind: 'repo-token', app });
 export const webhookSecretContext = (app: string): SealContext => ({ kind: 'webhook-secret', app });
 
@@ -27,6 +29,7 @@ export const webhookSecretContext = (app: string): SealContext => ({ kind: 'webh
 export function describeSealContext(c: SealContext): string {
   switch (c.kind) {
     case 'secret': return `secret ${c.name} of app ${c.app}`;
+    case 'config': return `config value ${c.name} of app ${c.app}`;
     case 'repo-token': return `the repository access token of app ${c.app}`;
     case 'webhook-secret': return `the webhook secret of app ${c.app}`;
     case 'totp-secret': return `the TOTP secret of ${c.app}`;

@@ -11,6 +11,7 @@
 //   but removes the app's secrets), deleteSecret, and saveRunSteps (which replaces a run's steps and their logs).
 // - Secrets are stored only sealed: the caller encrypts before setSecret and decrypts after getSealedSecrets;
 //   the store refuses a value that does not carry a sealed format's version prefix (`v1:` …).
+// - An app's config goes with its app (deleteApp), like secrets; a release's config stays with the release.
 // - Schedules belong to their app (deleteApp removes them, like secrets). The store keeps each schedule's cron
 //   expression as text and never parses it: callers validate it and compute nextAt (trigger/cron-expr.ts).
 // - A run's steps are written once by saveRunSteps when the run starts (the plan's order is their position),
@@ -21,6 +22,7 @@
 //   is deleted, so the audit trail can name a revoked token; deleteUser revokes the user's sessions.
 
 import type { Grant } from '../access.js';
+import type { SealedConfig, SealedConfigValue } from '../app-config.js';
 import type { RunEvent } from '../plan.js';
 import type { StackReleaseStore } from './stack-releases.js';
 import type { App, Release, ReleaseStatus, Run, RunError, RunPhase, RunSource, RunStatus, ServiceSpecInput } from '../types.js';
@@ -205,6 +207,20 @@ export interface TokenOptions {
   readonly expiresAt?: string | null;
 }
 
+/** One key of an app's desired runtime config (issue 14). */
+export interface ConfigEntry extends SealedConfigValue {
+  readonly name: string;
+  readonly updatedAt: string;
+}
+
+/** One change of an app's config, applied whole or not at all. */
+export interface ConfigChange {
+  readonly set: Readonly<Record<string, SealedConfigValue>>;
+  readonly unset: readonly string[];
+  /** Remove every key not in `set` (a PUT of the whole config); `unset` must then be empty. */
+  readonly replace?: boolean;
+}
+
 export interface TokenRecord {
   readonly id: number;
   readonly name: string;
@@ -339,6 +355,15 @@ export interface Store extends StackReleaseStore {
   /** Records a firing: nextAt replaced; lastRunId set when runId is not null (null: nothing was queued).
    *  not_found (field name) if there is no such schedule, (field runId) if there is no such run. */
   markScheduleFired(app: string, name: string, runId: number | null, nextAt: string): Promise<Schedule>;
+
+  // An app's runtime config: names as for secrets but up to 128 characters, values sealed (checked like secrets).
+  getAppConfig(app: string): Promise<ConfigEntry[]>; // by name; [] for an unknown app
+  /** Atomic: not_found (field app) for no such app, (field name) for an unset key the app does not have; nothing
+   *  changes then. Answers the config after the change. */
+  changeAppConfig(app: string, change: ConfigChange): Promise<ConfigEntry[]>;
+  /** The config a release runs with, written once right after createRelease; conflict if it already has one. */
+  setReleaseConfig(releaseId: number, config: SealedConfig): Promise<void>; // not_found release
+  getReleaseConfig(releaseId: number): Promise<SealedConfig>; // {} when none was recorded (releases from before)
 
   createRelease(release: NewRelease): Promise<Release>; // status deploying
   getRelease(app: string, number: number): Promise<Release | null>;

@@ -4,6 +4,7 @@ import type { AppStatus, AppSummary } from '../../core/api.js';
 import type { Dashboard } from './context.js';
 import { byId, el, maybeById } from './dom.js';
 import { appHash, RUNS_SHOWN, shortDigest } from '../client/format.js';
+import { configCard, refreshConfigPanel } from './config-panel.js';
 import { releasesView, runsView } from './history.js';
 import { stacksView } from './stacks-panel.js';
 import { badge, replicaSummary, showError, siteLink, table, when } from './widgets.js';
@@ -25,7 +26,8 @@ export function buildDetail(name: string | null, apps: readonly AppSummary[]): v
     el('section', { class: 'card', hidden: true, attrs: { id: 'log-card' } }),
     el('section', { class: 'card', attrs: { id: 'releases-card' } }, el('h2', { text: 'Releases' })),
     el('section', { class: 'card', attrs: { id: 'runs-card' } }, el('h2', { text: 'Recent runs' })),
-    el('section', { class: 'card', attrs: { id: 'stacks-card' } }, el('h2', { text: 'Stacks' })));
+    el('section', { class: 'card', attrs: { id: 'stacks-card' } }, el('h2', { text: 'Stacks' })),
+    configCard());
 }
 
 export async function refreshDetail(ctx: Dashboard): Promise<void> {
@@ -33,6 +35,7 @@ export async function refreshDetail(ctx: Dashboard): Promise<void> {
   const name = state.selected;
   if (name === null) return;
   const seq = ++state.detailSeq;
+  void refreshConfigPanel(ctx, name);
   try {
     const [status, releases, runs] = await Promise.all([api.status(name), api.releases(name), api.runs(name)]);
     if (seq !== state.detailSeq || name !== state.selected) return;
