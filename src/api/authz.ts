@@ -61,6 +61,23 @@ export const RULES: Readonly<Record<string, Rule>> = {
   'GET /api/apps/:app/repo': onApp('read'),
   'PUT /api/apps/:app/repo': onApp('admin'),
   'DELETE /api/apps/:app/repo': onApp('admin'),
+  // Runtime config: plain values are readable like the rest of the app; changing it rolls out a new release and
+  // may change credentials, so it is an app setting (admin), like secrets.
+  'GET /api/apps/:app/config': onApp('read'),
+  'PATCH /api/apps/:app/config': onApp('admin'),
+  'PUT /api/apps/:app/config': onApp('admin'),
+  'POST /api/apps/:app/config/apply': onApp('deploy'),
+  'DELETE /api/apps/:app/config/:key': onApp('admin'),
+  // Stacks: deploying and rolling back are deploys; removing a stack removes services and data routes (admin).
+  'GET /api/apps/:app/stacks': onApp('read'),
+  'POST /api/apps/:app/stacks/lint': onApp('read'),
+  'POST /api/apps/:app/stacks/:stack/deploy': onApp('deploy'),
+  'GET /api/apps/:app/stacks/:stack/services': onApp('read'),
+  'GET /api/apps/:app/stacks/:stack/releases': onApp('read'),
+  'GET /api/apps/:app/stacks/:stack/releases/:number': onApp('read'),
+  'POST /api/apps/:app/stacks/:stack/rollback': onApp('deploy'),
+  'GET /api/apps/:app/stacks/:stack/diff': onApp('read'),
+  'DELETE /api/apps/:app/stacks/:stack': onApp('admin'),
 
   'GET /api/runs/:id': onRun('read'),
   'GET /api/runs/:id/logs': onRun('read'),
