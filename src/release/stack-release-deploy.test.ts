@@ -11,7 +11,7 @@ import { testPlan } from './stack-testing.js';
 async function world() {
   const store = createMemoryStore();
   await store.createApp({ name: 'shop', domain: 'shop.example.com', port: 3000, replicas: 1, branch: 'main' });
-  const engine = new FakeEngine({ pollsToRun: 1 });
+  const engine = new FakeEngine({ pollsToRun: 1, localImages: ['busybox:latest', 'busybox:1', 'busybox:2', 'busybox:3', 'busybox:new', 'busybox:old', 'postgres:16', 'redis', 'redis:7'] });
   engine.scriptDefinition((d) => d.command?.[0] === 'crash', 'crash');
   const log: string[] = [];
   const ctx = { store, engine, credentialsFor: () => null, deadlineMs: 5_000, pollMs: 0, log: (t: string) => log.push(t) };

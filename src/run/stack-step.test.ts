@@ -65,10 +65,11 @@ describe('deploy stack step', () => {
     const bad = 'services:\n  web:\n    image: busybox:latest\n    volumes: [data:/data]\n';
     await assert.rejects(runStackStep(input({ file: 'deploy/stack.yml' }), deps(engine, source({ 'stack.yml': bad }, 'folder', folders))), (err: unknown) => {
       assert.ok(err instanceof SlipwayError);
-      assert.match(err.message, /deploy\/stack\.yml:4:5: "volumes" of service "web" is not supported by Slipway stacks/);
+      assert.match(err.message, /deploy\/stack\.yml:4:15: service "web" mounts volume "data", which the top-level volumes do not declare/);
       return true;
     });
-    assert.deepEqual(folders, ['deploy']);
+    // The compose file, then `.env` beside it: both from the folder only.
+    assert.deepEqual(folders, ['deploy', 'deploy']);
     assert.deepEqual(engine.calls, [], 'nothing deployed');
   });
 

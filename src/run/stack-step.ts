@@ -79,7 +79,7 @@ export async function runStackStep(input: StackStepInput, deps: StackStepDeps): 
   const vars = variables(input);
   // `.env` beside the file and env_files: read from the source first, so the reader itself stays pure.
   const wanted = composeNeeds([file], vars).reader;
-  const texts = wanted.length === 0 ? new Map<string, Buffer>() : await filesFromTar((await deps.openSource('.')).stream, wanted, { optional: true });
+  const texts = await sourceFiles(deps, folder, wanted);
   const readRepoFile = (p: string) => texts.get(posix.normalize(p).replace(/^\.\//, ''))?.toString('utf8') ?? null;
   // No admin setting trusts an app or allows host paths yet: privileged options and bind mounts are refused.
   const compose = parseComposeFiles([file], vars, UNTRUSTED, { readRepoFile });
@@ -104,6 +104,20 @@ export async function runStackStep(input: StackStepInput, deps: StackStepDeps): 
   }, [file]);
   // The routes of the stack's services as they are now, with the edge on the networks it needs.
   await deps.routes?.sync();
+}
+
+/**
+ * Repository files (optional ones: `.env` may be absent) read from the source. A workspace is exported by folder, so
+ * when every path is inside the compose file's folder only that folder is asked for.
+ */
+async function sourceFiles(deps: StackStepDeps, folder: string, paths: readonly string[]): Promise<Map<string, Buffer>> {
+  if (paths.length === 0) return new Map();
+  const prefix = folder === '.' ? '' : `${folder}/`;
+  const inFolder = paths.every((p) => p.startsWith(prefix));
+  const { stream, rootedAt } = await deps.openSource(inFolder ? folder : '.');
+  const strip = inFolder && rootedAt === 'folder' ? prefix.length : 0;
+  const found = await filesFromTar(stream, paths.map((p) => p.slice(strip)), { optional: true });
+  return new Map([...found].map(([p, data]) => [`${prefix.slice(0, strip)}${p}`, data]));
 }
 
 /** The bytes of every config and secret that is not external: files from the source, values from the step. */

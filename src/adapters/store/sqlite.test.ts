@@ -95,7 +95,6 @@ describe('sqlite store', () => {
     await store.close();
     // As a database from before 0008 could be after two racing creates.
     raw(file, (db) => {
-      db.exec('DROP TABLE stack_releases; DROP TABLE app_config; DROP TABLE release_config');
       undoUsersRoles(db);
       db.exec("DROP INDEX apps_domain_unique; ALTER TABLE runs DROP COLUMN logs_pruned; DELETE FROM kysely_migration WHERE name >= '0008'");
       db.exec("UPDATE apps SET domain = 'web.example.com'");
@@ -131,8 +130,9 @@ describe('sqlite store', () => {
     }
   });
 
-  /** Takes a database back to before 0010_users_roles. */
+  /** Takes a database back to before 0010_users_roles (and the migrations after it). */
   function undoUsersRoles(db: BetterSqlite3.Database): void {
+    db.exec('DROP TABLE stack_releases; DROP TABLE app_config; DROP TABLE release_config');
     db.exec('DROP INDEX events_app; ALTER TABLE events DROP COLUMN actor; ALTER TABLE events DROP COLUMN source; DROP TABLE users');
     for (const c of ['kind', 'grants', 'user', 'expires_at', 'revoked_at']) db.exec(`ALTER TABLE tokens DROP COLUMN ${c}`);
     db.exec("DELETE FROM kysely_migration WHERE name >= '0010'");
