@@ -128,12 +128,12 @@ test('a service that never becomes healthy fails the step; the previous specs ar
   assert.equal((await runningTasks(name('client'))).length, 1);
 });
 
-test('an unsupported compose key fails the step with the file, line, key and service, and changes nothing', async () => {
+test('a refused compose setting fails the step with the file, line, column and service, and changes nothing', async () => {
   const before = await stackServices();
   const { output, end } = await push(STACK_ONLY, 'unsupported.yaml', 'stk-4');
   assert.equal(end.status, 'failed', output);
   assert.equal(end.error?.kind, 'invalid_input');
-  assert.match(end.error?.message ?? '', /compose\.yaml:5:5: "ports" of service "web" is not supported by Slipway stacks \(hint: stack services are not published on the host/);
+  assert.match(end.error?.message ?? '', /compose\.yaml:6:9: service "web" publishes port 80, which belongs to Slipway's edge/);
   const now = await stackServices();
   for (const [svc, s] of before) assert.equal(now.get(svc)?.Version?.Index, s.Version?.Index, `${svc} unchanged`);
 });
