@@ -93,10 +93,10 @@ describe('stack operations', () => {
     assert.deepEqual(services.map((s) => [s.name, s.image, s.desired, s.running, s.tasks.length]), [['db', 'postgres:16', 1, 1, 1], ['web', 'busybox:1', 2, 2, 2]]);
   });
 
-  it('refuses bad input before anything is queued: an invalid file, several files, a bad name, an unknown stack or release, a failed release', async () => {
+  it('refuses bad input before anything is queued: an invalid file, a broken override, a bad name, an unknown stack or release, a failed release', async () => {
     const w = await world();
     await assert.rejects(w.stacks.deploy('shop', 'back', [{ path: 'compose.yml', text: 'services:\n  web:\n    image: x\n    privileged: true\n' }], null), refused('invalid_input', /privileged/));
-    await assert.rejects(w.stacks.deploy('shop', 'back', [{ path: 'a.yml', text: compose('x') }, { path: 'b.yml', text: compose('y') }], null), refused('invalid_input', /several compose files/));
+    await assert.rejects(w.stacks.deploy('shop', 'back', [{ path: 'a.yml', text: compose('x') }, { path: 'b.yml', text: 'services:\n  web:\n    deploy: { replicas: many }\n' }], null), refused('invalid_input', /b\.yml:3/));
     await assert.rejects(w.stacks.deploy('shop', 'Bad_Name', w.files('x'), null), refused('invalid_input', /invalid stack name/));
     await assert.rejects(w.stacks.deploy('nope', 'back', w.files('x'), null), refused('not_found', /no app named nope/));
     assert.deepEqual(w.queued, []);

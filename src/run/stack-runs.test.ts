@@ -13,7 +13,7 @@ import { Cancellations } from './cancellations.js';
 import { DeployLock } from './deploy-lock.js';
 import { executeRun } from './executor.js';
 import type { RunContext } from './run-context.js';
-import { STACK_PARAM, readDotEnv, stackSourcesKey } from './stack-runs.js';
+import { STACK_PARAM, planOf, stackSourcesKey } from './stack-runs.js';
 
 const PINNED = (n: number) => `busybox@sha256:${String(n).repeat(64).slice(0, 64)}`;
 
@@ -64,7 +64,12 @@ describe('stack runs', () => {
     assert.match(refused.error?.message ?? '', /never went live \(failed\)/);
   });
 
-  it('reads a .env as compose does', () => {
-    assert.deepEqual(readDotEnv('# c\n\nA=1\nexport B = "two words"\nC=\'x=y\'\nnot a line\n1X=bad\nD=\n'), { A: '1', B: 'two words', C: 'x=y', D: '' });
+  it('merges several files as `docker stack deploy -c a -c b` does, with variables from the .env beside the first', () => {
+    const plan = planOf([
+      { path: 'deploy/compose.yml', text: 'services:\n  web:\n    image: busybox:${TAG}\n' },
+      { path: 'deploy/override.yml', text: 'services:\n  web:\n    deploy:\n      replicas: 2\n' },
+      { path: 'deploy/.env', text: '# the tag\nexport TAG="1"\n' },
+    ], { instance: 'slipway', app: 'shop', stack: 'back', commit: 'c0ffee' });
+    assert.deepEqual(plan.services.map((s) => [s.image, s.replicas]), [['busybox:1', 2]]);
   });
 });

@@ -10,7 +10,7 @@ import type { StackPlan } from '../converge/stack-plan.js';
 import { deployStackRelease } from '../release/stack-release-deploy.js';
 import { stackRollbackTarget } from '../release/stack-rollback-target.js';
 import { newerStackRun, recordStackRun } from '../release/superseded.js';
-import { parseCompose } from '../stack/compose.js';
+import { parseComposeFiles, UNTRUSTED } from '../stack/compose.js';
 import { stackPlan } from '../stack/definitions.js';
 import type { ComposeVariables } from '../stack/model.js';
 import type { RunContext } from './run-context.js';
@@ -82,42 +82,24 @@ async function deployPlan(run: Run, sr: StackRun, app: App, ctx: StackRunContext
   return { plan: planOf(sources, { instance: ctx.instance, app: app.name, stack: sr.stack, commit: run.commit }), sources, rollbackOf: null };
 }
 
-/** The compose files (a `.env` among them gives variables) read into the plan a release deploys. */
+/**
+ * The compose files read into the plan a release deploys: several merge as `docker stack deploy -c a -c b` does, and a
+ * `.env` among the sources (beside the first file) gives variables, read by the compose reader itself.
+ */
 export function planOf(sources: readonly StackSourceFile[], target: { instance: string; app: string; stack: string; commit: string }): StackPlan {
   const files = sources.filter((s) => !isDotEnv(s.path));
-  const first = files[0];
-  if (first === undefined) throw new SlipwayError('invalid_input', 'no compose file was given', { field: 'files', hint: 'give one with -c compose.yml' });
-  const dotEnv = sources.find((s) => isDotEnv(s.path));
+  if (files.length === 0) throw new SlipwayError('invalid_input', 'no compose file was given', { field: 'files', hint: 'give one with -c compose.yml' });
   const vars: ComposeVariables = {
-    ...(dotEnv ? readDotEnv(dotEnv.text) : {}),
     SLIPWAY_IMAGE: { missing: 'a stack deployed with `slipway stacks deploy` has no image of a run; name the image' },
     SLIPWAY_APP: target.app,
     SLIPWAY_STACK: target.stack,
     SLIPWAY_COMMIT: target.commit,
   };
-  // TODO(issue 13, compose reader): several files merge with parseComposeFiles(files, vars); until then the first.
-  if (files.length > 1) throw new SlipwayError('invalid_input', `several compose files (${files.map((f) => f.path).join(', ')}) cannot be merged yet`, { field: 'files', hint: 'give one file with -c for now' });
-  const compose = parseCompose(first, vars);
+  const readRepoFile = (path: string) => sources.find((s) => s.path === path)?.text ?? null;
+  const compose = parseComposeFiles(files, vars, UNTRUSTED, { readRepoFile });
   return stackPlan(compose, { instance: target.instance, app: target.app, stack: target.stack });
 }
 
 export function isDotEnv(path: string): boolean {
   return path === '.env' || path.endsWith('/.env');
-}
-
-/** `KEY=VALUE` lines as compose reads a `.env` (comments, blank lines, `export `, one level of quotes). */
-export function readDotEnv(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim().replace(/^export\s+/, '');
-    if (line === '' || line.startsWith('#')) continue;
-    const eq = line.indexOf('=');
-    if (eq <= 0) continue;
-    const key = line.slice(0, eq).trim();
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) continue;
-    let value = line.slice(eq + 1).trim();
-    if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.endsWith(value[0])) value = value.slice(1, -1);
-    out[key] = value;
-  }
-  return out;
 }
