@@ -3,9 +3,8 @@
 
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
-import * as tar from 'tar';
-import { SlipwayError } from '../core/errors.js';
 import type { RepoFile } from '../yaml/file.js';
+import { readTarFiles, tarPath } from './tar-files.js';
 
 /** Where `docker compose` looks, in its order of preference. */
 export const DEFAULT_COMPOSE_FILES: readonly string[] = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
@@ -24,46 +23,12 @@ export function composeCandidates(file: string | null): { folder: string; names:
  * The stream is destroyed once the answer is known.
  */
 export async function composeFileFromTar(stream: Readable, candidates: readonly string[]): Promise<RepoFile | null> {
-  const found = new Map<string, string>();
   const best = candidates[0];
-  await new Promise<void>((resolve, reject) => {
-    let done = false;
-    const finish = (err?: unknown) => {
-      if (done) return;
-      done = true;
-      stream.unpipe(parser);
-      stream.destroy();
-      if (err === undefined) resolve();
-      else reject(err instanceof Error ? err : new Error(String(err)));
-    };
-    const parser = tar.t({
-      onReadEntry: (entry) => {
-        const path = posix.normalize(entry.path).replace(/^\.\//, '');
-        if (!candidates.includes(path)) return entry.resume();
-        if (entry.type !== 'File' && entry.type !== 'OldFile') {
-          entry.resume();
-          return finish(new SlipwayError('invalid_input', `${path} is not a regular file (${entry.type})`, {
-            field: path,
-            hint: 'commit the compose file itself, not a link to it',
-          }));
-        }
-        if ((entry.size ?? 0) > MAX_BYTES) {
-          entry.resume();
-          return finish(new SlipwayError('invalid_input', `${path} is larger than ${MAX_BYTES} bytes`, { field: path }));
-        }
-        const chunks: Buffer[] = [];
-        entry.on('data', (c: Buffer) => chunks.push(c));
-        entry.on('end', () => {
-          found.set(path, Buffer.concat(chunks).toString('utf8'));
-          if (path === best) finish();
-        });
-      },
-    });
-    parser.on('end', () => finish());
-    parser.on('error', (err: unknown) => finish(err));
-    stream.on('error', (err: unknown) => finish(err));
-    stream.pipe(parser);
+  const found = await readTarFiles(stream, candidates, {
+    maxBytes: MAX_BYTES,
+    hint: 'commit the compose file itself, not a link to it',
+    enough: (f) => best !== undefined && f.has(tarPath(best)),
   });
-  const path = candidates.find((c) => found.has(c));
-  return path === undefined ? null : { path, text: found.get(path) as string };
+  const path = candidates.find((c) => found.has(tarPath(c)));
+  return path === undefined ? null : { path, text: (found.get(tarPath(path)) as Buffer).toString('utf8') };
 }
