@@ -63,16 +63,16 @@ export class Authenticator {
       });
     }
     const keys = attemptKeys(address);
-    this.o.limiter.check(keys);
+    const attempt = this.o.limiter.begin(keys);
     const record = await this.store.findTokenByHash(hashToken(token));
     const refusal = record === null ? 'invalid API token' : tokenRefusal(record, this.o.now());
     const grants = record?.kind === 'session' && record.user !== null ? (await this.store.getUser(record.user))?.grants : record?.grants;
     if (record === null || refusal !== null || grants === undefined) {
-      this.o.limiter.fail(keys);
       throw new SlipwayError('unauthorized', refusal ?? 'the user of this session no longer exists', {
         hint: 'sign in again, or ask an owner for a token (`slipway tokens create`); the first token was printed once by `slipway up`',
       });
     }
+    attempt.succeeded();
     void this.store.touchToken(record.id).catch(() => undefined);
     return { name: record.name, kind: record.kind, tokenId: record.id, grants };
   }

@@ -74,7 +74,8 @@ export const RULES: Readonly<Record<string, Rule>> = {
   'POST /api/apps/:app/stacks/:stack/deploy': onApp('deploy'),
   'GET /api/apps/:app/stacks/:stack/services': onApp('read'),
   'GET /api/apps/:app/stacks/:stack/releases': onApp('read'),
-  'GET /api/apps/:app/stacks/:stack/releases/:number': onApp('read'),
+  // The whole stored release: environment values and the .env text, which viewers must not read (secret values).
+  'GET /api/apps/:app/stacks/:stack/releases/:number': onApp('admin'),
   'POST /api/apps/:app/stacks/:stack/rollback': onApp('deploy'),
   'GET /api/apps/:app/stacks/:stack/diff': onApp('read'),
   'DELETE /api/apps/:app/stacks/:stack': onApp('admin'),

@@ -23,6 +23,15 @@ const refusedAfter = (fn: () => void): number | null => {
 };
 
 describe('failure limiter', () => {
+  it('counts an attempt as it begins, so parallel attempts cannot all pass the check; a success takes it back', () => {
+    const { l } = limiter();
+    const keys = attemptKeys('10.0.0.1', 'bob');
+    const open = Array.from({ length: 10 }, () => l.begin(keys));
+    assert.notEqual(refusedAfter(() => l.begin(keys)), null, 'the 11th attempt in flight is refused before any await');
+    for (const a of open.slice(0, 5)) a.succeeded();
+    assert.equal(refusedAfter(() => l.begin(keys)), null, 'five succeeded: room again');
+  });
+
   it('refuses after 10 failures from one address within 5 minutes, until the oldest leaves the window', () => {
     const { l, advance } = limiter();
     const keys = attemptKeys('10.0.0.1');

@@ -44,7 +44,26 @@ export class FailureLimiter {
     }
   }
 
-  fail(keys: readonly string[]): void {
+  /**
+   * Checks, then counts this attempt as a failure at once, before any await: parallel attempts cannot all pass the
+   * check while the first ones are still being verified. `succeeded()` takes the count back.
+   */
+  begin(keys: readonly string[]): { succeeded(): void } {
+    this.check(keys);
+    const at = this.fail(keys);
+    return {
+      succeeded: () => {
+        for (const key of keys) {
+          const list = this.failures.get(key);
+          const i = list?.lastIndexOf(at) ?? -1;
+          if (list !== undefined && i >= 0) list.splice(i, 1);
+        }
+      },
+    };
+  }
+
+  /** Records a failure for each key; returns its time. */
+  fail(keys: readonly string[]): number {
     const now = this.o.now();
     for (const key of keys) {
       const recent = this.recent(key, now);
@@ -57,6 +76,7 @@ export class FailureLimiter {
       if (oldest === undefined) break;
       this.failures.delete(oldest);
     }
+    return now;
   }
 
   private recent(key: string, now: number): number[] {

@@ -75,6 +75,8 @@ export class UserOps {
   async setPassword(name: string, password: string, origin: EventOrigin): Promise<void> {
     const hashed = await hashPassword(checkPasswordRules(password), this.d.kdf ?? DEFAULT_KDF);
     await this.d.store.updateUser(name, { password: hashed });
+    // A new password ends every session of the user: an owner resetting a stolen account locks the thief out.
+    await this.d.store.revokeUserSessions(name);
     await this.d.store.recordEvent('user.password', null, { name }, origin);
   }
 
@@ -82,7 +84,12 @@ export class UserOps {
   async changeOwnPassword(p: Principal, current: string, next: string, origin: EventOrigin): Promise<void> {
     const user = p.kind === 'session' ? await this.d.store.getUser(p.name) : null;
     if (user === null) throw new SlipwayError('invalid_input', 'only a signed-in user has a password', { hint: 'owners set passwords with `slipway users passwd`' });
-    if (!(await verifyPassword(current, user.password))) throw new SlipwayError('forbidden', 'the current password is wrong', { field: 'current' });
+    const attempt = this.d.limiter.begin(attemptKeys(origin.source, user.name));
+    if (!(await verifyPassword(current, user.password))) {
+      await this.d.store.recordEvent('password.failed', null, { name: user.name }, origin);
+      throw new SlipwayError('forbidden', 'the current password is wrong', { field: 'current' });
+    }
+    attempt.succeeded();
     await this.setPassword(user.name, next, origin);
   }
 
@@ -102,7 +109,7 @@ export class UserOps {
   /** Name + password (+ TOTP code when the user has one) → a session token, shown once. One answer for every failure. */
   async signIn(input: { name: string; password: string; totp?: string; client?: 'dashboard' | 'cli' }, address: string | null): Promise<{ token: string; user: UserView; expiresAt: string }> {
     const keys = attemptKeys(address, input.name);
-    this.d.limiter.check(keys);
+    const attempt = this.d.limiter.begin(keys);
     const user = await this.d.store.getUser(input.name);
     // A missing user costs a full scrypt too, so timing does not tell which names exist.
     const passwordOk = await verifyPassword(input.password, user?.password ?? (await decoyHash()));
@@ -110,12 +117,13 @@ export class UserOps {
     const totpOk = user?.totp == null || (step !== null && step > (this.lastTotpStep.get(user.name) ?? -1));
     const origin = { actor: input.name, source: address };
     if (user === null || !passwordOk || !totpOk) {
-      this.d.limiter.fail(keys);
       await this.d.store.recordEvent('signin.failed', null, { name: input.name }, origin);
-      throw new SlipwayError('unauthorized', user?.totp != null && passwordOk ? 'wrong or missing TOTP code' : 'wrong name or password', {
+      // One answer for every failure: a different one for a missing TOTP code would confirm the password.
+      throw new SlipwayError('unauthorized', 'wrong name, password or TOTP code', {
         hint: 'after 10 failures in 5 minutes sign-in waits; an owner can reset a password with `slipway users passwd`',
       });
     }
+    attempt.succeeded();
     if (step !== null) this.lastTotpStep.set(user.name, step);
     const token = newToken();
     const expiresAt = new Date(this.d.now().getTime() + SESSION_TTL[input.client ?? 'dashboard']).toISOString();
@@ -154,10 +162,11 @@ export class UserOps {
     const old = (await this.d.store.listTokens()).find((t) => t.id === id && t.kind === 'api' && t.revokedAt === null);
     if (old === undefined) throw new SlipwayError('not_found', `no active API token ${id}`, { field: 'id', hint: 'list tokens with `slipway tokens ls`' });
     const lifetime = old.expiresAt === null ? null : Date.parse(old.expiresAt) - Date.parse(old.createdAt);
+    // Revoked first: of two rotations at once, only the one that revoked it makes a new token.
+    if (!(await this.d.store.revokeToken(old.id))) throw new SlipwayError('not_found', `no active API token ${id}`, { field: 'id' });
     const token = newToken();
     const expiresAt = lifetime === null ? null : new Date(this.d.now().getTime() + lifetime).toISOString();
     const record = await this.d.store.createToken(old.name, hashToken(token), { grants: old.grants, expiresAt });
-    await this.d.store.revokeToken(old.id);
     await this.d.store.recordEvent('token.rotated', null, { id: old.id, newId: record.id, name: old.name }, origin);
     return { token, record: tokenView(record) };
   }

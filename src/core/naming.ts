@@ -72,6 +72,15 @@ export function appRepository(app: string): string {
   return `apps/${app}`;
 }
 
+/**
+ * Whether an image names the app's own repository in Slipway's registry (`<registry>/apps/<app>:tag` or `@digest`):
+ * only those get the registry's credentials, so a stack of one app cannot pull another app's images.
+ */
+export function isOwnAppImage(image: string, registryAddress: string, app: string): boolean {
+  const repo = `${registryAddress}/${appRepository(app)}`;
+  return image.startsWith(`${repo}:`) || image.startsWith(`${repo}@`);
+}
+
 /** The edge reaches an app through Swarm's per-task DNS name: works without IPVS, and with it. */
 export function routeOf(instance: string, app: App): Route {
   return { domain: app.domain, upstreams: [`tasks.${appServiceName(instance, app.name)}:${app.port}`] };

@@ -2,6 +2,7 @@
 // app's other runs and deploy under its deploy lock, but they run no pipeline: a stack deploy reads the compose texts
 // the API stored, a rollback deploys an earlier release's stored plan as it is (no file is read again).
 
+import { isOwnAppImage } from '../core/naming.js';
 import { SlipwayError } from '../core/errors.js';
 import type { RunDetails, Store } from '../core/ports/store.js';
 import type { StackSourceFile } from '../core/ports/stack-releases.js';
@@ -46,12 +47,11 @@ export async function runStackRun(run: Run, sr: StackRun, app: App, ctx: StackRu
       return;
     }
     const { plan, sources, rollbackOf } = sr.kind === 'rollback' ? await rollbackPlan(run, sr, app, ctx.store) : await deployPlan(run, sr, app, ctx);
-    const ours = `${ctx.registry.address}/`;
     await deployStackRelease({ app: app.name, plan, sources, runId: run.id, user: sr.user, rollbackOf }, {
       store: ctx.store,
       engine: ctx.engine,
       // Slipway's registry password goes only with images from Slipway's registry (see the engine port).
-      credentialsFor: (image) => (image.startsWith(ours) ? ctx.registry.credentials() : null),
+      credentialsFor: (image) => (isOwnAppImage(image, ctx.registry.address, app.name) ? ctx.registry.credentials() : null),
       deadlineMs: ctx.rolloutTimeoutMs,
       log,
     });

@@ -4,7 +4,7 @@
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { SlipwayError } from '../core/errors.js';
-import { STACK_NAME } from '../core/naming.js';
+import { isOwnAppImage, STACK_NAME } from '../core/naming.js';
 import type { EnginePort, ServiceDefinition } from '../core/ports/engine.js';
 import type { RegistryPort } from '../core/ports/registry.js';
 import type { StackSourceFile } from '../core/ports/stack-releases.js';
@@ -91,13 +91,12 @@ export async function runStackStep(input: StackStepInput, deps: StackStepDeps): 
   const routeOf = (d: ServiceDefinition) => compose.services.find((s) => s.name === composeNameOf(d))?.route ?? null;
   const plan: StackPlan = { ...unrouted, services: unrouted.services.map((d) => withRoute(d, routeOf(d))) };
   await deps.routes?.check?.(input.stack, plan.services);
-  const ours = `${deps.registry.address}/`;
   await (deps.deploy ?? deployStack)(plan, {
     engine: deps.engine,
     registry: deps.registry,
     secretData,
     // Slipway's registry password goes only with images from Slipway's registry (see the engine port).
-    credentialsFor: (image) => (image.startsWith(ours) ? deps.registry.credentials() : null),
+    credentialsFor: (image) => (isOwnAppImage(image, deps.registry.address, input.app) ? deps.registry.credentials() : null),
     deadlineMs: deps.deadlineMs,
     pollMs: deps.pollMs,
     log: deps.log,

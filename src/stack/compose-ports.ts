@@ -6,6 +6,12 @@ import { readText, type ComposeContext } from './compose-values.js';
 import type { StackPort } from './model.js';
 
 const EDGE_PORTS = new Set([80, 443]);
+/**
+ * Ports a stack may not publish: the host's privileged ports (sshd, the edge, …), Swarm's own (2377 management,
+ * 7946 gossip, 4789 VXLAN) and Slipway's defaults (API 7070, registry 5000). Swarm's ingress DNAT would take them over,
+ * loopback included (issue 13 review).
+ */
+const HOST_PORTS = new Set([2377, 7946, 4789, 7070, 5000]);
 const MAX_RANGE = 1000;
 
 export function readPorts(node: YNode, ctx: ComposeContext, where: string): StackPort[] {
@@ -19,6 +25,11 @@ export function readPorts(node: YNode, ctx: ComposeContext, where: string): Stac
     for (const p of ports) {
       if (p.published !== null && EDGE_PORTS.has(p.published)) {
         ctx.findings.error(item.loc, `${where} publishes port ${p.published}, which belongs to Slipway's edge`, 'give the service a route instead (deploy.labels slipway.domain and slipway.port): the edge serves it over HTTPS');
+        continue;
+      }
+      const reserved = p.published !== null && (p.published < 1024 || HOST_PORTS.has(p.published) || ctx.policy.reservedPorts?.includes(p.published) === true);
+      if (reserved && !ctx.policy.trusted) {
+        ctx.findings.error(item.loc, `${where} publishes port ${p.published}, which belongs to the host (ports below 1024, Swarm's and Slipway's own)`, 'publish a port from 1024 up, or give the service a route (deploy.labels slipway.domain and slipway.port)');
         continue;
       }
       if (out.some((o) => o.published !== null && o.published === p.published && o.protocol === p.protocol)) {

@@ -12,7 +12,9 @@ const REPO: Record<string, string> = {
   'deploy/web.env': 'SHARED=from-env-file\nexport FROM_FILE="quoted # not a comment"\n',
 };
 const VARS = { SLIPWAY_IMAGE: 'reg/apps/shop@sha256:abc', API_TOKEN: 'settings-value' };
-const policy = { trusted: false, bindRoots: ['/srv/shop'] };
+// Trusted: the fixture uses what only an app an admin trusted may (external objects, ipam, volume driver options);
+// compose-rules.test.ts checks an untrusted app is refused each.
+const policy = { trusted: true, bindRoots: ['/srv/shop'] };
 const read = () => parseComposeFiles([{ path: 'deploy/stack.yml', text }], VARS, policy, { readRepoFile: (p) => REPO[p] ?? null });
 
 describe('reading every compose key', () => {

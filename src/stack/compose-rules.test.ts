@@ -53,8 +53,42 @@ describe('compose rules', () => {
       'c.yml:5:13 service "s" publishes port 443, which belongs to Slipway\'s edge',
       'c.yml:5:36 service "s" publishes port 80, which belongs to Slipway\'s edge',
       'c.yml:7:16 network a has driver bridge: a Swarm stack\'s networks are overlay networks',
-      'c.yml:8:6 network h is the host\'s "host" network, which only an app an admin trusted may join',
+      'c.yml:8:18 network h is external: it could be another app\'s or Slipway\'s own, which only an app an admin trusted may use',
     ]);
+    assert.deepEqual(lint(text, { trusted: true, bindRoots: [] }).filter((l) => l.includes('network h')), [], 'a trusted app may name an external network');
+  });
+
+  it('an untrusted app cannot reach the host or other apps through the top level: external objects, volume driver options (the bind trick), ipam, network options (issue 13 review)', () => {
+    const text = 'services:\n  s:\n    image: x\n    volumes: ["h:/host"]\n' +
+      'networks:\n  n: { driver_opts: { encrypted: "", com.docker.network.bridge.name: docker0 }, ipam: { config: [{ subnet: 172.17.0.0/16 }] } }\n' +
+      '  e: { external: true, name: slip-appnet-other }\n' +
+      'volumes:\n  h: { driver: local, driver_opts: { type: none, o: bind, device: / } }\n  p: { driver: rexray }\n  o: { external: true, name: slip-stack-other_web_data }\n' +
+      'secrets:\n  t: { external: true, name: slip-stack-other_web_key_abc }\n' +
+      'configs:\n  c: { content: x, labels: { io.slipway.app: other } }\n';
+    assert.deepEqual(lint(text), [
+      'c.yml:6:21 driver_opts of network n: com.docker.network.bridge.name only for an app an admin trusted',
+      'c.yml:6:87 ipam of network n: only an app an admin trusted may choose its addresses',
+      "c.yml:7:18 network e is external: it could be another app's or Slipway's own, which only an app an admin trusted may use",
+      'c.yml:9:36 driver_opts of volume h can mount host paths or devices (type: none, o: bind, device: …), which only an app an admin trusted may do',
+      'c.yml:10:16 volume p has driver rexray: only an app an admin trusted may use a volume plugin',
+      "c.yml:11:18 volume o is external: it could be another app's or Slipway's own, which only an app an admin trusted may use",
+      "c.yml:13:18 secret t is external: it could be another app's or Slipway's own, which only an app an admin trusted may use",
+      'c.yml:15:28 labels of config c: io.slipway.app is set by Slipway',
+    ]);
+  });
+
+  it('ports of the host (below 1024, Swarm\'s, Slipway\'s) and log drivers that run in dockerd are refused for an untrusted app (issue 13 review)', () => {
+    const text = svc('    ports: ["22:22", "2377:2377", "5000:5000", "8080:80"]\n    logging: { driver: syslog, options: { syslog-address: "unix:///var/run/docker.sock" } }\n');
+    assert.deepEqual(lint(text), [
+      'c.yml:4:13 service "s" publishes port 22, which belongs to the host (ports below 1024, Swarm\'s and Slipway\'s own)',
+      'c.yml:4:22 service "s" publishes port 2377, which belongs to the host (ports below 1024, Swarm\'s and Slipway\'s own)',
+      'c.yml:4:35 service "s" publishes port 5000, which belongs to the host (ports below 1024, Swarm\'s and Slipway\'s own)',
+      'c.yml:5:24 logging driver syslog of service "s" runs in dockerd on the host, which only an app an admin trusted may use',
+    ]);
+    assert.deepEqual(lint(svc('    logging: { driver: json-file, options: { fluentd-address: "127.0.0.1:24224" } }\n')), [
+      'c.yml:4:44 logging options fluentd-address of service "s" are not allowed',
+    ]);
+    assert.deepEqual(lint(svc('    ports: ["8080:80"]\n    logging: { driver: local, options: { max-size: 10m } }\n')), []);
   });
 
   it('config files, env files and .env are read from the repository only: absolute paths and ".." are errors', () => {

@@ -150,11 +150,29 @@ function readUlimits(node: YNode, ctx: ComposeContext, where: string): Record<st
   return out;
 }
 
+/**
+ * Log drivers run inside dockerd on the host: syslog/fluentd/gelf/splunk addresses reach any host socket or port past
+ * the step firewall, and cloud drivers act with the host's credentials. An untrusted app gets the local drivers and
+ * their harmless options only (issue 13 review).
+ */
+const SAFE_LOG_DRIVERS = new Set(['json-file', 'local', 'none']);
+const SAFE_LOG_OPTIONS = new Set(['max-size', 'max-file', 'compress', 'mode', 'max-buffer-size', 'tag', 'labels', 'labels-regex', 'env', 'env-regex']);
+
 function readLogging(node: YNode, ctx: ComposeContext, where: string): { driver: string; options: Record<string, string> } | null {
   const map = asMap(node, ctx, `logging of ${where}`);
   if (map === null) return null;
-  return {
-    driver: opt(map, 'driver', (n) => readText(n, ctx, `logging.driver of ${where}`)) ?? 'json-file',
-    options: opt(map, 'options', (n) => readPairs(n, ctx, `logging.options of ${where}`)) ?? {},
-  };
+  const driver = opt(map, 'driver', (n) => readText(n, ctx, `logging.driver of ${where}`)) ?? 'json-file';
+  const options = opt(map, 'options', (n) => readPairs(n, ctx, `logging.options of ${where}`)) ?? {};
+  if (!ctx.policy.trusted) {
+    if (!SAFE_LOG_DRIVERS.has(driver)) {
+      ctx.findings.error(valueOf(map, 'driver')?.loc ?? map.loc, `logging driver ${driver} of ${where} runs in dockerd on the host, which only an app an admin trusted may use`, 'use json-file, local or none');
+      return null;
+    }
+    const unsafe = Object.keys(options).filter((k) => !SAFE_LOG_OPTIONS.has(k));
+    if (unsafe.length > 0) {
+      ctx.findings.error(valueOf(map, 'options')?.loc ?? map.loc, `logging options ${unsafe.join(', ')} of ${where} are not allowed`, `use ${[...SAFE_LOG_OPTIONS].join(', ')}`);
+      return null;
+    }
+  }
+  return { driver, options };
 }

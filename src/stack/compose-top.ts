@@ -10,6 +10,33 @@ import type { StackFileObject, StackFileSource, StackNetwork, StackVolume } from
 /** Network names that are the host's own: joining them gives a service the host's network or bypasses the stack's. */
 const HOST_NETWORKS = new Set(['host', 'bridge', 'docker_gwbridge', 'ingress']);
 
+/** Labels Slipway sets itself to find and name the stack's objects: a file may not set them (it could pose as another's). */
+const RESERVED_LABELS = /^(io\.slipway\.|com\.docker\.stack\.)/;
+
+const TRUST_HINT = 'no admin setting trusts an app with this yet; use the stack\'s own objects (declared without external)';
+
+/**
+ * An external object of an untrusted app is refused: its name can be another app's volume, secret or network, or
+ * Slipway's own (the edge's), and Swarm lets any service use them (issue 13 review).
+ */
+function refuseExternal(map: MapNode, ctx: ComposeContext, what: string): boolean {
+  const ext = valueOf(map, 'external');
+  if (ext === undefined || ctx.policy.trusted) return false;
+  if (ext.kind === 'scalar' && ext.value === false) return false;
+  ctx.findings.error(ext.loc, `${what} is external: it could be another app's or Slipway's own, which only an app an admin trusted may use`, TRUST_HINT);
+  return true;
+}
+
+function labelsOf(map: MapNode | null, ctx: ComposeContext, what: string): Record<string, string> {
+  const node = map === null ? undefined : valueOf(map, 'labels');
+  if (node === undefined) return {};
+  const labels = readPairs(node, ctx, `labels of ${what}`, 'empty');
+  for (const key of Object.keys(labels)) {
+    if (RESERVED_LABELS.test(key)) ctx.findings.error(node.loc, `labels of ${what}: ${key} is set by Slipway`, 'use another label name');
+  }
+  return labels;
+}
+
 /** Each entry of a top-level map, its value a map (null counts as an empty map, as `volumes: { data: }` means). */
 function eachDeclared(node: YNode | undefined, ctx: ComposeContext, what: string, read: (key: string, map: MapNode | null, at: YNode) => void): void {
   if (node === undefined || (node.kind === 'scalar' && node.value === null)) return;
@@ -43,6 +70,7 @@ export function readNetworks(node: YNode | undefined, ctx: ComposeContext): Reco
   const out: Record<string, StackNetwork> = {};
   eachDeclared(node, ctx, 'network', (key, map, at) => {
     const what = `network ${key}`;
+    if (map !== null && refuseExternal(map, ctx, what)) return;
     const external = map === null ? null : externalName(key, map, ctx, what);
     if (external !== null && HOST_NETWORKS.has(external) && !ctx.policy.trusted) {
       ctx.findings.error(at.loc, `${what} is the host's "${external}" network, which only an app an admin trusted may join`, 'use the stack\'s own overlay networks');
@@ -56,7 +84,10 @@ export function readNetworks(node: YNode | undefined, ctx: ComposeContext): Reco
     if (external === null) ignoreName(key, map, ctx, what);
     const ipam = map === null ? undefined : valueOf(map, 'ipam');
     let ipamOut: StackNetwork['ipam'] = null;
-    if (ipam !== undefined && ipam.kind === 'map') {
+    if (ipam !== undefined && !ctx.policy.trusted) {
+      // A chosen subnet can shadow the host's own networks (172.17.0.0/16) for the services and the edge.
+      ctx.findings.error(ipam.loc, `ipam of ${what}: only an app an admin trusted may choose its addresses`, 'remove ipam: Swarm picks a free subnet');
+    } else if (ipam !== undefined && ipam.kind === 'map') {
       const config = valueOf(ipam, 'config');
       const subnets = config !== undefined && config.kind === 'seq' ? config.items.flatMap((c) => (c.kind === 'map' ? [opt(c, 'subnet', (n) => readText(n, ctx, `subnet of ipam of ${what}`))] : [])).filter((s): s is string => s !== null) : [];
       ipamOut = { driver: opt(ipam, 'driver', (n) => readText(n, ctx, `ipam.driver of ${what}`)), subnets };
@@ -71,9 +102,9 @@ export function readNetworks(node: YNode | undefined, ctx: ComposeContext): Reco
       driver: 'overlay',
       attachable: (map === null ? null : opt(map, 'attachable', (n) => readBool(n, ctx, `attachable of ${what}`))) ?? false,
       internal: (map === null ? null : opt(map, 'internal', (n) => readBool(n, ctx, `internal of ${what}`))) ?? false,
-      driverOpts: (map === null ? null : opt(map, 'driver_opts', (n) => readPairs(n, ctx, `driver_opts of ${what}`))) ?? {},
+      driverOpts: networkDriverOpts(map, ctx, what),
       ipam: ipamOut,
-      labels: (map === null ? null : opt(map, 'labels', (n) => readPairs(n, ctx, `labels of ${what}`, 'empty'))) ?? {},
+      labels: labelsOf(map, ctx, what),
     };
   });
   return out;
@@ -83,14 +114,24 @@ export function readVolumes(node: YNode | undefined, ctx: ComposeContext): Recor
   const out: Record<string, StackVolume> = {};
   eachDeclared(node, ctx, 'volume', (key, map) => {
     const what = `volume ${key}`;
+    if (map !== null && refuseExternal(map, ctx, what)) return;
     const external = map === null ? null : externalName(key, map, ctx, what);
     if (external === null) ignoreName(key, map, ctx, what);
+    const driver = map === null ? null : opt(map, 'driver', (n) => readText(n, ctx, `driver of ${what}`));
+    const optsNode = map === null ? undefined : valueOf(map, 'driver_opts');
+    if (!ctx.policy.trusted && driver !== null && driver !== 'local') {
+      ctx.findings.error(valueOf(map as MapNode, 'driver')?.loc ?? map!.loc, `${what} has driver ${driver}: only an app an admin trusted may use a volume plugin`, 'remove driver: the local driver keeps the data on the node');
+    }
+    if (!ctx.policy.trusted && optsNode !== undefined) {
+      // The local driver's options mount whatever they name: `type: none, o: bind, device: /` is the host's root.
+      ctx.findings.error(optsNode.loc, `driver_opts of ${what} can mount host paths or devices (type: none, o: bind, device: …), which only an app an admin trusted may do`, 'remove driver_opts: a plain named volume keeps its data across releases');
+    }
     out[key] = {
       external: external !== null,
       name: external,
-      driver: map === null ? null : opt(map, 'driver', (n) => readText(n, ctx, `driver of ${what}`)),
-      driverOpts: (map === null ? null : opt(map, 'driver_opts', (n) => readPairs(n, ctx, `driver_opts of ${what}`))) ?? {},
-      labels: (map === null ? null : opt(map, 'labels', (n) => readPairs(n, ctx, `labels of ${what}`, 'empty'))) ?? {},
+      driver,
+      driverOpts: (optsNode === undefined ? null : readPairs(optsNode, ctx, `driver_opts of ${what}`)) ?? {},
+      labels: labelsOf(map, ctx, what),
     };
   });
   return out;
@@ -104,13 +145,14 @@ export function readFileObjects(node: YNode | undefined, kind: 'configs' | 'secr
       ctx.findings.error(at.loc, `${what} says nowhere where its content comes from`, 'give file, external, environment' + (kind === 'configs' ? ', content' : '') + ' or x-slipway-secret');
       return;
     }
+    if (refuseExternal(map, ctx, what)) return;
     const source = readSource(key, map, kind, ctx, what);
     if (source === null) return;
     for (const k of ['template_driver', 'driver', 'driver_opts']) {
       const n = valueOf(map, k);
       if (n !== undefined) ctx.findings.warn(n.loc, `${k} of ${what} is ignored: Slipway creates ${kind} from their content`);
     }
-    out[key] = { source, labels: opt(map, 'labels', (n) => readPairs(n, ctx, `labels of ${what}`, 'empty')) ?? {} };
+    out[key] = { source, labels: labelsOf(map, ctx, what) };
   });
   return out;
 }
@@ -157,3 +199,15 @@ function readSource(key: string, map: MapNode, kind: 'configs' | 'secrets', ctx:
   return { kind: 'file', path: resolved.path };
 }
 
+
+/** An untrusted app's network may only ask for encryption: other options reach the host's bridge and iptables setup. */
+function networkDriverOpts(map: MapNode | null, ctx: ComposeContext, what: string): Record<string, string> {
+  const node = map === null ? undefined : valueOf(map, 'driver_opts');
+  if (node === undefined) return {};
+  const opts = readPairs(node, ctx, `driver_opts of ${what}`);
+  const other = Object.keys(opts).filter((k) => k !== 'encrypted');
+  if (other.length > 0 && !ctx.policy.trusted) {
+    ctx.findings.error(node.loc, `driver_opts of ${what}: ${other.join(', ')} only for an app an admin trusted`, 'keep only encrypted: ""');
+  }
+  return opts;
+}

@@ -18,27 +18,29 @@ export const ADMIN: StackPolicy = { trusted: true, bindRoots: ['/'] };
 
 const HOST_PATH = /mounts the host path .*outside the host paths an admin allowed/;
 const EDGE = /publishes port 80, which belongs to Slipway's edge/;
+/** An external network (here the one Traefik shared): it could be another app's or Slipway's own. */
+const EXTERNAL = /network \S+ is external/;
 
 export const CORPUS: readonly CorpusVerdict[] = [
   { file: 'voting-stack.yml', asIs: { warnings: 0 } },
-  { file: 'dogvscat-stack-voting.yml', asIs: { warnings: 0 } },
-  { file: 'dogvscat-stack-ee-voting.yml', asIs: { warnings: 0 } },
+  { file: 'dogvscat-stack-voting.yml', asIs: { refused: EXTERNAL }, withAdmin: { outcome: { warnings: 0 } } },
+  { file: 'dogvscat-stack-ee-voting.yml', asIs: { refused: /driver cloudstor:latest: only an app an admin trusted/ }, withAdmin: { outcome: { warnings: 0 } } },
   // Its database password is a secret file of the repository (warning).
-  { file: 'dogvscat-stack-ghost.yml', asIs: { warnings: 1 } },
-  { file: 'dogvscat-stack-sqlite-ghost.yml', asIs: { warnings: 0 } },
-  { file: 'dogvscat-stack-elk.yml', asIs: { warnings: 0 } },
+  { file: 'dogvscat-stack-ghost.yml', asIs: { refused: EXTERNAL }, withAdmin: { outcome: { warnings: 1 } } },
+  { file: 'dogvscat-stack-sqlite-ghost.yml', asIs: { refused: EXTERNAL }, withAdmin: { outcome: { warnings: 0 } } },
+  { file: 'dogvscat-stack-elk.yml', asIs: { refused: /publishes port 5000, which belongs to the host/ }, withAdmin: { outcome: { warnings: 0 } } },
   // build is ignored (warning), the Traefik rule names two hosts: the first is served.
-  { file: 'dogvscat-stack-menu.yml', asIs: { warnings: 2 } },
+  { file: 'dogvscat-stack-menu.yml', asIs: { refused: EXTERNAL }, withAdmin: { outcome: { warnings: 2 } } },
   // restart and expose are ignored.
   { file: 'awesome-gitea-postgres.yml', asIs: { warnings: 3 } },
   { file: 'awesome-postgresql-pgadmin.yml', asIs: { warnings: 4 } },
   // Monitoring and cluster tools read the host (/proc, /sys, the Docker socket): an admin must allow it.
   { file: 'swarmprom.yml', asIs: { refused: HOST_PATH }, withAdmin: { outcome: { warnings: 0 } } },
   {
-    file: 'swarmprom-traefik.yml', asIs: { refused: /Variable DOMAIN not set|host path/ },
+    file: 'swarmprom-traefik.yml', asIs: { refused: /Variable DOMAIN not set|host path|is external/ },
     withAdmin: { vars: { DOMAIN: 'example.com', ADMIN_USER: 'admin', HASHED_PASSWORD: 'x' }, outcome: { warnings: 0 } },
   },
-  { file: 'dogvscat-stack-swarmprom.yml', asIs: { refused: HOST_PATH }, withAdmin: { outcome: { warnings: 0 } } },
+  { file: 'dogvscat-stack-swarmprom.yml', asIs: { refused: EXTERNAL }, withAdmin: { outcome: { warnings: 0 } } },
   { file: 'dogvscat-stack-portainer.yml', asIs: { refused: HOST_PATH }, withAdmin: { outcome: { warnings: 0 } } },
   { file: 'dogvscat-stack-visualizer.yml', asIs: { refused: HOST_PATH }, withAdmin: { outcome: { warnings: 0 } } },
   { file: 'dogvscat-stack-rexray.yml', asIs: { refused: HOST_PATH }, withAdmin: { outcome: { warnings: 0 } } },
@@ -48,10 +50,10 @@ export const CORPUS: readonly CorpusVerdict[] = [
   { file: 'dogvscat-stack-proxy-global.yml', asIs: { refused: HOST_PATH }, withAdmin: { outcome: { warnings: 3 } } },
   { file: 'awesome-portainer.yml', asIs: { refused: HOST_PATH }, withAdmin: { outcome: { warnings: 2 } } },
   // cap_add NET_ADMIN and /etc binds.
-  { file: 'awesome-pihole-cloudflared-doh.yml', asIs: { refused: HOST_PATH }, withAdmin: { outcome: { warnings: 6 } } },
+  { file: 'awesome-pihole-cloudflared-doh.yml', asIs: { refused: /publishes port 53, which belongs to the host/ }, withAdmin: { outcome: { warnings: 6 } } },
   { file: 'awesome-plex.yml', asIs: { refused: /network_mode: host/ }, withAdmin: { outcome: { warnings: 3 } } },
   // Refused for good: a file holding only Traefik, ports 80/443, repository or home paths on the host, no image.
-  { file: 'dogvscat-stack-proxy.yml', asIs: { refused: /no service is left to deploy/ } },
+  { file: 'dogvscat-stack-proxy.yml', asIs: { refused: /no service is left to deploy|driver rexray\/dobs/ } },
   { file: 'awesome-nextcloud-postgres.yml', asIs: { refused: EDGE } },
   { file: 'awesome-nextcloud-redis-mariadb.yml', asIs: { refused: EDGE } },
   { file: 'awesome-wordpress-mysql.yml', asIs: { refused: EDGE } },

@@ -190,4 +190,6 @@ export interface StackPolicy {
   readonly trusted: boolean;
   /** Host paths (absolute, normalised) under which bind mounts are allowed; [] for none; always [] for a fork's run. */
   readonly bindRoots: readonly string[];
+  /** More host ports no stack may publish (Slipway's configured API, registry and edge ports). */
+  readonly reservedPorts?: readonly number[];
 }

@@ -69,6 +69,21 @@ export function userConformance(open: OpenStore): void {
         await assert.rejects(store.deleteUser('bob'), slipwayError('not_found', 'user'));
       });
     });
+
+    it('revoking a user\'s sessions (a password change) keeps the user and every API token', async () => {
+      await withStore(open, async (store) => {
+        await store.createUser({ name: 'bob', password: 'p', grants: deployerOnWeb });
+        await store.createToken('bob', 's1', { kind: 'session', user: 'bob', grants: deployerOnWeb });
+        await store.createToken('bob', 's2', { kind: 'session', user: 'bob', grants: deployerOnWeb });
+        await store.createToken('ci', 't1');
+        await store.revokeUserSessions('bob');
+        await store.revokeUserSessions('nobody');
+        assert.notEqual((await store.findTokenByHash('s1'))?.revokedAt, null);
+        assert.notEqual((await store.findTokenByHash('s2'))?.revokedAt, null);
+        assert.equal((await store.findTokenByHash('t1'))?.revokedAt, null);
+        assert.notEqual(await store.getUser('bob'), null);
+      });
+    });
   });
 
   describe('audit origin', () => {

@@ -6,7 +6,7 @@ import { grantsText, OWNER_EVERYWHERE, userExists, userNotFound } from './rows-u
 
 type UserMethods = Pick<Store,
   'createToken' | 'findTokenByHash' | 'countTokens' | 'touchToken' | 'listTokens' | 'revokeToken' |
-  'createUser' | 'getUser' | 'listUsers' | 'updateUser' | 'deleteUser'>;
+  'createUser' | 'getUser' | 'listUsers' | 'updateUser' | 'deleteUser' | 'revokeUserSessions'>;
 
 export function createMemoryUsers(deps: { now(): string }): UserMethods {
   const tokens: TokenRecord[] = [];
@@ -82,6 +82,9 @@ export function createMemoryUsers(deps: { now(): string }): UserMethods {
     async deleteUser(name) {
       if (!users.delete(name)) throw userNotFound(name);
       revokeWhere((t) => t.user === name);
+    },
+    async revokeUserSessions(name) {
+      revokeWhere((t) => t.user === name && t.kind === 'session');
     },
   };
 }

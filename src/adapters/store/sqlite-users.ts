@@ -7,7 +7,7 @@ import type { SqliteContext } from './sqlite-context.js';
 
 type UserMethods = Pick<Store,
   'createToken' | 'findTokenByHash' | 'countTokens' | 'touchToken' | 'listTokens' | 'revokeToken' |
-  'createUser' | 'getUser' | 'listUsers' | 'updateUser' | 'deleteUser'>;
+  'createUser' | 'getUser' | 'listUsers' | 'updateUser' | 'deleteUser' | 'revokeUserSessions'>;
 
 export function sqliteUsers({ db, now }: SqliteContext): UserMethods {
   return {
@@ -87,6 +87,10 @@ export function sqliteUsers({ db, now }: SqliteContext): UserMethods {
         if (Number(gone.numDeletedRows) === 0) throw userNotFound(name);
         await tx.updateTable('tokens').set({ revoked_at: now() }).where('user', '=', name).where('revoked_at', 'is', null).execute();
       });
+    },
+
+    async revokeUserSessions(name) {
+      await db.updateTable('tokens').set({ revoked_at: now() }).where('user', '=', name).where('kind', '=', 'session').where('revoked_at', 'is', null).execute();
     },
   };
 }

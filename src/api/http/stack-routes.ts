@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { SlipwayError } from '../../core/errors.js';
 import type { Store } from '../../core/ports/store.js';
 import type { Context } from 'hono';
-import './authz-guard.js';
+import { demand } from './authz-guard.js';
 import type { StackOps } from '../stacks.js';
 import { checkedBy, jsonBody, parseInput } from './body.js';
 
@@ -44,6 +44,8 @@ export function stackRoutes(d: { readonly stacks: StackOps; readonly store: Stor
   });
   r.post('/apps/:app/stacks/:stack/deploy', async (c) => {
     const body = parseInput(stackDeployBody, await jsonBody(c.req.raw));
+    // Following another app lets its releases start runs here and name its image: the caller must be able to deploy it.
+    for (const other of body.redeployOn ?? []) demand(c, 'deploy', other);
     return c.json({ run: await d.stacks.deploy(c.req.param('app'), c.req.param('stack'), body.files, user(c), body.redeployOn ?? []) }, 202);
   });
   r.get('/apps/:app/stacks/:stack/services', async (c) => c.json({ services: await d.stacks.services(c.req.param('app'), c.req.param('stack')) }));

@@ -306,6 +306,8 @@ export interface Store extends StackReleaseStore {
   updateUser(name: string, patch: UserPatch): Promise<UserRecord>;
   /** not_found (field user); revokes the user's sessions in the same transaction. */
   deleteUser(name: string): Promise<void>;
+  /** Revokes every live session of the user (a password change); fine when there is none. */
+  revokeUserSessions(name: string): Promise<void>;
 
   /** Status queued, phase queued. With a cap: conflict (field app) when the app already has cap.perApp queued runs
    *  or the server cap.total, checked atomically with the insert; no cap: no limit. */
