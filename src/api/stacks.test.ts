@@ -33,7 +33,7 @@ async function world() {
   };
   const stacks = new StackOps({ store, apps, engine, enqueue, deploys, instance: 'slipway' });
   const log: string[] = [];
-  const ctx = { store, engine, registry: new FakeRegistry(), deploys, instance: 'slipway', rolloutTimeoutMs: 5_000 };
+  const ctx = { store, engine, registry: new FakeRegistry(), deploys, instance: 'slipway', rolloutTimeoutMs: 5_000, syncRoutes: async () => undefined };
   /** What the executor does with a queued stack run. */
   const execute = async (runId: number) => {
     const run = (await store.getRun(runId))!;

@@ -72,4 +72,11 @@ describe('stack runs', () => {
     ], { instance: 'slipway', app: 'shop', stack: 'back', commit: 'c0ffee' });
     assert.deepEqual(plan.services.map((s) => [s.image, s.replicas]), [['busybox:1', 2]]);
   });
+
+  it('a stack deployed from the CLI keeps its routes (review finding: they were dropped outside pipeline steps)', () => {
+    const plan = planOf([{ path: 'compose.yml', text: 'services:\n  web:\n    image: busybox:latest\n    deploy:\n      labels: { slipway.domain: shop.example.com, slipway.port: "8080" }\n' }],
+      { instance: 'slipway', app: 'shop', stack: 'back', commit: 'c0ffee' });
+    assert.equal(plan.services[0]?.labels['io.slipway.route.domain'], 'shop.example.com');
+    assert.equal(plan.services[0]?.labels['io.slipway.route.port'], '8080');
+  });
 });

@@ -15,6 +15,7 @@ import { parseComposeFiles, UNTRUSTED } from '../stack/compose.js';
 import { stackPlan } from '../stack/definitions.js';
 import type { ComposeVariables } from '../stack/model.js';
 import type { RunContext } from './run-context.js';
+import { routedPlan } from './stack-step.js';
 
 /** The run parameters that make a run a stack run: the stack, and who asked. */
 export const STACK_PARAM = 'SLIPWAY_STACK';
@@ -36,7 +37,7 @@ export function stackRunOf(run: Run, details: RunDetails | null): StackRun | nul
   return { stack, user: details?.params[STACK_USER_PARAM] ?? null, kind: run.source === 'rollback' ? 'rollback' : 'deploy' };
 }
 
-export type StackRunContext = Pick<RunContext, 'store' | 'engine' | 'registry' | 'deploys' | 'instance' | 'rolloutTimeoutMs'>;
+export type StackRunContext = Pick<RunContext, 'store' | 'engine' | 'registry' | 'deploys' | 'instance' | 'rolloutTimeoutMs' | 'syncRoutes' | 'checkStackDomains'>;
 
 /** Deploys the stack (or puts a release back) under the app's deploy lock; a newer run's stack is never replaced. */
 export async function runStackRun(run: Run, sr: StackRun, app: App, ctx: StackRunContext, log: (text: string) => void, signal: AbortSignal): Promise<void> {
@@ -47,6 +48,8 @@ export async function runStackRun(run: Run, sr: StackRun, app: App, ctx: StackRu
       return;
     }
     const { plan, sources, rollbackOf } = sr.kind === 'rollback' ? await rollbackPlan(run, sr, app, ctx.store) : await deployPlan(run, sr, app, ctx);
+    // Routed services (their route labels, stored plans included): domains checked before anything changes.
+    await ctx.checkStackDomains?.(sr.stack, plan.services);
     await deployStackRelease({ app: app.name, plan, sources, runId: run.id, user: sr.user, rollbackOf }, {
       store: ctx.store,
       engine: ctx.engine,
@@ -56,6 +59,7 @@ export async function runStackRun(run: Run, sr: StackRun, app: App, ctx: StackRu
       log,
     });
     await recordStackRun(ctx.store, app.name, sr.stack, run.id);
+    await ctx.syncRoutes();
   });
 }
 
@@ -97,7 +101,7 @@ export function planOf(sources: readonly StackSourceFile[], target: { instance: 
   };
   const readRepoFile = (path: string) => sources.find((s) => s.path === path)?.text ?? null;
   const compose = parseComposeFiles(files, vars, UNTRUSTED, { readRepoFile });
-  return stackPlan(compose, { instance: target.instance, app: target.app, stack: target.stack });
+  return routedPlan(compose, stackPlan(compose, { instance: target.instance, app: target.app, stack: target.stack }));
 }
 
 export function isDotEnv(path: string): boolean {

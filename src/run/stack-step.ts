@@ -88,8 +88,7 @@ export async function runStackStep(input: StackStepInput, deps: StackStepDeps): 
   const { plan: unrouted, secretData } = stackPlanWithSecrets(compose, { instance: input.instance, app: input.app, stack: input.stack }, { contents, routingMesh });
   // Each routed service carries its route as labels (the edge reads them back, so a route goes with its service);
   // a domain used by Slipway, an app or another stack is refused here, before anything changes.
-  const routeOf = (d: ServiceDefinition) => compose.services.find((s) => s.name === composeNameOf(d))?.route ?? null;
-  const plan: StackPlan = { ...unrouted, services: unrouted.services.map((d) => withRoute(d, routeOf(d))) };
+  const plan = routedPlan(compose, unrouted);
   await deps.routes?.check?.(input.stack, plan.services);
   await (deps.deploy ?? deployStack)(plan, {
     engine: deps.engine,
@@ -103,6 +102,12 @@ export async function runStackStep(input: StackStepInput, deps: StackStepDeps): 
   }, [file]);
   // The routes of the stack's services as they are now, with the edge on the networks it needs.
   await deps.routes?.sync();
+}
+
+/** Each routed service of the plan carries its route as labels (`io.slipway.route.*`), read back by the edge. */
+export function routedPlan(compose: ComposeStack, plan: StackPlan): StackPlan {
+  const routeOf = (d: ServiceDefinition) => compose.services.find((s) => s.name === composeNameOf(d))?.route ?? null;
+  return { ...plan, services: plan.services.map((d) => withRoute(d, routeOf(d))) };
 }
 
 /**

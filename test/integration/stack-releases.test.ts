@@ -39,7 +39,7 @@ describe('stack releases on Swarm', { timeout: 300_000 }, () => {
     const apps = new Apps({ store, bus: new EventBus(), engine, repos: { ensure: async () => undefined }, queue: { kick: () => undefined }, routes: { sync: async () => undefined } as never, instance, httpsPort: 443, publicUrl: 'http://127.0.0.1:7070' });
     const enqueue = (r: NewRun) => store.createRun(r, { perApp: 50, total: 1000 });
     stacks = new StackOps({ store, apps, engine, enqueue, deploys, instance });
-    const ctx = { store, engine, registry: new FakeRegistry(), deploys, instance, rolloutTimeoutMs: 90_000 };
+    const ctx = { store, engine, registry: new FakeRegistry(), deploys, instance, rolloutTimeoutMs: 90_000, syncRoutes: async () => undefined };
     execute = async (runId) => {
       const run = (await store.getRun(runId))!;
       const sr = stackRunOf(run, await store.getRunDetails(runId));
