@@ -23,7 +23,7 @@ async function world() {
   const bus = new EventBus();
   const engine = new FakeEngine({ pollsToRun: 1, localImages: ['busybox:latest', 'busybox:1', 'busybox:2', 'busybox:3', 'busybox:new', 'busybox:old', 'postgres:16', 'redis', 'redis:7'] });
   engine.scriptDefinition((d) => d.command?.[0] === 'crash', 'crash');
-  const apps = new Apps({ store, bus, engine, repos: { ensure: async () => undefined }, queue: { kick: () => undefined }, routes: { sync: async () => undefined } as never, instance: 'slipway', httpsPort: 443, publicUrl: 'http://127.0.0.1:7070' });
+  const apps = new Apps({ store, bus, engine, repos: { ensure: async () => undefined }, queue: { kick: () => undefined }, routes: { sync: async () => undefined, stackServiceOf: async () => null, leave: async () => undefined } as never, instance: 'slipway', httpsPort: 443, publicUrl: 'http://127.0.0.1:7070' });
   await store.createApp({ name: 'shop', domain: 'shop.example.com', port: 3000, replicas: 1, branch: 'main' });
   const deploys = new DeployLock();
   const queued: NewRun[] = [];

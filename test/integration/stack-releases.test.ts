@@ -36,7 +36,7 @@ describe('stack releases on Swarm', { timeout: 300_000 }, () => {
     image = (await docker.getImage('busybox:latest').inspect()).Id;
     await store.createApp({ name: 'shop', domain: 'shop.example.com', port: 3000, replicas: 1, branch: 'main' });
     const deploys = new DeployLock();
-    const apps = new Apps({ store, bus: new EventBus(), engine, repos: { ensure: async () => undefined }, queue: { kick: () => undefined }, routes: { sync: async () => undefined } as never, instance, httpsPort: 443, publicUrl: 'http://127.0.0.1:7070' });
+    const apps = new Apps({ store, bus: new EventBus(), engine, repos: { ensure: async () => undefined }, queue: { kick: () => undefined }, routes: { sync: async () => undefined, stackServiceOf: async () => null, leave: async () => undefined } as never, instance, httpsPort: 443, publicUrl: 'http://127.0.0.1:7070' });
     const enqueue = (r: NewRun) => store.createRun(r, { perApp: 50, total: 1000 });
     stacks = new StackOps({ store, apps, engine, enqueue, deploys, instance });
     const ctx = { store, engine, registry: new FakeRegistry(), deploys, instance, rolloutTimeoutMs: 90_000, syncRoutes: async () => undefined };

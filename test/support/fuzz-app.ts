@@ -74,7 +74,7 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
   });
   const queue = { kick: () => undefined, capacity: 1000 };
   const apps = new Apps({
-    store, bus, engine: outside as never, repos: git, queue, routes: { sync: async () => undefined } as never,
+    store, bus, engine: outside as never, repos: git, queue, routes: { sync: async () => undefined, stackServiceOf: async () => null, leave: async () => undefined } as never,
     instance: 'abuse', httpsPort: 443, publicUrl: 'https://deploy.example.com', reservedDomain: 'deploy.example.com',
   });
   const sealer = { seal: (v: string) => `v1:${v}` };

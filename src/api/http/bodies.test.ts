@@ -39,7 +39,7 @@ async function setup() {
     },
   }) as Triggers;
   const nothing = new Proxy({}, { get: (_t, name: string) => () => { reached.push(String(name)); throw new Error(`${String(name)} reached`); } });
-  const apps = new Apps({ store, bus, engine: nothing as never, repos: { ensure: async () => undefined }, queue: { kick: () => undefined }, routes: { sync: async () => undefined } as never, instance: 't', httpsPort: 443, publicUrl: 'http://127.0.0.1:7070' });
+  const apps = new Apps({ store, bus, engine: nothing as never, repos: { ensure: async () => undefined }, queue: { kick: () => undefined }, routes: { sync: async () => undefined, stackServiceOf: async () => null, leave: async () => undefined } as never, instance: 't', httpsPort: 443, publicUrl: 'http://127.0.0.1:7070' });
   const http = httpApp({
     apps, triggers, store, bus, engine: nothing as never, repos: nothing as never, instance: 't', version: 'test',
     runs: new RunOps({ store, bus, apps, queue: { capacity: 1 }, cancellations: nothing as never, sealer: { seal: (v: string) => `v1:${v}` } }),

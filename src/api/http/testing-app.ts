@@ -35,7 +35,7 @@ export async function testHttpApp(options: { now?: () => Date; warn?: (line: str
   }) as Triggers;
   // not_found: a route that reaches an outside system answers 404 (and the error mapping stays quiet).
   const nothing = new Proxy({}, { get: (_t, name: string) => () => { throw new SlipwayError('not_found', `${String(name)} reached`); } });
-  const apps = new Apps({ store, bus, engine: nothing as never, repos: { ensure: async () => undefined }, queue: { kick: () => undefined }, routes: { sync: async () => undefined } as never, instance: 't', httpsPort: 443, publicUrl: 'http://127.0.0.1:7070' });
+  const apps = new Apps({ store, bus, engine: nothing as never, repos: { ensure: async () => undefined }, queue: { kick: () => undefined }, routes: { sync: async () => undefined, stackServiceOf: async () => null, leave: async () => undefined } as never, instance: 't', httpsPort: 443, publicUrl: 'http://127.0.0.1:7070' });
   const access: Access = createAccess({
     store, sealer, warn: options.warn ?? (() => undefined), kdf: { N: 1024, r: 8, p: 1 },
     ...(options.now !== undefined && { now: options.now }),
