@@ -66,7 +66,7 @@ describe('abuse: hostile values through the HTTP API (issue 12)', () => {
     t = await testApp();
   });
   after(async () => {
-    await t.close();
+    await (t as typeof t | undefined)?.close();
   });
 
   it(`refuses ${inputs.length} hostile values in each of ${requests.length} places with a 4xx and a clear error`, async (ctx) => {

@@ -36,7 +36,7 @@ function headersFor(forge: Forge, body: string, id: string, proof: { secret: str
 
 describe('forged and replayed webhooks (issue 12)', () => {
   let root: string;
-  let forgeServer: Awaited<ReturnType<typeof listenTcp>>;
+  let forgeServer: Awaited<ReturnType<typeof listenTcp>> | undefined;
   let t: TestApp;
   let work: (...args: string[]) => Promise<string>;
   const commits: string[] = [];
@@ -66,8 +66,9 @@ describe('forged and replayed webhooks (issue 12)', () => {
   });
 
   after(async () => {
-    await t.close();
-    await closeServer(forgeServer);
+    // Also when `before` failed half-way: whatever was started is stopped, so the file's process can exit.
+    await (t as TestApp | undefined)?.close();
+    if (forgeServer !== undefined) await closeServer(forgeServer);
     await rm(root, { recursive: true, force: true });
   });
 

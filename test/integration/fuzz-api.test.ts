@@ -33,7 +33,7 @@ describe(`fuzz: API bodies (seed ${seed})`, () => {
     await t.store.createRun({ app: 'web', source: 'git', ref: 'refs/heads/main', commit: 'a'.repeat(40) });
   });
   after(async () => {
-    await t.close();
+    await (t as typeof t | undefined)?.close();
   });
 
   it(`${INPUTS} random requests to ${ROUTES.length} routes: no 5xx, every refusal a clear error`, async (ctx) => {

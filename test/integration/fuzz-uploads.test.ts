@@ -32,7 +32,7 @@ describe(`fuzz: uploads (seed ${seed})`, () => {
     t = await testApp();
   });
   after(async () => {
-    await t.close();
+    await (t as typeof t | undefined)?.close();
     await rm(dir, { recursive: true, force: true });
   });
 
