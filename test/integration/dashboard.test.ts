@@ -8,7 +8,8 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { stream } from 'hono/streaming';
 import { chromium, type Browser, type Dialog, type Page } from 'playwright-core';
-import type { AppSummary, CreateAppRequest, ReleasesResponse, RunResponse, RunsResponse } from '../../src/core/api.js';
+import type { AppSummary, CreateAppRequest, ReleasesResponse, RunResponse, RunsResponse, StacksResponse } from '../../src/core/api.js';
+import type { ConfigResponse } from '../../src/core/api-config.js';
 import type { ErrorBody } from '../../src/core/errors.js';
 import type { RunStep } from '../../src/core/ports/store.js';
 import type { AppStatus, Release, Run } from '../../src/core/types.js';
@@ -158,6 +159,9 @@ function fakeApi(base: () => string) {
   });
   api.get('/apps/:app/releases', (c) => c.json({ releases: c.req.param('app') === 'hello' ? releases : [] } satisfies ReleasesResponse));
   api.get('/apps/:app/runs', (c) => c.json({ runs: c.req.param('app') === 'hello' ? runs : [] } satisfies RunsResponse));
+  // The app page's Config and Stacks cards (their own behaviour is tested by the client tests).
+  api.get('/apps/:app/config', (c) => c.json({ config: c.req.param('app') === 'hello' ? [{ name: 'LOG_LEVEL', secret: false, value: 'debug', updatedAt: at(3) }] : [] } satisfies ConfigResponse));
+  api.get('/apps/:app/stacks', (c) => c.json({ stacks: [] } satisfies StacksResponse));
   api.post('/apps/:app/rollback', (c) => {
     runs.unshift(rollbackRun);
     return c.json({ run: rollbackRun } satisfies RunResponse, 202);

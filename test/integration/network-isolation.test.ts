@@ -49,6 +49,16 @@ async function reaches(containerId: string, host: string, port: number, marker: 
   return r.out.includes(marker);
 }
 
+/** Tries until it holds or 90 s passed (a task starts slowly on a loaded machine; a failed try is quick). */
+async function eventually(attempt: () => Promise<boolean>): Promise<boolean> {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (await attempt()) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 async function runningContainer(service: string, deadlineMs = 60_000, not?: string): Promise<string> {
   const deadline = Date.now() + deadlineMs;
   for (;;) {
@@ -171,7 +181,7 @@ describe('network isolation: one network per app, the edge on each', { timeout: 
       await docker.getContainer(old).kill();
       const fresh = await runningContainer(edge, 60_000, old);
       let ok = false;
-      for (let i = 0; i < 40 && !ok; i++) ok = await reaches(fresh, `tasks.${app('a').serviceName}`, 3000, 'served-by-a');
+      ok = await eventually(() => reaches(fresh, `tasks.${app('a').serviceName}`, 3000, 'served-by-a'));
       assert.ok(ok, `the new edge container reaches app a (${said.join('; ')})`);
       const info = await docker.getContainer(fresh).inspect();
       assert.ok(Object.keys(info.NetworkSettings.Networks).includes(appNetworkName(instance, 'b')));
@@ -190,7 +200,7 @@ describe('network isolation: one network per app, the edge on each', { timeout: 
       await engine.deployService(app('c'), null);
       const edgeId = await runningContainer(edge);
       let ok = false;
-      for (let i = 0; i < 40 && !ok; i++) ok = await reaches(edgeId, `tasks.${app('c').serviceName}`, 3000, 'served-by-c');
+      ok = await eventually(() => reaches(edgeId, `tasks.${app('c').serviceName}`, 3000, 'served-by-c'));
       assert.ok(ok, 'the edge reaches the new app');
       assert.equal(await networks.stale(), false);
     } finally {
