@@ -77,6 +77,13 @@ describe('compose rules', () => {
     ]);
   });
 
+  it('an untrusted app may raise only nofile, nproc, core and stack, up to 1 048 576 (memlock would pin host memory)', () => {
+    assert.deepEqual(lint(svc('    ulimits: { memlock: 99999999999, nofile: { soft: 1024, hard: 2000000 }, nproc: 4096 }\n')), [
+      'c.yml:4:16 ulimit memlock of service "s": only an app an admin trusted may raise it',
+      'c.yml:4:66 hard of ulimit nofile of service "s" must be a whole number from 0 to 1048576, got "2000000"',
+    ]);
+  });
+
   it('ports of the host (below 1024, Swarm\'s, Slipway\'s) and log drivers that run in dockerd are refused for an untrusted app (issue 13 review)', () => {
     const text = svc('    ports: ["22:22", "2377:2377", "5000:5000", "8080:80"]\n    logging: { driver: syslog, options: { syslog-address: "unix:///var/run/docker.sock" } }\n');
     assert.deepEqual(lint(text), [

@@ -129,12 +129,23 @@ function readExtraHosts(node: YNode, ctx: ComposeContext, where: string): string
   return pairs.map(([host, ip]) => `${ip.replace(/^\[(.*)\]$/, '$1')} ${host}`);
 }
 
+/**
+ * The limits an untrusted app may raise, and how far: memlock and the like let a container pin the host's memory
+ * (issue 13 review).
+ */
+const UNTRUSTED_ULIMITS = new Set(['nofile', 'nproc', 'core', 'stack']);
+const UNTRUSTED_ULIMIT_MAX = 1_048_576;
+
 function readUlimits(node: YNode, ctx: ComposeContext, where: string): Record<string, { soft: number; hard: number }> {
   const map = asMap(node, ctx, `ulimits of ${where}`);
   const out: Record<string, { soft: number; hard: number }> = {};
   for (const e of map?.entries ?? []) {
     const what = `ulimit ${e.key} of ${where}`;
-    const max = Number.MAX_SAFE_INTEGER;
+    if (!ctx.policy.trusted && !UNTRUSTED_ULIMITS.has(e.key)) {
+      ctx.findings.error(e.keyLoc, `${what}: only an app an admin trusted may raise it`, `an app may set ${[...UNTRUSTED_ULIMITS].join(', ')}`);
+      continue;
+    }
+    const max = ctx.policy.trusted ? Number.MAX_SAFE_INTEGER : UNTRUSTED_ULIMIT_MAX;
     if (e.value.kind === 'map') {
       const soft = opt(e.value, 'soft', (n) => readCount(n, ctx, `soft of ${what}`, max));
       const hard = opt(e.value, 'hard', (n) => readCount(n, ctx, `hard of ${what}`, max));

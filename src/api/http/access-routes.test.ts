@@ -145,6 +145,8 @@ describe('access routes', () => {
     assert.equal(await git('/git/web.git/info/refs?service=git-receive-pack', viewer), 403);
     assert.equal(await git('/git/web.git/info/refs?service=git-upload-pack', viewer), 404);
     assert.equal(await git('/git/api.git/info/refs?service=git-upload-pack', deployer), 403);
+    // git reads the last `service=`, Hono the first: two are refused, so a push cannot pass as a fetch.
+    assert.equal(await git('/git/web.git/info/refs?service=git-upload-pack&service=git-receive-pack', viewer), 400);
     const res = await t.http.request('/git/web.git/info/refs', {});
     assert.equal(res.status, 401);
     assert.equal(res.headers.get('www-authenticate'), 'Basic realm="Slipway"');

@@ -32,6 +32,8 @@ export function gitRoutes(d: GitDeps): Hono {
   const r = new Hono();
   r.all('/git/:repo{[a-z0-9-]+\\.git}/*', async (c) => {
     const repo = c.req.param('repo');
+    // git reads the last `service=` and Hono the first: more than one could make a push look like a fetch.
+    if ((c.req.queries('service') ?? []).length > 1) throw new SlipwayError('invalid_input', 'give the git service once', { field: 'service' });
     // The guard checked read on this app (fetch); a push (receive-pack) needs deploy.
     const push = c.req.path.endsWith('/git-receive-pack') || c.req.query('service') === 'git-receive-pack';
     const token = demand(c, push ? 'deploy' : 'read', repo.replace(/\.git$/, ''));
