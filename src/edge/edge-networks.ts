@@ -41,7 +41,6 @@ export interface AttachResult {
 export class EdgeNetworks {
   #wanted: readonly WantedNetwork[] = [];
   #seen = new Set<string>();
-  #pending = 0;
   #chain: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: EdgeNetworksOptions) {}
@@ -57,9 +56,13 @@ export class EdgeNetworks {
     return this.#serial(() => this.#reconcileNow());
   }
 
-  /** Whether networks were left pending, or a container not seen by the last reconcile runs now (task replaced). */
+  /**
+   * Whether a container not seen by the last reconcile runs now (the edge's task was replaced). Networks left pending
+   * are not retried here: dockerd makes a pending network present on this node while the app's first task is starting,
+   * and connecting the edge in that moment made the task fail with "Address already in use" (measured). The route
+   * sync after the deploy, when the task runs, joins them.
+   */
   async stale(): Promise<boolean> {
-    if (this.#pending > 0) return true;
     const containers = await this.opts.engine.serviceContainers(this.opts.edgeService);
     return containers.some((c) => !this.#seen.has(c.id));
   }
@@ -98,7 +101,6 @@ export class EdgeNetworks {
       }
     }
     this.#seen = new Set(containers.map((c) => c.id));
-    this.#pending = pending.length;
     return { containers: containers.length, connected, disconnected, pending };
   }
 

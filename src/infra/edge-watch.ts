@@ -1,6 +1,6 @@
 // Re-attaches the edge to the app and stack networks when its task was replaced (a new container starts with only the
-// networks of its service spec: container-level attachments die with it), and joins networks left pending (one
-// becomes joinable when a task on it starts on this node: a new app's first deploy).
+// networks of its service spec: container-level attachments die with it). Networks left pending (a new app before its
+// first task runs here) are joined by the route sync after the deploy, never while that task is starting.
 
 import { asSlipwayError } from '../core/errors.js';
 import type { EdgeNetworks } from '../edge/edge-networks.js';
