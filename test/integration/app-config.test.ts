@@ -19,7 +19,7 @@ import { packDirectory } from '../../src/cli/tarball.js';
 import { rollOut } from '../../src/converge/rollout.js';
 import { SlipwayError } from '../../src/core/errors.js';
 import { EventBus } from '../../src/core/events.js';
-import { appServiceName } from '../../src/core/naming.js';
+import { appNetworkName, appServiceName } from '../../src/core/naming.js';
 import type { Store } from '../../src/core/ports/store.js';
 import type { Run } from '../../src/core/types.js';
 import { createBuiltRelease } from '../../src/release/new-release.js';
@@ -64,7 +64,12 @@ describe('app config on dockerd + Swarm', { timeout: 300_000 }, () => {
   after(async () => {
     await docker.getService(service).remove().catch(() => undefined);
     const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline && !(await docker.getNetwork(instance).remove().then(() => true, () => false))) await new Promise((r) => setTimeout(r, 1000));
+    // The shared network the test made and the app's own network the rollout made (issue 12: one per app).
+    for (const network of [instance, appNetworkName(instance, 'web')]) {
+      while (Date.now() < deadline && !(await docker.getNetwork(network).remove().then(() => true, (err: { statusCode?: number }) => err.statusCode === 404))) {
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
     await docker.getImage(tag).remove({ force: true }).catch(() => undefined);
     await store?.close();
     await rm(dir, { recursive: true, force: true });

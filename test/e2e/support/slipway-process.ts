@@ -127,8 +127,10 @@ export async function removeInstance(instance: string, registryPort: number): Pr
   for (const v of volumes.filter((x) => x.Name.startsWith(`${instance}-`))) await docker.getVolume(v.Name).remove().catch(() => undefined);
   const networks = (await docker.listNetworks()) as Array<{ Id: string; Name: string }>;
   for (const n of networks.filter((x) => x.Name.startsWith(`${instance}-run-`))) await docker.getNetwork(n.Id).remove().catch(() => undefined);
-  // Stack networks (`deploy: { stack }`), once the stack services above are gone.
-  for (const n of networks.filter((x) => x.Name.startsWith(`${instance}-stack-`))) await docker.getNetwork(n.Id).remove().catch(() => undefined);
+  // Stack networks (`deploy: { stack }`) and each app's own network, once the services above are gone.
+  for (const n of networks.filter((x) => x.Name.startsWith(`${instance}-stack-`) || x.Name.startsWith(`${instance}-appnet-`))) {
+    await docker.getNetwork(n.Id).remove().catch(() => undefined);
+  }
   const images = (await docker.listImages()) as Array<{ Id: string; RepoTags?: string[] | null; Labels?: Record<string, string> | null }>;
   // Only this instance's images: other instances (a real one on :5000) keep theirs.
   const ours = `127.0.0.1:${registryPort}/apps/`;
