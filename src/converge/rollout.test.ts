@@ -4,7 +4,7 @@ import { FakeEngine, type ImageBehaviour } from '../adapters/docker/fake-engine.
 import { createMemoryStore } from '../adapters/store/memory.js';
 import { SlipwayError } from '../core/errors.js';
 import { EventBus, type EventName } from '../core/events.js';
-import { appNetworkName, appServiceName } from '../core/naming.js';
+import { appServiceName, networkName } from '../core/naming.js';
 import type { RegistryPort } from '../core/ports/registry.js';
 import type { Store } from '../core/ports/store.js';
 import { Secret } from '../core/secret.js';
@@ -82,22 +82,18 @@ describe('rollout', { concurrency: true }, () => {
     assert.equal(stored?.status, 'live');
     assert.ok(stored?.deployedAt);
     assert.deepEqual(w.engine.definitionOf(SERVICE), {
-      serviceName: SERVICE, image: image(1), replicas: 1, env: { PORT: '3000', GREETING: 'hi' }, network: appNetworkName(INSTANCE, 'web'),
+      serviceName: SERVICE, image: image(1), replicas: 1, env: { PORT: '3000', GREETING: 'hi' }, network: networkName(INSTANCE),
       labels: { 'io.slipway.instance': INSTANCE, 'io.slipway.app': 'web', 'io.slipway.release': '1' },
     });
     assert.deepEqual(w.events.map(([name]) => name), ['release.deploying', 'release.deployed']);
     assert.match(w.log.join(''), /release v1 is live on 1 healthy task/);
   });
 
-  it('an app joins only its own network, made before the service (issue 12: apps no longer share one)', async () => {
+  it('an app joins the edge\'s own network (one network per app is held back: moby/moby#32634), and makes no network', async () => {
     const w = world();
     await rollOut(await w.release(1), w.ctx);
-    const network = appNetworkName(INSTANCE, 'web');
-    assert.equal(w.engine.definitionOf(SERVICE)?.network, network);
-    assert.notEqual(network, INSTANCE);
-    assert.deepEqual(w.engine.networks().get(network), { 'io.slipway.instance': INSTANCE, 'io.slipway.app': 'web', 'io.slipway.network': 'app' });
-    const order = w.engine.calls.map((c) => c.method).filter((m) => m === 'ensureNetwork' || m === 'deployService');
-    assert.deepEqual(order.slice(0, 2), ['ensureNetwork', 'deployService']);
+    assert.equal(w.engine.definitionOf(SERVICE)?.network, networkName(INSTANCE));
+    assert.deepEqual(w.engine.calls.filter((c) => c.method === 'ensureNetwork'), []);
   });
 
   it('success marks the new release live and the previous one superseded', async () => {

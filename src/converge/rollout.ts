@@ -3,7 +3,7 @@
 
 import { SlipwayError, asSlipwayError } from '../core/errors.js';
 import type { EventBus } from '../core/events.js';
-import { appNetworkLabels, appNetworkName, appServiceName } from '../core/naming.js';
+import { appServiceName, networkName } from '../core/naming.js';
 import type { EnginePort, ServiceDefinition } from '../core/ports/engine.js';
 import type { RegistryPort } from '../core/ports/registry.js';
 import type { Store } from '../core/ports/store.js';
@@ -31,8 +31,6 @@ export async function rollOut(release: Release, ctx: RolloutContext): Promise<vo
   ctx.bus.emit('release.deploying', { app: release.app, release: release.number, image: release.image });
   let gate: GateResult;
   try {
-    // Made when the app was created (with the edge attached); ensured again for apps from before issue 12.
-    await ctx.engine.ensureNetwork(appNetworkName(ctx.instance, release.app), appNetworkLabels(ctx.instance, release.app));
     const env = await releaseConfigEnv(release, ctx.store, ctx.sealer);
     const changed = await ctx.engine.deployService(definitionOf(release, ctx.instance, env), ctx.registry.credentials());
     // Unchanged spec (e.g. resuming after a restart): the tasks to judge are the ones already there.
@@ -103,8 +101,9 @@ export function definitionOf(release: Release, instance: string, config: Readonl
     image: release.image,
     replicas: release.spec.replicas,
     env: { ...config, PORT: String(release.spec.port), ...release.spec.env },
-    // Its own network (issue 12): apps do not reach each other; the edge is attached to it (edge/edge-networks.ts).
-    network: appNetworkName(instance, release.app),
+    // The shared network the edge's service is on. One network per app (issue 12) is held back: attaching the edge's
+    // container to app networks made new tasks fail with "Address already in use" (moby/moby#32634, measured here).
+    network: networkName(instance),
     labels: {
       'io.slipway.instance': instance,
       'io.slipway.app': release.app,

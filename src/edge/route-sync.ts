@@ -2,7 +2,7 @@
 // own domain), and the edge attached to the networks those routes need; one reload per change, none when nothing
 // changed.
 
-import { appNetworkLabels, appNetworkName, routeOf } from '../core/naming.js';
+import { appNetworkName, routeOf } from '../core/naming.js';
 import type { EdgePort } from '../core/ports/edge.js';
 import type { EnginePort, ServiceDefinition } from '../core/ports/engine.js';
 import type { Store } from '../core/ports/store.js';
@@ -86,10 +86,8 @@ export class RouteSync {
       stackRoutes.push(s);
     }
     if (this.net !== null) {
-      const wanted: WantedNetwork[] = [
-        ...apps.map((a) => ({ name: appNetworkName(this.instance, a.name), labels: appNetworkLabels(this.instance, a.name) })),
-        ...stackRoutes.map((s) => ({ name: s.network, labels: null })),
-      ];
+      // App services are on the edge's own network (see converge/rollout.ts); routed stack services on theirs.
+      const wanted: WantedNetwork[] = stackRoutes.map((s) => ({ name: s.network, labels: null }));
       // Before the routes: the edge must reach an upstream on its network before traffic is sent there.
       await this.net.networks.attach(wanted);
     }
